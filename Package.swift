@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// The binary is built on the machine it profiles: kernels are compiled for the native CPU so that SIMD code
+/// becomes the widest vectors the CPU has (a plain release build targets baseline x86-64 and emits no AVX).
+let nativeSwift: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "native"]),
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+let nativeC: [CSetting] = [.unsafeFlags(["-march=native", "-O3"])]
+
+let package = Package(
+    name: "roofline",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "roofline", targets: ["roofline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNuma", pkgConfig: "numa",
+            providers: [.apt(["libnuma-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CRooflineSupport", cSettings: nativeC),
+        .target(name: "RooflineCore"),
+        .target(
+            name: "RooflineModels", dependencies: ["RooflineCore"]),
+        .target(
+            name: "RooflineDevices", dependencies: ["RooflineCore", "RooflineModels"]),
+        .target(
+            name: "RooflineProbes",
+            dependencies: ["RooflineCore", "CRooflineSupport", "CNuma"],
+            swiftSettings: nativeSwift),
+        .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices"]),
+        .executableTarget(
+            name: "roofline",
+            dependencies: [
+                "RooflineCore", "RooflineModels", "RooflineDevices", "RooflineProbes", "RooflineReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "RooflineCoreTests", dependencies: ["RooflineCore"]),
+        .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"]),
+        .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices"]),
+        .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
+        .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport"]),
+        .testTarget(name: "RooflineCLITests", dependencies: ["RooflineCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,73 @@
+/// What an operator does, which decides how it is drawn and grouped.
+public enum OperatorKind: String, Codable, CaseIterable, Sendable {
+    case matmul
+    case attentionScores = "attention-scores"
+    case softmax
+    case attentionValues = "attention-values"
+    /// Fused attention (scores, softmax and AV in one pass, FlashAttention-style).
+    case attention
+    case kvRead = "kv-read"
+    case kvWrite = "kv-write"
+    case norm
+    case elementwise
+    case embedding
+    case router
+    case collective
+}
+
+/// Bytes an operator moves, split by what they are. All in bytes.
+public struct ByteCounts: Codable, Sendable, Equatable {
+    public var weights: Double
+    public var activations: Double
+    public var kvCache: Double
+
+    public init(weights: Double = 0, activations: Double = 0, kvCache: Double = 0) {
+        self.weights = weights
+        self.activations = activations
+        self.kvCache = kvCache
+    }
+
+    /// weights + activations + kvCache.
+    public var total: Double { weights + activations + kvCache }
+
+    public static func + (lhs: ByteCounts, rhs: ByteCounts) -> ByteCounts {
+        ByteCounts(weights: lhs.weights + rhs.weights, activations: lhs.activations + rhs.activations,
+                   kvCache: lhs.kvCache + rhs.kvCache)
+    }
+
+    public static func * (lhs: ByteCounts, factor: Double) -> ByteCounts {
+        ByteCounts(weights: lhs.weights * factor, activations: lhs.activations * factor, kvCache: lhs.kvCache * factor)
+    }
+}
+
+/// One operator of an inference step: data only. Intensity, bound and time are derived by a `Roofline`.
+///
+/// `flops` and `bytes` are totals for the whole step: the cost of one instance times `count`
+/// (for example one projection repeated in each of `count` layers).
+public struct Operator: Codable, Sendable, Equatable {
+    public var name: String
+    public var kind: OperatorKind
+    /// Floating-point (or integer) operations for the step; a multiply-add counts 2.
+    public var flops: Double
+    public var bytes: ByteCounts
+    /// The data type whose compute ceiling applies.
+    public var computeType: DataType
+    /// How many instances (usually layers) the totals cover.
+    public var count: Int
+
+    public init(name: String, kind: OperatorKind, flops: Double, bytes: ByteCounts, computeType: DataType, count: Int = 1) {
+        self.name = name
+        self.kind = kind
+        self.flops = flops
+        self.bytes = bytes
+        self.computeType = computeType
+        self.count = count
+    }
+
+    /// Arithmetic intensity in FLOP per byte: flops / bytes.total (0 when nothing is computed,
+    /// +∞ when nothing is moved).
+    public var flopsPerByte: Double {
+        if flops == 0 { return 0 }
+        return bytes.total == 0 ? .infinity : flops / bytes.total
+    }
+}

@@ -1,0 +1,147 @@
+/// A compute ceiling: the peak rate for one data type.
+public struct ComputeCeiling: Codable, Sendable, Equatable {
+    public var dataType: DataType
+    public var flopsPerSecond: Double
+    /// Where the number comes from (a measurement, a datasheet).
+    public var source: String
+
+    public init(dataType: DataType, flopsPerSecond: Double, source: String) {
+        self.dataType = dataType
+        self.flopsPerSecond = flopsPerSecond
+        self.source = source
+    }
+}
+
+/// A bandwidth ceiling: the peak rate of one memory level (L1, L2, L3, DRAM, HBM).
+public struct BandwidthCeiling: Codable, Sendable, Equatable {
+    public var level: String
+    public var bytesPerSecond: Double
+    public var source: String
+    /// Capacity of the level in bytes, where known (a working set that fits is served from it).
+    public var capacityBytes: Double?
+
+    public init(level: String, bytesPerSecond: Double, source: String, capacityBytes: Double? = nil) {
+        self.level = level
+        self.bytesPerSecond = bytesPerSecond
+        self.source = source
+        self.capacityBytes = capacityBytes
+    }
+}
+
+/// Whether the roofline puts an operator under the compute roof or under the bandwidth slope.
+public enum Bound: String, Codable, Sendable {
+    case compute
+    case memory
+}
+
+/// A set of ceilings: everything downstream takes a `Roofline` and never asks where it came from.
+public struct Roofline: Codable, Sendable, Equatable {
+    public var name: String
+    public var computeCeilings: [ComputeCeiling]
+    /// Ordered from the level nearest the cores to main memory.
+    public var bandwidthCeilings: [BandwidthCeiling]
+    /// The level that model weights and KV cache stream from (DRAM on a host, HBM on an accelerator).
+    public var mainMemoryLevel: String
+
+    public init(name: String, computeCeilings: [ComputeCeiling], bandwidthCeilings: [BandwidthCeiling], mainMemoryLevel: String) {
+        self.name = name
+        self.computeCeilings = computeCeilings
+        self.bandwidthCeilings = bandwidthCeilings
+        self.mainMemoryLevel = mainMemoryLevel
+    }
+
+    /// The compute ceiling for `dataType`; where the device has none, the nearest wider type it has
+    /// (`fellBackFrom` then names the requested type). Nil when no type in the chain has a ceiling.
+    public func computeCeiling(for dataType: DataType) -> (ceiling: ComputeCeiling, fellBackFrom: DataType?)? {
+        if let exact = computeCeilings.first(where: { $0.dataType == dataType }) { return (exact, nil) }
+        for wider in dataType.widerTypes {
+            if let ceiling = computeCeilings.first(where: { $0.dataType == wider }) { return (ceiling, dataType) }
+        }
+        return nil
+    }
+
+    /// The bandwidth ceiling named `level`, or main memory's when `level` is nil.
+    public func bandwidthCeiling(level: String? = nil) -> BandwidthCeiling? {
+        let wanted = level ?? mainMemoryLevel
+        return bandwidthCeilings.first { $0.level == wanted }
+    }
+
+    /// Ridge point in FLOP per byte: peak FLOP/s ÷ bandwidth bytes/s. Operators with a higher intensity are
+    /// compute-bound.
+    public func ridgeFlopsPerByte(dataType: DataType, level: String? = nil) -> Double? {
+        guard let compute = computeCeiling(for: dataType)?.ceiling, let memory = bandwidthCeiling(level: level),
+              memory.bytesPerSecond > 0 else { return nil }
+        return compute.flopsPerSecond / memory.bytesPerSecond
+    }
+
+    /// Places one operator on this roofline, reading its bytes from `level` (main memory by default).
+    ///
+    /// compute time = flops / peak; memory time = bytes / bandwidth; time = max of the two;
+    /// attainable FLOP/s = min(peak, intensity × bandwidth). Bound is compute when compute time ≥ memory time
+    /// (an operator exactly at the ridge counts as compute-bound), memory otherwise; an operator with no FLOPs
+    /// is memory-bound.
+    public func place(_ op: Operator, level: String? = nil) throws -> Placement {
+        guard let (compute, fellBack) = computeCeiling(for: op.computeType) else {
+            throw RooflineError.usage("\(name) has no compute ceiling for \(op.computeType.rawValue) or any wider type")
+        }
+        guard let memory = bandwidthCeiling(level: level) else {
+            throw RooflineError.usage("\(name) has no bandwidth ceiling for memory level \(level ?? mainMemoryLevel)")
+        }
+        let computeSeconds = op.flops / compute.flopsPerSecond
+        let memorySeconds = op.bytes.total / memory.bytesPerSecond
+        let bound: Bound = (op.flops > 0 && computeSeconds >= memorySeconds) ? .compute : .memory
+        let intensity = op.flopsPerByte
+        let attainable = op.flops == 0 ? 0 : min(compute.flopsPerSecond, intensity * memory.bytesPerSecond)
+        return Placement(
+            operator: op, arithmeticIntensity: intensity, attainableFlopsPerSecond: attainable,
+            computeSeconds: computeSeconds, memorySeconds: memorySeconds, seconds: max(computeSeconds, memorySeconds),
+            bound: bound, ceilingDataType: compute.dataType, fellBackFrom: fellBack, memoryLevel: memory.level)
+    }
+
+    /// Places every operator and sums the step.
+    public func analyze(_ operators: [Operator], level: String? = nil) throws -> Analysis {
+        let placements = try operators.map { try place($0, level: level) }
+        return Analysis(roofline: self, placements: placements)
+    }
+}
+
+/// An operator placed on a roofline: all derived values.
+public struct Placement: Codable, Sendable, Equatable {
+    public var `operator`: Operator
+    public var arithmeticIntensity: Double
+    public var attainableFlopsPerSecond: Double
+    public var computeSeconds: Double
+    public var memorySeconds: Double
+    public var seconds: Double
+    public var bound: Bound
+    /// The data type whose ceiling was used (differs from the operator's when the device lacks it).
+    public var ceilingDataType: DataType
+    public var fellBackFrom: DataType?
+    public var memoryLevel: String
+}
+
+/// A step's operators on one roofline, with totals.
+public struct Analysis: Codable, Sendable, Equatable {
+    public var roofline: Roofline
+    public var placements: [Placement]
+
+    public init(roofline: Roofline, placements: [Placement]) {
+        self.roofline = roofline
+        self.placements = placements
+    }
+
+    /// Sum of every operator's time (operators run one after another).
+    public var totalSeconds: Double { placements.reduce(0) { $0 + $1.seconds } }
+    public var totalFlops: Double { placements.reduce(0) { $0 + $1.operator.flops } }
+    public var totalBytes: ByteCounts { placements.reduce(ByteCounts()) { $0 + $1.operator.bytes } }
+    /// Fraction of the step's time spent in placement `index`: seconds / totalSeconds.
+    public func share(of placement: Placement) -> Double {
+        totalSeconds > 0 ? placement.seconds / totalSeconds : 0
+    }
+    /// Data types the roofline lacked, with the type used instead.
+    public var fallbacks: [(requested: DataType, used: DataType)] {
+        var seen: [DataType: DataType] = [:]
+        for p in placements { if let from = p.fellBackFrom { seen[from] = p.ceilingDataType } }
+        return seen.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import RooflineCore
+
+/// Entry point: runs the command and turns a `RooflineError` into one line on stderr and its exit code.
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try RooflineCommand.parseAsRoot()
+            try command.run()
+        } catch let error as RooflineError {
+            Diagnostics.error(error.message)
+            exit(ExitStatus(error.category).rawValue)
+        } catch {
+            RooflineCommand.exit(withError: error)
+        }
+    }
+}
+
+/// The root command.
+struct RooflineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roofline",
+        abstract: "Where does the time of a large model go, and what would it cost elsewhere?",
+        discussion: """
+            Measures this host's memory bandwidth and FLOP rates, turns a model's inference step into operators,
+            places them on the host's roofline or an accelerator's, and sizes deployments.
+            """,
+        version: RooflineVersion.current,
+        subcommands: RooflineCommand.allSubcommands)
+}
