@@ -28,9 +28,11 @@ let package = Package(
         .target(name: "CRooflineSupport", cSettings: nativeC),
         .target(name: "RooflineCore"),
         .target(
-            name: "RooflineModels", dependencies: ["RooflineCore"]),
+            name: "RooflineModels", dependencies: ["RooflineCore"],
+            resources: [.copy("Presets")]),
         .target(
-            name: "RooflineDevices", dependencies: ["RooflineCore", "RooflineModels"]),
+            name: "RooflineDevices", dependencies: ["RooflineCore", "RooflineModels"],
+            resources: [.copy("Data")]),
         .target(
             name: "RooflineProbes",
             dependencies: ["RooflineCore", "CRooflineSupport", "CNuma"],
