@@ -1,0 +1,58 @@
+import Foundation
+
+extension Chart {
+    /// Bandwidth against working-set size from a profile's sweep: x = working-set bytes (log), y = bytes/s (log),
+    /// one line per kernel, thread count and NUMA placement, through the best (highest) rate at each size, counted
+    /// the STREAM way (arrays read + written). A dashed vertical line marks each data cache's size as the kernel
+    /// reports it (one instance).
+    ///
+    /// Ranges: x from smallest size ÷ 1.5 to largest × 1.5 (widened to show every cache size), y from
+    /// lowest rate ÷ 1.5 to highest × 1.5.
+    public static func bandwidth(_ profile: HostProfile, title: String? = nil) -> Chart {
+        struct Key: Hashable { var kernel: String; var threads: Int; var memoryNode: Int?; var cpuNode: Int? }
+        var groups: [Key: [BandwidthMeasurement]] = [:]
+        var order: [Key] = []
+        for measurement in profile.bandwidth where measurement.workingSetBytes > 0 && measurement.algorithmicBytesPerSecond.best > 0 {
+            let key = Key(kernel: measurement.kernel, threads: measurement.threads, memoryNode: measurement.memoryNode,
+                          cpuNode: measurement.cpuNode)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(measurement)
+        }
+        order.sort { ($0.kernel, $0.threads, $0.memoryNode ?? -1, $0.cpuNode ?? -1) < ($1.kernel, $1.threads, $1.memoryNode ?? -1, $1.cpuNode ?? -1) }
+
+        var series: [ChartSeries] = []
+        for (index, key) in order.enumerated() {
+            let points = groups[key]!.sorted { $0.workingSetBytes < $1.workingSetBytes }
+                .map { ChartPoint(x: Double($0.workingSetBytes), y: $0.algorithmicBytesPerSecond.best) }
+            var name = "\(key.kernel), \(key.threads) thread\(key.threads == 1 ? "" : "s")"
+            if let memory = key.memoryNode { name += ", memory on node \(memory)" }
+            if let cpu = key.cpuNode { name += ", CPUs on node \(cpu)" }
+            series.append(ChartSeries(name: name, color: ChartPalette.series[index % ChartPalette.series.count],
+                                      style: .line(dashed: false, markers: true), role: .measurement, points: points))
+        }
+        var seenLevels = Set<Int>()
+        var markers: [VerticalMarker] = []
+        for cache in profile.host.dataCaches where cache.sizeBytes > 0 && seenLevels.insert(cache.level).inserted {
+            let suffix = cache.type == "Data" ? "d" : ""
+            markers.append(VerticalMarker(x: Double(cache.sizeBytes), label: "\(cache.name)\(suffix) \(Format.binaryBytes(cache.sizeBytes))",
+                                          color: ChartPalette.markers))
+        }
+
+        let sizes = series.flatMap(\.points).map(\.x) + markers.map(\.x)
+        let rates = series.flatMap(\.points).map(\.y)
+        let xLower = (sizes.min() ?? 1e3) / 1.5
+        let xUpper = (sizes.max() ?? 1e9) * 1.5
+        let yLower = (rates.min() ?? 1e9) / 1.5
+        let yUpper = (rates.max() ?? 1e11) * 1.5
+        var footnotes = ["Bytes counted the STREAM way (arrays read + written); best of the repetitions at each size."]
+        if !markers.isEmpty {
+            footnotes.append("Dashed lines: cache sizes the kernel reports, one instance each; threads with private caches split the working set between them.")
+        }
+        return Chart(
+            title: title ?? "Bandwidth against working-set size: \(profile.host.cpuModel)",
+            xAxis: ChartAxis(title: "Working set (bytes, all threads together)", scale: .logarithmic, lowerBound: xLower,
+                             upperBound: xUpper, tickUnit: "B"),
+            yAxis: ChartAxis(title: "Bandwidth (bytes/s)", scale: .logarithmic, lowerBound: yLower, upperBound: yUpper, tickUnit: "B/s"),
+            series: series, markers: markers, footnotes: footnotes)
+    }
+}

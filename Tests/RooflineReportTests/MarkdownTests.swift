@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import RooflineReport
+
+@Suite struct MarkdownTests {
+    @Test func tableEscapesPipesAndPadsRows() {
+        let text = Markdown.table(["a", "b"], alignments: [.left, .right], rows: [["x|y"], ["1", "2"]])
+        #expect(text == "| a | b |\n|---|---:|\n| x\\|y |  |\n| 1 | 2 |\n")
+    }
+
+    @Test func cpuListsCollapseRanges() {
+        #expect(Markdown.cpuList([5, 0, 1, 2, 7, 8]) == "0-2, 5, 7-8")
+    }
+
+    @Test func machineTableNamesTheHost() {
+        let text = Markdown.machine(Fixtures.host)
+        #expect(text.contains("Test CPU <model> & \"quotes\""))
+        #expect(text.contains("| CPUs available | 2 (0-1) |"))
+        #expect(text.contains("L1d 48 KiB (shared by 1 CPU, 64 B lines)"))
+        #expect(text.contains("L3 300 MiB (shared by 2 CPUs, 64 B lines)"))
+        #expect(text.contains("| NUMA nodes | 1 (node 0: CPUs 0-1, 24.0 GB) |"))
+        #expect(text.contains("| Kernel | 6.1.0-test |"))
+        #expect(text.contains("| Vector width | 512 bits (kernels built for avx512) |"))
+    }
+
+    @Test func hostCeilingsHoldEveryTable() {
+        let text = Markdown.hostCeilings(Fixtures.profile, bandwidthChart: "r-bandwidth.svg", rooflineChart: "r-roofline-host.svg")
+        for heading in ["## Host ceilings", "### Memory bandwidth per level and threads", "### Peak FLOP rates", "### Load latency",
+                        "### NUMA", "### Hierarchical roofline"] {
+            #expect(text.contains(heading + "\n"), "missing \(heading)")
+        }
+        // Bandwidth pivot: L1 at 1 and 2 threads, with medians (0.95 × best); L2 only measured at 2 threads.
+        #expect(text.contains("| L1 | triad | 96 KiB / 64 KiB | 200 GB/s (median 190 GB/s) | 360 GB/s (median 342 GB/s) |"))
+        #expect(text.contains("| L2 | triad | 4 MiB / 2 MiB | – | 180 GB/s (median 171 GB/s) |"))
+        #expect(text.contains("| DRAM | triad | – / – | 15.0 GB/s (median 14.2 GB/s) | 27.0 GB/s (median 25.6 GB/s) |"))
+        // FLOPs: 300 of 320 GFLOP/s = 93.75 %.
+        #expect(text.contains("| fp32 | 2 | 300 GFLOP/s | 285 GFLOP/s | 320 GFLOP/s | 93.8 % |"))
+        #expect(text.contains("2.50 GHz (TSC) × 2 FMA units (model table) × 512-bit vectors (cpuid) × 2"))
+        #expect(text.contains("| DRAM | 1 GiB | 95.0 ns | 90.2 ns | random cyclic permutation |"))
+        #expect(text.contains("one NUMA node: no remote memory to measure"))
+        #expect(text.contains("![Bandwidth against working-set size](r-bandwidth.svg)"))
+        #expect(text.contains("(r-roofline-host.svg)"))
+        #expect(text.contains("- a note with a \\| pipe"))
+    }
+
+    @Test func analysisTableHasTimesAndShares() throws {
+        let analysis = try Fixtures.accelerator.analyze(Fixtures.operators)
+        let text = Markdown.analysisTable(analysis)
+        // attn.qkv: max(2e9 ÷ 989.4e12, 1e9 ÷ 4.8e12) = 208.3 µs; ffn.up: 4e12 ÷ 989.4e12 = 4.043 ms;
+        // softmax: 4e9 ÷ 4.8e12 = 833.3 µs; kv write: 1e6 ÷ 4.8e12 = 208.3 ns.
+        let total = 1e9 / 4.8e12 + 4e12 / 989.4e12 + 4e9 / 4.8e12 + 1e6 / 4.8e12
+        #expect(text.contains("| attn.qkv | matmul | 126 | 2.00 GFLOP | 1.00 GB | 0 B | 0 B | 2.00 | memory | 208 µs | "
+            + Markdown.percent((1e9 / 4.8e12) / total) + " |"))
+        #expect(text.contains("| ffn.up | matmul | 126 | 4.00 TFLOP | 500 MB | 500 MB | 0 B | 4000 | compute | 4.04 ms | 79.5 % |"))
+        #expect(text.contains("| softmax | softmax | 1 | 500 MFLOP | 0 B | 4.00 GB | 0 B | 0.125 | memory | 833 µs | 16.4 % |"))
+        #expect(text.contains("| kv write | kv-write | 1 | 0 FLOP | 0 B | 0 B | 1.00 MB | 0 | memory | 208 ns | 0.0 % |"))
+        #expect(text.contains("| **total** |  |  | **4.00 TFLOP** |"))
+        #expect(text.contains("**\(Format.seconds(total))**"))
+        #expect(Format.seconds(total) == "5.08 ms")
+        let ceilings = Markdown.ceilingsUsed(analysis)
+        #expect(ceilings.contains("bf16 989 TFLOP/s (ridge 206 FLOP/byte)"))
+        #expect(ceilings.contains("HBM 4.80 TB/s"))
+        #expect(ceilings.contains("No int8 ceiling: fp8's used instead."))
+    }
+}
