@@ -63,3 +63,54 @@ import Testing
         #expect(ceilings.contains("No int8 ceiling: fp8's used instead."))
     }
 }
+
+@Suite struct ComparisonTests {
+    let host = try! Fixtures.profile.roofline()
+    /// Intensity 50 FLOP/byte: above the host's fp32/DRAM ridge (300e9 ÷ 27e9 = 11.1), below the H200's (206).
+    let middle = Operator(name: "mlp.down", kind: .matmul, flops: 50e9, bytes: ByteCounts(weights: 1e9), computeType: .bf16)
+
+    @Test func stepComparisonComputesTokensAndSpeedUp() throws {
+        let ops = [middle]
+        let onHost = try host.analyze(ops)
+        let onAccelerator = try Fixtures.accelerator.analyze(ops)
+        let text = Markdown.stepComparison([NamedAnalysis(name: "host", analysis: onHost),
+                                            NamedAnalysis(name: "H200", analysis: onAccelerator)], tokensPerStep: 4)
+        // Host: bf16 falls back to fp32: 50e9 ÷ 300e9 = 166.7 ms (compute); per token ÷ 4 = 41.7 ms; 4 ÷ 0.1667 = 24 tokens/s.
+        #expect(text.contains("| host | 167 ms | 41.7 ms | 24.0 | 1.00× | 0.0 % |"))
+        // H200: 1e9 ÷ 4.8e12 = 208.3 µs (memory); 4 ÷ 208.3e-6 = 19,200 tokens/s; speed-up 166.7 ms ÷ 208.3 µs = 800.
+        #expect(text.contains("| H200 | 208 µs | 52.1 µs | 19,200 | 800× | 100.0 % |"))
+    }
+
+    @Test func boundChangesListOnlyOperatorsThatChange() throws {
+        let ops = Fixtures.operators.filter { $0.computeType != .int8 } + [middle]
+        let rows = [NamedAnalysis(name: "host", analysis: try host.analyze(ops)),
+                    NamedAnalysis(name: "H200", analysis: try Fixtures.accelerator.analyze(ops))]
+        let text = Markdown.boundChanges(rows)
+        // 50 ÷ (300e9 ÷ 27e9) = 4.5 × the host's ridge; 50 ÷ (989.4e12 ÷ 4.8e12) = 0.243 × the H200's.
+        #expect(text == "| Operator | host | H200 |\n|---|---|---|\n| mlp.down | compute (4.50 × ridge) | memory (0.243 × ridge) |\n")
+        let none = Markdown.boundChanges([rows[0], rows[0]])
+        #expect(none.hasPrefix("No operator changes class between host, host"))
+    }
+
+    @Test func attentionFormsSideBySide() throws {
+        // One layer, 1M scores: fused reads Q, K, V once (3 MB); materialized writes and re-reads the scores.
+        let fused = [Operator(name: "attention", kind: .attention, flops: 5e9, bytes: ByteCounts(activations: 3e6), computeType: .bf16)]
+        let materialized = [
+            Operator(name: "attn_scores", kind: .attentionScores, flops: 2e9, bytes: ByteCounts(activations: 4e6), computeType: .bf16),
+            Operator(name: "softmax", kind: .softmax, flops: 1e9, bytes: ByteCounts(activations: 4e9), computeType: .bf16),
+            Operator(name: "attn_values", kind: .attentionValues, flops: 2e9, bytes: ByteCounts(activations: 2e9), computeType: .bf16),
+        ]
+        let other = Operator(name: "mlp", kind: .matmul, flops: 1e12, bytes: ByteCounts(weights: 1e9), computeType: .bf16)
+        let text = Markdown.attentionComparison([
+            NamedAnalysis(name: "fused", analysis: try Fixtures.accelerator.analyze(fused + [other])),
+            NamedAnalysis(name: "materialized", analysis: try Fixtures.accelerator.analyze(materialized + [other])),
+        ])
+        // Fused: max(5e9 ÷ 989.4e12, 3e6 ÷ 4.8e12) = 5.05 µs. Softmax: 4e9 ÷ 4.8e12 = 833 µs.
+        #expect(text.contains("| Attention operators | attention: 5.05 µs (compute-bound) | attn_scores: "))
+        #expect(text.contains("softmax: 833 µs (memory-bound)"))
+        #expect(text.contains("| Attention FLOPs | 5.00 GFLOP | 5.00 GFLOP |"))
+        #expect(text.contains("| Attention bytes | 3.00 MB | 6.00 GB |"))
+        // Materialized attention: 2e9 ÷ 989.4e12 + 4e9 ÷ 4.8e12 + 2e9 ÷ 4.8e12 = 2.02 µs + 833 µs + 417 µs = 1.25 ms.
+        #expect(text.contains("| Attention time | 5.05 µs | 1.25 ms |"))
+    }
+}
