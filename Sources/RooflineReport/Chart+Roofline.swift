@@ -24,7 +24,7 @@ extension Chart {
     /// operator's name; operators with no FLOPs or no bytes cannot sit on a log-log chart and are listed in a
     /// footnote instead.
     ///
-    /// Ranges: x from the decade at or below min(lowest ridge ÷ 100, lowest intensity ÷ 2) to the decade at or
+    /// Ranges: x from the decade at or below min(lowest ridge ÷ 30, lowest intensity ÷ 2) to the decade at or
     /// above max(highest ridge × 10, highest intensity × 2); y from the decade at or below
     /// max(min(slowest bandwidth × x lower, lowest attainable ÷ 2), y upper ÷ 1e8) to 3 × the highest peak.
     public static func roofline(_ roofline: Roofline, placements: [Placement] = [], title: String? = nil) -> Chart {
@@ -42,7 +42,7 @@ extension Chart {
         let highestRidge = highestPeak / slowest
 
         let intensities = drawn.map(\.arithmeticIntensity)
-        let xLower = decadeFloor(min(lowestRidge / 100, (intensities.min() ?? .infinity) / 2))
+        let xLower = decadeFloor(min(lowestRidge / 30, (intensities.min() ?? .infinity) / 2))
         let xUpper = decadeCeil(max(highestRidge * 10, (intensities.max() ?? 0) * 2))
         let yUpper = highestPeak * 3
         let yLowerRaw = min(slowest * xLower, (drawn.map(\.attainableFlopsPerSecond).min() ?? .infinity) / 2)

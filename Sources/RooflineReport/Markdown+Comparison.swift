@@ -3,10 +3,13 @@ import Foundation
 /// One analysis under a name (a device, an attention form), for side-by-side tables.
 public struct NamedAnalysis: Sendable {
     public var name: String
+    /// Short name for file names ("h200", "host").
+    public var slug: String
     public var analysis: Analysis
 
-    public init(name: String, analysis: Analysis) {
+    public init(name: String, slug: String? = nil, analysis: Analysis) {
         self.name = name
+        self.slug = slug ?? Report.slug(name)
         self.analysis = analysis
     }
 }

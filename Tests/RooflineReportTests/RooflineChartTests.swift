@@ -13,7 +13,7 @@ func keepForInspection(_ svg: String, name: String) {
     var chart: Chart { Chart.roofline(Fixtures.accelerator, placements: analysis.placements) }
 
     @Test func axisRangesCoverRidgesAndOperators() {
-        // x: min(lowest ridge 989.4/4.8 = 206 ÷ 100, lowest intensity 0.125 ÷ 2) = 0.0625 → decade 0.01;
+        // x: min(lowest ridge 989.4/4.8 = 206 ÷ 30, lowest intensity 0.125 ÷ 2) = 0.0625 → decade 0.01;
         //    max(highest ridge 1978.9/4.8 = 412 × 10, highest intensity 4000 × 2) = 8000 → decade 1e4.
         #expect(chart.xAxis.lowerBound.isApproximatelyEqual(to: 0.01, relativeTolerance: 1e-12))
         #expect(chart.xAxis.upperBound.isApproximatelyEqual(to: 1e4, relativeTolerance: 1e-12))
