@@ -141,6 +141,12 @@ extension ModelConfig {
         Bundle.module.resourceURL?.appendingPathComponent("Presets", isDirectory: true)
     }
 
+    /// The file of bundled preset `name`, or nil when there is none.
+    static func presetURL(_ name: String) -> URL? {
+        guard presetNames.contains(name) else { return nil }
+        return presetFolder?.appendingPathComponent("\(name).json")
+    }
+
     /// Names of the bundled presets (`llama-3.1-405b`, …), sorted.
     public static var presetNames: [String] {
         guard let folder = presetFolder,
@@ -153,8 +159,8 @@ extension ModelConfig {
     /// configs are bad-data errors naming the key.
     public static func load(_ presetOrPath: String) throws -> ModelConfig {
         let wanted = presetOrPath.lowercased()
-        if let preset = presetNames.first(where: { $0 == wanted }), let folder = presetFolder {
-            let url = folder.appendingPathComponent("\(preset).json")
+        if let url = presetURL(wanted) {
+            let preset = wanted
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw RooflineError.runtime("bundled preset \(preset) cannot be read from \(url.path): reinstall roofline")
             }
