@@ -6,16 +6,21 @@ extension ModelConfig {
     /// `num_hidden_layers`, `num_attention_heads`, `vocab_size`, `intermediate_size`) are required, because
     /// a default there would silently model a different network. Errors are one-line `.badData` naming the key.
     public init(decoding data: Data, name: String) throws {
+        try self.init(decoding: data, name: name, source: name)
+    }
+
+    /// As `init(decoding:name:)`, with `source` (the path the file came from) naming it in error messages.
+    init(decoding data: Data, name: String, source: String) throws {
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw RooflineError.badData("\(name): not valid JSON; pass a Hugging Face config.json")
+            throw RooflineError.badData("\(source): not valid JSON; pass a Hugging Face config.json")
         }
         guard case .object(let object) = root else {
-            throw RooflineError.badData("\(name): expected a JSON object (a Hugging Face config.json), got \(root.summary)")
+            throw RooflineError.badData("\(source): expected a JSON object (a Hugging Face config.json), got \(root.summary)")
         }
-        let reader = ConfigReader(object: object, source: name)
+        let reader = ConfigReader(object: object, source: source)
         let typeName = try reader.string(["model_type"])
         guard let family = ModelFamily(rawValue: typeName) else {
             throw reader.fail("model_type '\(typeName)' is not supported: use one of "

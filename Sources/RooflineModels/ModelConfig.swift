@@ -178,6 +178,6 @@ extension ModelConfig {
         }
         var name = url.deletingPathExtension().lastPathComponent
         if name == "config" { name = url.deletingLastPathComponent().lastPathComponent }
-        return try ModelConfig(decoding: data, name: name)
+        return try ModelConfig(decoding: data, name: name, source: url.path)
     }
 }
