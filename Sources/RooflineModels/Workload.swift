@@ -1,39 +1,3 @@
-/// Data types of the three things an inference step stores.
-public struct Precision: Codable, Sendable, Equatable {
-    public var weights: DataType
-    public var activations: DataType
-    public var kvCache: DataType
-
-    public init(weights: DataType, activations: DataType, kvCache: DataType) {
-        self.weights = weights
-        self.activations = activations
-        self.kvCache = kvCache
-    }
-
-    /// Everything in bf16.
-    public static let bf16 = Precision(weights: .bf16, activations: .bf16, kvCache: .bf16)
-
-    /// Storage formats a workload accepts for weights, activations and KV cache.
-    public static let storageTypes: [DataType] = [.fp32, .bf16, .fp16, .fp8, .int8, .int4, .fp4]
-}
-
-/// Which step of inference.
-public enum Phase: Codable, Sendable, Equatable {
-    /// The prompt: N tokens per sequence, causal, with an empty cache before the step.
-    case prefill(tokens: Int)
-    /// One new token per sequence at context length C: it attends to C positions (its own included), whose
-    /// keys and values are all read from the cache after the new token's K/V are written to it.
-    case decode(context: Int)
-}
-
-/// How attention is computed.
-public enum AttentionMode: String, Codable, Sendable, CaseIterable {
-    /// FlashAttention-style: scores stay on chip; Q, K, V are read and O written once per layer.
-    case fused
-    /// Scores written to memory; softmax reads and writes them; AV reads them.
-    case materialized
-}
-
 /// One inference step of a model: phase, batch, data types, attention form. Turns into operators.
 public struct Workload: Sendable {
     public var model: ModelConfig
