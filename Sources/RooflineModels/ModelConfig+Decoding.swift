@@ -52,7 +52,7 @@ extension ModelConfig {
             norm: .layerNorm, normsPerLayer: 2,
             tiedEmbeddings: try reader.bool("tie_word_embeddings", default: true),
             learnedPositionCount: try reader.positiveInt(["n_positions", "max_position_embeddings"], default: 1024),
-            scalesEmbeddings: false, attentionLogitSoftcap: nil,
+            scalesEmbeddings: false, attentionLogitSoftcap: nil, finalLogitSoftcap: nil,
             slidingWindow: nil, slidingWindowLayers: [], mla: nil, moe: nil)
     }
 
@@ -104,6 +104,9 @@ extension ModelConfig {
             scalesEmbeddings: family == .gemma2,
             attentionLogitSoftcap: family == .gemma2
                 ? (reader.object["attn_logit_softcapping"] == nil ? 50.0 : try reader.optionalPositiveDouble("attn_logit_softcapping"))
+                : nil,
+            finalLogitSoftcap: family == .gemma2
+                ? (reader.object["final_logit_softcapping"] == nil ? 30.0 : try reader.optionalPositiveDouble("final_logit_softcapping"))
                 : nil,
             slidingWindow: window, slidingWindowLayers: windowLayers,
             mla: mla, moe: try decodeMoE(reader, family: family, layers: layers))

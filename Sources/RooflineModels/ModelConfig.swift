@@ -107,6 +107,8 @@ public struct ModelConfig: Codable, Sendable {
     public var scalesEmbeddings: Bool
     /// Attention logits are soft-capped: cap · tanh(s / cap) (Gemma 2 `attn_logit_softcapping`).
     public var attentionLogitSoftcap: Double?
+    /// Output logits are soft-capped: cap · tanh(z / cap) (Gemma 2 `final_logit_softcapping`).
+    public var finalLogitSoftcap: Double?
     /// Window of the sliding-window layers in tokens; nil when no layer slides.
     public var slidingWindow: Int?
     /// Zero-based indices of the sliding-window layers (empty when `slidingWindow` is nil).

@@ -52,7 +52,8 @@ extension OperatorBuilder {
     /// The MoE of `layers` layers, M tokens, E experts, k per token, expert size I_e, s shared experts,
     /// D = `expectedDistinctExperts(E, k, M)`:
     ///
-    /// router: matmul M rows h → E (FLOPs 2·M·h·E; + E bias for DeepSeek-V3's selection bias).
+    /// router: matmul M rows h → E (FLOPs 2·M·h·E; + M·E for DeepSeek-V3's selection bias). The gate's
+    /// softmax/sigmoid, top-k and DeepSeek's routed scaling (O(M·E) and O(M·h)) are not counted.
     /// experts_gate_up: M·k rows h → 2·I_e, weights of D experts; experts_act_mul over M·k·I_e elements;
     /// experts_down: M·k rows I_e → h, weights of D experts. FLOPs follow the k active experts per token,
     /// weight bytes the experts actually touched.

@@ -114,9 +114,17 @@ struct OperatorBuilder {
     }
 
     /// Final norm over all M rows, then lm_head: a matmul of `headRows` rows by h × V, weights V·h·w (read even
-    /// when tied to the embedding), logits written headRows·V·a.
+    /// when tied to the embedding), logits written headRows·V·a; Gemma 2 then soft-caps the logits
+    /// (headRows·V elements, 3 FLOPs each, read and written).
     func head() -> [Operator] {
-        [hiddenNorm("final_norm", layers: 1),
-         matmul("lm_head", rows: headRows, input: hidden, output: Double(model.vocabularySize), bias: false, layers: 1)]
+        let logits = headRows * Double(model.vocabularySize)
+        var ops = [hiddenNorm("final_norm", layers: 1),
+                   matmul("lm_head", rows: headRows, input: hidden, output: Double(model.vocabularySize), bias: false,
+                          layers: 1)]
+        if model.finalLogitSoftcap != nil {
+            ops.append(elementwise("logit_softcap", elements: logits, flopsPerElement: FlopCosts.softcap,
+                                   readElements: logits, writtenElements: logits, layers: 1))
+        }
+        return ops
     }
 }

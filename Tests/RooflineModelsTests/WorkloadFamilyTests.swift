@@ -110,6 +110,11 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
         #expect(try named(ops, "lm_head").bytes.weights == 256_000 * 4608 * 2)  // tied, still read
         // GeLU-tanh 9 + gate 1 on I = 36864.
         #expect(try named(ops, "act_mul").flops == 46 * 36864 * 10)
+        // Final logits soft-capped: 256000 × 3 FLOPs, read and written.
+        let softcap = try named(ops, "logit_softcap")
+        #expect(softcap.flops == 256_000 * 3)
+        #expect(softcap.bytes.activations == 2 * 256_000 * 2)
+        #expect(ops.last?.name == "logit_softcap")
     }
 
     @Test func gemma2PrefillBeyondTheWindowCapsPairs() throws {
