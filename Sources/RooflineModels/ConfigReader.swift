@@ -23,6 +23,15 @@ struct ConfigReader {
         return try positive(value, key: key)
     }
 
+    /// The layer count under any of `keys`: required, positive and at most 100,000 (layer lists are built from it).
+    func layerCount(_ keys: [String]) throws -> Int {
+        let count = try positiveInt(keys)
+        guard count <= 100_000 else {
+            throw fail("key '\(presentKey(keys) ?? keys[0])' is \(count): more than 100,000 layers is not a model; check the config")
+        }
+        return count
+    }
+
     /// An optional positive integer: absent → `defaultValue`, explicit `null` → nil.
     func optionalPositiveInt(_ key: String, default defaultValue: Int?) throws -> Int? {
         guard let value = object[key] else { return defaultValue }

@@ -27,6 +27,11 @@ extension ModelConfig {
                 + ModelFamily.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self = try family == .gpt2 ? Self.decodeGPT2(reader, name: name) : Self.decodeDecoder(reader, family: family, name: name)
+        let total = parameters(routedExperts: Double(moe?.expertCount ?? 0))
+        guard total <= Self.maximumParameterCount else {
+            throw reader.fail("the sizes give \(Format.significant(total)) parameters, more than 1e15: check hidden_size, "
+                + "intermediate_size, vocab_size and the layer, head and expert counts")
+        }
     }
 
     /// GPT-2 / GPT-3 style: `n_embd`, `n_layer`, `n_head`, `n_inner` (null → 4·h), learned positions, LayerNorm,
@@ -43,7 +48,7 @@ extension ModelConfig {
         }
         return ModelConfig(
             name: name, family: .gpt2,
-            layerCount: try reader.positiveInt(["n_layer", "num_hidden_layers"]),
+            layerCount: try reader.layerCount(["n_layer", "num_hidden_layers"]),
             hiddenSize: hidden,
             vocabularySize: try reader.positiveInt(["vocab_size"], default: 50257),
             headCount: heads, kvHeadCount: heads, headDim: hidden / heads,
@@ -60,7 +65,7 @@ extension ModelConfig {
     /// gated MLP, family-specific biases, norms, windows, MLA and MoE.
     private static func decodeDecoder(_ reader: ConfigReader, family: ModelFamily, name: String) throws -> ModelConfig {
         let hidden = try reader.positiveInt(["hidden_size"])
-        let layers = try reader.positiveInt(["num_hidden_layers"])
+        let layers = try reader.layerCount(["num_hidden_layers"])
         let heads = try reader.positiveInt(["num_attention_heads"])
         let kvHeads = try reader.positiveInt(["num_key_value_heads"], default: heads)
         let mla = family == .deepseekV3 ? try decodeMLA(reader) : nil

@@ -67,7 +67,7 @@ struct OperatorBuilder {
 
     /// A norm over the hidden state of every row: `norm(rows: M, width: h, weights: h or 2h)`.
     func hiddenNorm(_ name: String, layers: Int) -> Operator {
-        norm(name, rows: rows, width: hidden, weightElements: Double(model.normParameterCount), layers: layers)
+        norm(name, rows: rows, width: hidden, weightElements: model.normParameters, layers: layers)
     }
 
     /// An elementwise operator over `elements` outputs, in `layers` layers: FLOPs = L · elements · cost;

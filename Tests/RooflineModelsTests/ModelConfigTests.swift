@@ -190,6 +190,10 @@ let derivedChecks: [DerivedCheck] = [
         (#"{"model_type": "gpt2", "n_embd": 768, "n_layer": 12, "n_head": 7}"#, "n_head (7) does not divide n_embd"),
         (#"{"model_type": "mixtral", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32, "num_attention_heads": 32, "vocab_size": 32000, "num_local_experts": 2, "num_experts_per_tok": 3}"#,
          "num_experts_per_tok (3)"),
+        ("{\(base), \"hidden_size\": 100000000, \"num_attention_heads\": 32}",
+         "more than 1e15"),
+        (#"{"model_type": "mistral", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 1e12, "num_attention_heads": 32, "vocab_size": 32000}"#,
+         "more than 100,000 layers"),
         ("[1, 2]", "expected a JSON object"),
         ("{\"model_type\": \"llama\",", "not valid JSON"),
     ])
