@@ -132,6 +132,9 @@ extension OperatorBuilder {
     /// (`attentionSpan`), S = B·nh·P score elements per layer, and K/V bytes per element k = a in prefill (they
     /// are this step's activations) or c in decode (read from the cache):
     ///
+    /// Causal prefill counts the P pairs of the lower triangle (with the diagonal) for FLOPs and, materialized,
+    /// for the stored scores too: a causal kernel skips the masked upper half.
+    ///
     /// materialized —
     /// attn_scores: FLOPs 2·S·d_qk; reads Q (M·nh·d_qk·a) and K (B·K·nkv·d_qk·k), writes S·a.
     /// softmax: FLOPs S·5 (+3 soft-cap); reads and writes S·a.

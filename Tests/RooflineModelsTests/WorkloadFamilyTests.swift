@@ -125,6 +125,24 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
         #expect(close(try named(ops, "softmax").flops, 23 * 32 * (10_000.0 * 10_001 / 2) * 8))
     }
 
+    @Test func qwen25HasQKVBiasesButNoOutputBias() throws {
+        // Qwen2.5 72B: h 8192, 64 heads, 8 KV heads × 128 → q, k, v output (64 + 16)·128 = 10240; 80 layers.
+        let ops = try workload("qwen2.5-72b-instruct", .decode(context: 4096)).operators()
+        let qkv = try named(ops, "qkv_proj")
+        #expect(qkv.flops == 80 * (2 * 8192 * 10240 + 10240))
+        #expect(qkv.bytes.weights == 80 * (8192 * 10240 + 10240) * 2)
+        #expect(try named(ops, "o_proj").flops == 80 * 2 * 8192 * 8192)
+    }
+
+    @Test func mistralDecodeReadsOnlyTheWindow() throws {
+        // Mistral 7B: every layer slides 4096; 32 layers, 8 KV heads × 128, 32 query heads.
+        let ops = try workload("mistral-7b-v0.1", .decode(context: 1_000_000)).operators()
+        let attention = try named(ops, "attention (window 4096)")
+        #expect(attention.bytes.kvCache == 32 * 4096 * 8 * 256 * 2)
+        #expect(attention.flops == 32 * 32 * 4096 * 517)
+        #expect(!ops.contains { $0.name == "attention" })
+    }
+
     @Test func gpt3UsesLearnedPositionsBiasesAndPlainMLP() throws {
         // GPT-3 175B: h 12288, 96 heads × 128, 96 layers, I 49152, LayerNorm, GeLU-tanh.
         let ops = try workload("gpt3-175b", .decode(context: 2048)).operators()
