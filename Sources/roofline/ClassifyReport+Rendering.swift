@@ -2,35 +2,6 @@ import Foundation
 import RooflineCore
 import RooflineModels
 
-/// Plain-text and markdown tables for `classify` and `models`.
-enum ClassifyTable {
-    /// Columns padded to their widest cell; columns in `rightAligned` (numbers) align right.
-    static func text(headers: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
-        let all = [headers] + rows
-        let widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { cells in
-            cells.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? padding + cell : cell + padding
-            }.joined(separator: "  ").trimmingTrailingSpaces()
-        }.joined(separator: "\n") + "\n"
-    }
-
-    /// A GitHub-flavoured markdown table; `rightAligned` columns get `---:`.
-    static func markdown(headers: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
-        let rule = headers.indices.map { rightAligned.contains($0) ? "---:" : "---" }
-        return ([headers, rule] + rows).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n") + "\n"
-    }
-}
-
-private extension String {
-    func trimmingTrailingSpaces() -> String {
-        var text = self
-        while text.hasSuffix(" ") { text.removeLast() }
-        return text
-    }
-}
-
 extension ClassifyReport {
     static let headers = ["operator", "kind", "×", "FLOPs", "weights", "activations", "KV cache", "FLOP/B", "ceiling",
                           "bound", "time", "share"]
@@ -71,7 +42,7 @@ extension ClassifyReport {
     /// The terminal rendering: a header, the operator table, a summary and the notes.
     func text() -> String {
         var out = stepDescription + "\n" + deviceDescription + "\n\n"
-        out += ClassifyTable.text(headers: Self.headers, rows: tableRows, rightAligned: Self.numericColumns)
+        out += Table(headers: Self.headers, rows: tableRows, rightAligned: Self.numericColumns).text
         out += "\n" + summary + "\n"
         if operators.contains(where: { $0.fellBackFrom != nil }) { out += "* ceiling of a wider data type (see notes)\n" }
         out += notes.map { "note: \($0)\n" }.joined()
@@ -81,7 +52,7 @@ extension ClassifyReport {
     /// The markdown rendering: a heading, the same table, the summary and the notes as a list.
     func markdown() -> String {
         var out = "## \(model): \(phase)\n\n\(stepDescription)\n\n\(deviceDescription)\n\n"
-        out += ClassifyTable.markdown(headers: Self.headers, rows: tableRows, rightAligned: Self.numericColumns)
+        out += Table(headers: Self.headers, rows: tableRows, rightAligned: Self.numericColumns).markdown
         out += "\n\(summary)\n"
         if operators.contains(where: { $0.fellBackFrom != nil }) { out += "\n\\* ceiling of a wider data type (see notes)\n" }
         if !notes.isEmpty { out += "\n" + notes.map { "- \($0)\n" }.joined() }

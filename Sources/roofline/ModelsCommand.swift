@@ -47,9 +47,9 @@ struct ModelsCommand: ParsableCommand {
         }
         let numeric: Set<Int> = [2, 3, 4, 5]
         let text = switch format {
-        case .text: ClassifyTable.text(headers: headers, rows: rows, rightAligned: numeric)
+        case .text: Table(headers: headers, rows: rows, rightAligned: numeric).text
         case .json: try jsonString(entries)
-        case .markdown: ClassifyTable.markdown(headers: headers, rows: rows, rightAligned: numeric)
+        case .markdown: Table(headers: headers, rows: rows, rightAligned: numeric).markdown
         }
         try emit(text, output: nil)
     }

@@ -2,63 +2,16 @@ import Foundation
 import RooflineCore
 import Testing
 
-/// Runs the built `roofline` binary and captures exit status, stdout and stderr.
-enum RooflineBinary {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        /// stderr split into lines, empty ones dropped.
-        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
-    }
-
-    /// The binary next to the test bundle (swift build puts all products in one folder), else .build/debug.
-    static var url: URL {
-        let besideTests = Bundle.main.bundleURL.appendingPathComponent("roofline")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/roofline")
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roofline-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appendingPathComponent("stdout"), err = folder.appendingPathComponent("stderr")
-        try Data().write(to: out)
-        try Data().write(to: err)
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
-    }
-
-    static func temporaryFile(_ name: String, contents: Data) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roofline-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent(name)
-        try contents.write(to: url)
-        return url
-    }
-}
-
 @Suite(.serialized) struct ClassifyCLITests {
     static let decode405b = ["classify", "--model", "llama-3.1-405b", "--phase", "decode", "--context", "10M",
                              "--device", "h200"]
 
-    func json(_ result: RooflineBinary.Result) throws -> [String: Any] {
+    func json(_ result: CLIRunner.Result) throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
     @Test func jsonCarriesEveryOperatorAndTotals() throws {
-        let result = try RooflineBinary.run(Self.decode405b + ["--format", "json"])
+        let result = try CLIRunner.run(Self.decode405b + ["--format", "json"])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let object = try json(result)
@@ -84,20 +37,20 @@ enum RooflineBinary {
     }
 
     @Test func textAndMarkdownShowTheTable() throws {
-        let text = try RooflineBinary.run(Self.decode405b)
+        let text = try CLIRunner.run(Self.decode405b)
         #expect(text.status == 0)
         #expect(text.stdout.contains("operator"))
         #expect(text.stdout.contains("attention"))
         #expect(text.stdout.contains("5.16 TB"))
         #expect(text.stdout.contains("ridge 206 FLOP/B at bf16"))
-        let markdown = try RooflineBinary.run(Self.decode405b + ["--format", "markdown"])
+        let markdown = try CLIRunner.run(Self.decode405b + ["--format", "markdown"])
         #expect(markdown.status == 0)
         #expect(markdown.stdout.contains("| operator | kind |"))
         #expect(markdown.stdout.contains("| total |"))
     }
 
     @Test func prefillTakesSuffixedSizesAndAttentionModes() throws {
-        let result = try RooflineBinary.run(["classify", "--model", "mistral-7b-v0.1", "--phase", "prefill", "--tokens", "128k",
+        let result = try CLIRunner.run(["classify", "--model", "mistral-7b-v0.1", "--phase", "prefill", "--tokens", "128k",
                                              "--attention", "materialized", "--batch", "2", "--weights", "fp8",
                                              "--kv", "fp8", "--device", "nvidia-h200", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -111,17 +64,17 @@ enum RooflineBinary {
     @Test func outputGoesToAFileWhenAsked() throws {
         let target = FileManager.default.temporaryDirectory.appendingPathComponent("roofline-classify-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: target) }
-        let result = try RooflineBinary.run(Self.decode405b + ["--format", "json", "--output", target.path])
+        let result = try CLIRunner.run(Self.decode405b + ["--format", "json", "--output", target.path])
         #expect(result.status == 0)
         #expect(result.stdout.isEmpty)
         #expect(try JSONSerialization.jsonObject(with: Data(contentsOf: target)) is [String: Any])
     }
 
     @Test func malformedConfigExitsSixtyFiveWithOneLine() throws {
-        let config = try RooflineBinary.temporaryFile(
+        let config = try CLIRunner.temporaryFile(
             "config.json", contents: Data(#"{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 0}"#.utf8))
         defer { try? FileManager.default.removeItem(at: config.deletingLastPathComponent()) }
-        let result = try RooflineBinary.run(["classify", "--model", config.path, "--phase", "decode", "--context", "4096",
+        let result = try CLIRunner.run(["classify", "--model", config.path, "--phase", "decode", "--context", "4096",
                                              "--device", "h200"])
         #expect(result.status == 65)
         #expect(result.stdout.isEmpty)
@@ -130,9 +83,9 @@ enum RooflineBinary {
     }
 
     @Test func unknownModelTypeExitsSixtyFive() throws {
-        let config = try RooflineBinary.temporaryFile("config.json", contents: Data(#"{"model_type": "t5"}"#.utf8))
+        let config = try CLIRunner.temporaryFile("config.json", contents: Data(#"{"model_type": "t5"}"#.utf8))
         defer { try? FileManager.default.removeItem(at: config.deletingLastPathComponent()) }
-        let result = try RooflineBinary.run(["classify", "--model", config.path, "--phase", "decode", "--context", "1",
+        let result = try CLIRunner.run(["classify", "--model", config.path, "--phase", "decode", "--context", "1",
                                              "--device", "h200"])
         #expect(result.status == 65)
         #expect(result.stderrLines == ["roofline: error: \(config.path): model_type 't5' is not supported: use one of "
@@ -148,7 +101,7 @@ enum RooflineBinary {
         (["--device", "/nonexistent/profile.json"], "cannot read host profile"),
     ])
     func usageErrorsExitSixtyFour(extra: [String], message: String) throws {
-        let result = try RooflineBinary.run(["classify", "--model", "llama-2-7b", "--phase", "decode", "--context", "4096"]
+        let result = try CLIRunner.run(["classify", "--model", "llama-2-7b", "--phase", "decode", "--context", "4096"]
             + extra)
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
@@ -157,17 +110,17 @@ enum RooflineBinary {
     }
 
     @Test func missingSizesAndUnknownModelsAreUsageErrors() throws {
-        let prefill = try RooflineBinary.run(["classify", "--model", "llama-2-7b", "--phase", "prefill", "--device", "h200"])
+        let prefill = try CLIRunner.run(["classify", "--model", "llama-2-7b", "--phase", "prefill", "--device", "h200"])
         #expect(prefill.status == 64)
         #expect(prefill.stderr.contains("--tokens"))
-        let unknown = try RooflineBinary.run(["classify", "--model", "llama-7", "--phase", "decode", "--context", "1",
+        let unknown = try CLIRunner.run(["classify", "--model", "llama-7", "--phase", "decode", "--context", "1",
                                               "--device", "h200"])
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("llama-3.1-405b"))
     }
 
     @Test func hostWithoutProbeIsARuntimeError() throws {
-        let result = try RooflineBinary.run(["classify", "--model", "llama-2-7b", "--phase", "decode", "--context", "4096",
+        let result = try CLIRunner.run(["classify", "--model", "llama-2-7b", "--phase", "decode", "--context", "4096",
                                              "--device", "host"])
         #expect(result.status == 1)
         #expect(result.stderrLines.count == 1)
@@ -193,9 +146,9 @@ enum RooflineBinary {
     }
 
     @Test func hostProfileRooflineFallsBackAndSaysSo() throws {
-        let file = try RooflineBinary.temporaryFile("host.json", contents: Self.hostProfile())
+        let file = try CLIRunner.temporaryFile("host.json", contents: Self.hostProfile())
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let result = try RooflineBinary.run(["classify", "--model", "llama-3.1-8b", "--phase", "decode", "--context", "4096",
+        let result = try CLIRunner.run(["classify", "--model", "llama-3.1-8b", "--phase", "decode", "--context", "4096",
                                              "--weights", "fp8", "--activations", "fp8", "--device", file.path,
                                              "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -212,9 +165,9 @@ enum RooflineBinary {
     }
 
     @Test func malformedHostProfileExitsSixtyFive() throws {
-        let file = try RooflineBinary.temporaryFile("broken.json", contents: Data(#"{"toolVersion": 3}"#.utf8))
+        let file = try CLIRunner.temporaryFile("broken.json", contents: Data(#"{"toolVersion": 3}"#.utf8))
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let result = try RooflineBinary.run(["classify", "--model", "llama-2-7b", "--phase", "decode", "--context", "4096",
+        let result = try CLIRunner.run(["classify", "--model", "llama-2-7b", "--phase", "decode", "--context", "4096",
                                              "--device", file.path])
         #expect(result.status == 65)
         #expect(result.stderrLines.count == 1)
@@ -222,7 +175,7 @@ enum RooflineBinary {
     }
 
     @Test func modelsListsEveryPreset() throws {
-        let result = try RooflineBinary.run(["models", "--format", "json"])
+        let result = try CLIRunner.run(["models", "--format", "json"])
         #expect(result.status == 0)
         let entries = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count == 13)
@@ -232,7 +185,7 @@ enum RooflineBinary {
         let deepseek = try #require(entries.first { $0["name"] as? String == "deepseek-v3" })
         #expect(deepseek["activeParameterCount"] as? Int == 37_552_297_472)
         #expect(deepseek["kvCacheBytesPerToken"] as? Double == 70_272)
-        let text = try RooflineBinary.run(["models"])
+        let text = try CLIRunner.run(["models"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("gemma-2-27b"))
         #expect(text.stdout.contains("4096 on 23/46 layers"))
