@@ -48,7 +48,7 @@ extension Markdown {
             let seconds = row.analysis.totalSeconds
             let memorySeconds = row.analysis.placements.filter { $0.bound == .memory }.reduce(0) { $0 + $1.seconds }
             return [row.name, Format.seconds(seconds), Format.seconds(seconds / tokensPerStep),
-                    count(tokensPerStep / seconds), speedUp(baseline / seconds),
+                    rate(tokensPerStep / seconds), speedUp(baseline / seconds),
                     percent(seconds > 0 ? memorySeconds / seconds : 0)]
         }
         return table(["Roofline", "Step time", "Time per token", "Tokens/s", "Speed-up vs \(rows[0].name)", "Time memory-bound"],
@@ -77,15 +77,23 @@ extension Markdown {
         return table(["Operator"] + rows.map(\.name), rows: body)
     }
 
-    /// A count or rate for a table: whole and grouped from 100 up (19200 → "19,200"), three significant digits below.
+    /// A count for a table: grouped when whole (4096 → "4,096", 1 → "1"), three significant digits otherwise.
     public static func count(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        return abs(value) < 1e15 && value == value.rounded() ? Format.grouped(Int(value)) : Format.significant(value)
+    }
+
+    /// A rate for a table: whole and grouped from 100 up (19200.4 → "19,200"), three significant digits below
+    /// (7.654 → "7.65").
+    public static func rate(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }
         return abs(value) >= 100 && abs(value) < 1e15 ? Format.grouped(Int(value.rounded())) : Format.significant(value)
     }
 
-    /// A ratio as a speed-up: 3.2 → "3.2×", 0.5 → "0.50× (slower)".
+    /// A ratio as a speed-up: 3.2 → "3.20×", 7885.4 → "7,885×", 0.5 → "0.50× (slower)".
     static func speedUp(_ ratio: Double) -> String {
         guard ratio.isFinite else { return "n/a" }
-        return ratio < 1 ? "\(Format.significant(ratio, digits: 2))× (slower)" : "\(Format.significant(ratio, digits: 3))×"
+        if ratio < 1 { return "\(Format.significant(ratio, digits: 2))× (slower)" }
+        return ratio >= 100 ? "\(rate(ratio))×" : "\(Format.significant(ratio, digits: 3))×"
     }
 }

@@ -6,5 +6,6 @@ extension RooflineCommand {
         ProbeCommand.self,
         ModelsCommand.self,
         ClassifyCommand.self,
+        ReportCommand.self,
     ]
 }

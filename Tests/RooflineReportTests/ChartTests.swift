@@ -123,3 +123,36 @@ import Testing
         #expect(title.contains("Test CPU <model> & \"quotes\""))
     }
 }
+
+@Suite struct BandwidthChartSelectionTests {
+    /// Three kernels at 1, 2 and 4 threads; "load" is swept over 9 sizes, the others measured at two.
+    static let profile: HostProfile = {
+        var profile = Fixtures.profile
+        profile.bandwidth = [1, 2, 4].flatMap { threads in
+            Fixtures.sweepSizes.map { size in
+                BandwidthMeasurement(kernel: "load", workingSetBytes: size, threads: threads,
+                                     algorithmicBytesPerSecond: Fixtures.summary(Fixtures.sweepRate(size, threads: 1)),
+                                     hardwareBytesPerSecond: Fixtures.summary(Fixtures.sweepRate(size, threads: 1)))
+            } + ["copy", "triad"].flatMap { kernel in
+                [1 << 20, 1 << 30].map { size in
+                    BandwidthMeasurement(kernel: kernel, workingSetBytes: size, threads: threads,
+                                         algorithmicBytesPerSecond: Fixtures.summary(50e9), hardwareBytesPerSecond: Fixtures.summary(50e9))
+                }
+            }
+        }
+        return profile
+    }()
+
+    @Test func drawsTheSweptKernelsAtFewestAndMostThreads() throws {
+        let chart = Chart.bandwidth(Self.profile)
+        // load (9 sizes) first, then triad (preferred over copy at equal sizes); threads 1 and 4, not 2.
+        #expect(chart.series.map(\.name) == ["load, 1 thread", "load, 4 threads", "triad, 1 thread", "triad, 4 threads"])
+        // Two sizes cannot make a line: triad is drawn as points.
+        #expect(chart.series[0].style == .line(dashed: false, markers: true))
+        #expect(chart.series[2].style == .points)
+        #expect(chart.footnotes.contains("Other kernels are in the tables: copy."))
+        let parsed = try ParsedSVG(chart.svg())
+        #expect(try parsed.elements("polyline", className: "measurement").count == 2)
+        #expect(try parsed.elements("circle", className: "measurement").count == 2 * 9 + 2 * 2)
+    }
+}
