@@ -29,7 +29,7 @@ public enum DeviceRendering {
         `roofline devices --device ID` shows every data type, the notes and the sources.
         """
 
-    private static func overview(_ devices: [Device]) -> TextTable {
+    private static func overview(_ devices: [Device]) -> Table {
         var header = ["id", "aliases", "memory", "bandwidth"]
         for type in overviewTypes { header += ["\(type.rawValue) peak", "ridge"] }
         header.append("$/hour")
@@ -44,7 +44,7 @@ public enum DeviceRendering {
             row.append(device.pricePerHourUSD.map { String(format: "%.2f", $0) } ?? "-")
             return row
         }
-        return TextTable(header: header, rows: rows)
+        return Table(headers: header, rows: rows, alignments: [.left, .left])
     }
 
     /// All devices in one aligned table.
@@ -58,8 +58,8 @@ public enum DeviceRendering {
     }
 
     /// Per data type: dense peak and ridge point.
-    private static func peaks(_ device: Device) -> TextTable {
-        TextTable(header: ["data type", "dense peak", "ridge (FLOP/B)"], rows: DataType.allCases.compactMap { type in
+    private static func peaks(_ device: Device) -> Table {
+        Table(headers: ["data type", "dense peak", "ridge (FLOP/B)"], rows: DataType.allCases.compactMap { type in
             device.peakFlopsPerSecond[type].map {
                 // Integer peaks are operations, not floating-point operations, per second.
                 [type.rawValue, type == .int8 || type == .int4 ? Format.decimal($0, unit: "OP/s") : Format.flopsPerSecond($0),
@@ -103,7 +103,7 @@ public enum DeviceRendering {
     /// One device in full as markdown.
     public static func detailMarkdown(_ device: Device) -> String {
         var out = "## \(device.name) (`\(device.id)`)\n\n"
-        out += TextTable(header: ["", ""], rows: facts(device).map { [$0.0, $0.1] }).markdown
+        out += Table(headers: ["property", "value"], rows: facts(device).map { [$0.0, $0.1] }, alignments: [.left, .left]).markdown
         out += "\n" + peaks(device).markdown
         if let notes = device.notes { out += "\n**Notes.** \(notes)\n" }
         out += "\n**Sources.**\n\n" + device.sources.map { "- \($0)\n" }.joined()

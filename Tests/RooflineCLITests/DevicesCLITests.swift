@@ -2,46 +2,16 @@ import Foundation
 import RooflineCore
 import Testing
 
-/// Runs the built `roofline` binary and captures what it prints. Shared by the devices and plan CLI tests.
-enum DeviceCLI {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The `roofline` executable beside the test bundle (both live in the build products folder).
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("roofline")
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes to the end before waiting, so a large output cannot fill a pipe and block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    /// Writes `text` to a fresh temporary file and returns its path.
-    static func temporaryFile(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("roofline-cli-\(UUID().uuidString).json")
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
+/// Writes `text` to a fresh temporary file and returns its path.
+func temporaryJSONFile(_ text: String) throws -> String {
+    let url = try CLIRunner.temporaryFolder().appendingPathComponent("devices.json")
+    try Data(text.utf8).write(to: url)
+    return url.path
 }
 
 @Suite struct DevicesCLITests {
     @Test func listsEveryDeviceWithRidgePoints() throws {
-        let result = try DeviceCLI.run(["devices"])
+        let result = try CLIRunner.run(["devices"])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let h200 = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("nvidia-h200-sxm-141gb") })
@@ -54,7 +24,7 @@ enum DeviceCLI {
     }
 
     @Test func jsonListsDevicesWithRidgePoints() throws {
-        let result = try DeviceCLI.run(["devices", "--format", "json"])
+        let result = try CLIRunner.run(["devices", "--format", "json"])
         #expect(result.status == 0)
         let list = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(list.count == 20)
@@ -66,12 +36,12 @@ enum DeviceCLI {
     }
 
     @Test func oneDeviceInFullWithPriceOverride() throws {
-        let text = try DeviceCLI.run(["devices", "--device", "MI300X"])
+        let text = try CLIRunner.run(["devices", "--device", "MI300X"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("AMD Instinct MI300X (amd-mi300x)"))
         #expect(text.stdout.contains("sources:"))
         #expect(text.stdout.contains("sparse figure"))
-        let json = try DeviceCLI.run(["devices", "--device", "h200", "--price", "3", "--format", "json"])
+        let json = try CLIRunner.run(["devices", "--device", "h200", "--price", "3", "--format", "json"])
         #expect(json.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["pricePerHourUSD"] as? Double == 3)
@@ -79,7 +49,7 @@ enum DeviceCLI {
     }
 
     @Test func unknownDeviceExits64WithCloseMatches() throws {
-        let result = try DeviceCLI.run(["devices", "--device", "h300"])
+        let result = try CLIRunner.run(["devices", "--device", "h300"])
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("unknown device 'h300'"))
@@ -87,24 +57,24 @@ enum DeviceCLI {
     }
 
     @Test func deviceFileAddsOneAndItsJSONReadsBack() throws {
-        let file = try DeviceCLI.temporaryFile("""
+        let file = try temporaryJSONFile("""
             {"id": "test-accel", "name": "Test accelerator", "memory_gb": 100, "memory_bw_tbps": 2, "peak_tflops": {"bf16": 400}}
             """)
-        let shown = try DeviceCLI.run(["devices", "--device-file", file, "--device", "test-accel", "--format", "json"])
+        let shown = try CLIRunner.run(["devices", "--device-file", file, "--device", "test-accel", "--format", "json"])
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("\"bf16\" : 200"))          // ridge 400e12 / 2e12 = 200 FLOP/B
-        let again = try DeviceCLI.temporaryFile(shown.stdout)
-        let reread = try DeviceCLI.run(["devices", "--device-file", again, "--device", "test-accel"])
+        let again = try temporaryJSONFile(shown.stdout)
+        let reread = try CLIRunner.run(["devices", "--device-file", again, "--device", "test-accel"])
         #expect(reread.status == 0)
         #expect(reread.stdout.contains("400 TFLOP/s"))
     }
 
     @Test func badDeviceFileExits65AndPriceNeedsDevice() throws {
-        let bad = try DeviceCLI.run(["devices", "--device-file", try DeviceCLI.temporaryFile("{\"id\": ")])
+        let bad = try CLIRunner.run(["devices", "--device-file", try temporaryJSONFile("{\"id\": ")])
         #expect(bad.status == 65)
         #expect(bad.stdout.isEmpty)
         #expect(bad.stderr.contains("not valid device JSON"))
-        let price = try DeviceCLI.run(["devices", "--price", "3"])
+        let price = try CLIRunner.run(["devices", "--price", "3"])
         #expect(price.status == 64)
         #expect(price.stderr.contains("give --device too"))
     }
