@@ -160,10 +160,8 @@ struct Timing {
         let n = Double(start)
         let decode = try stepPair(workload.decodeOperators, communicationSeconds: 0) { _ in .split(n) }
         let prefill = try workload.prefillOperators.map { try stepPair($0, communicationSeconds: 0) { _ in .split(n) } }
-        var plan = fitted(.aggregate, devices: start, sizing: sizing, memoryPerDevice: sizing.aggregateBytesPerDevice(start),
-                          decode: decode, prefill: prefill, assumptions: assumptions)
-        plan.tensorParallel = sizing.groupSize(start)
-        return plan
+        return fitted(.aggregate, devices: start, sizing: sizing, memoryPerDevice: sizing.aggregateBytesPerDevice(start),
+                      decode: decode, prefill: prefill, assumptions: assumptions)
     }
 
     // MARK: tensor-pipeline
@@ -176,7 +174,7 @@ struct Timing {
                 + "(weights and KV cache spread evenly over layers).",
             "Decode splits the batch into m = min(batch, stages) micro-batches; a token passes every stage in turn, so at batch 1 the stages "
                 + "run one after another and each reads its weights once per micro-batch.",
-            "Per layer 2 all-reduces of the micro-batch's hidden state (rows × \(workload.hiddenSize) × \(Format.significant(activationBytes)) B) over the scale-up link: "
+            "Per layer 2 all-reduces of the micro-batch's hidden state (rows × \(workload.hiddenSize) × \(plain(activationBytes)) B) over the scale-up link: "
                 + "\(Format.seconds(options.linkLatencySeconds)) + ring volume 2(t−1)/t at \(link) one way.",
             "Per token one hand-off per stage over the scale-out network (the last returns the token to the first stage): "
                 + "\(Format.seconds(options.networkLatencySeconds)) + bytes at \(network) per device.",

@@ -40,7 +40,7 @@ public enum DeploymentPlanner {
             "Deployment: whole nodes of \(g) devices, or the smallest divisor of \(g) that holds the model when one node suffices "
                 + "(a tensor-parallel group divides the node); each layout takes the smallest such deployment, from \(Format.grouped(deployed)) devices up to \(Format.grouped(options.maxNodes)) nodes, at which it fits.",
             "Peaks are dense vendor figures (\(device.id)): \(Format.bytesPerSecond(bytesPerSecond)) memory bandwidth. "
-                + "Efficiency \(Format.significant(options.efficiency)) scales memory bandwidth and FLOP rate alike; links, network and latencies are not scaled. "
+                + "Efficiency \(plain(options.efficiency)) scales memory bandwidth and FLOP rate alike; links, network and latencies are not scaled. "
                 + "Results at efficiency 1 (the roofline bound) are shown beside them.",
             "Each operator takes max(compute time, memory time) on its share; communication is added, not overlapped.",
         ]
@@ -86,7 +86,7 @@ public enum DeploymentPlanner {
            let pipeline = layouts.first(where: { $0.layout == .tensorPipeline }), let slow = pipeline.tokensPerSecond,
            let stages = pipeline.pipelineStages, let micro = pipeline.microBatches, slow < fast {
             let atEfficiency = options.efficiency < 1
-                ? " (\(Format.significant(fast)) at efficiency \(Format.significant(options.efficiency)))" : ""
+                ? " (\(Format.significant(fast)) at efficiency \(plain(options.efficiency)))" : ""
             notes.append(
                 "The aggregate figure, \(Format.significant(bound)) tokens/s\(atEfficiency), assumes all \(Format.grouped(devices)) devices "
                     + "read their share of weights and KV cache at once. With tensor parallelism inside each node and \(stages) pipeline stages, "
@@ -159,3 +159,6 @@ struct Sizing {
         return weightBytes / Double(t) + kvCacheBytes / Double(c * t) + allowanceBytes
     }
 }
+
+/// A short number as written by hand: 0.78, 2, 0.5 (no trailing zeros).
+func plain(_ value: Double) -> String { String(format: "%g", value) }
