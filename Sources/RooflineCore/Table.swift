@@ -12,6 +12,11 @@ public struct Table: Sendable, Equatable {
         self.alignments = alignments ?? headers.indices.map { $0 == 0 ? .left : .right }
     }
 
+    /// A table whose columns in `rightAligned` (numbers) align right and the others left.
+    public init(headers: [String], rows: [[String]], rightAligned: Set<Int>) {
+        self.init(headers: headers, rows: rows, alignments: headers.indices.map { rightAligned.contains($0) ? .right : .left })
+    }
+
     private func alignment(_ column: Int) -> Alignment { column < alignments.count ? alignments[column] : .right }
 
     /// Columns padded to their widest cell, separated by two spaces, with a dashed rule under the header.

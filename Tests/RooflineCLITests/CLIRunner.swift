@@ -6,6 +6,8 @@ struct CLIRunner {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// stderr split into lines, empty ones dropped.
+        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
     }
 
     /// The products folder the test runner lives in holds the `roofline` executable too.
@@ -41,6 +43,13 @@ struct CLIRunner {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Writes `contents` to a file named `name` in a fresh temporary folder.
+    static func temporaryFile(_ name: String, contents: Data) throws -> URL {
+        let url = try temporaryFolder().appendingPathComponent(name)
+        try contents.write(to: url)
+        return url
     }
 
     /// A fresh empty folder under the temporary directory.

@@ -2,14 +2,12 @@ import Foundation
 import RooflineCore
 import Testing
 
-/// Writes `text` to a fresh temporary file and returns its path.
-func temporaryJSONFile(_ text: String) throws -> String {
-    let url = try CLIRunner.temporaryFolder().appendingPathComponent("devices.json")
-    try Data(text.utf8).write(to: url)
-    return url.path
-}
-
 @Suite struct DevicesCLITests {
+    /// `text` in a fresh temporary .json file; its path.
+    func jsonFile(_ text: String) throws -> String {
+        try CLIRunner.temporaryFile("devices.json", contents: Data(text.utf8)).path
+    }
+
     @Test func listsEveryDeviceWithRidgePoints() throws {
         let result = try CLIRunner.run(["devices"])
         #expect(result.status == 0)
@@ -57,20 +55,20 @@ func temporaryJSONFile(_ text: String) throws -> String {
     }
 
     @Test func deviceFileAddsOneAndItsJSONReadsBack() throws {
-        let file = try temporaryJSONFile("""
+        let file = try jsonFile("""
             {"id": "test-accel", "name": "Test accelerator", "memory_gb": 100, "memory_bw_tbps": 2, "peak_tflops": {"bf16": 400}}
             """)
         let shown = try CLIRunner.run(["devices", "--device-file", file, "--device", "test-accel", "--format", "json"])
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("\"bf16\" : 200"))          // ridge 400e12 / 2e12 = 200 FLOP/B
-        let again = try temporaryJSONFile(shown.stdout)
+        let again = try jsonFile(shown.stdout)
         let reread = try CLIRunner.run(["devices", "--device-file", again, "--device", "test-accel"])
         #expect(reread.status == 0)
         #expect(reread.stdout.contains("400 TFLOP/s"))
     }
 
     @Test func badDeviceFileExits65AndPriceNeedsDevice() throws {
-        let bad = try CLIRunner.run(["devices", "--device-file", try temporaryJSONFile("{\"id\": ")])
+        let bad = try CLIRunner.run(["devices", "--device-file", try jsonFile("{\"id\": ")])
         #expect(bad.status == 65)
         #expect(bad.stdout.isEmpty)
         #expect(bad.stderr.contains("not valid device JSON"))
