@@ -38,10 +38,10 @@ public enum DeploymentPlanner {
                 + "plus \(Format.bytes(workspace)) of decode activations (the largest operator's, one layer). "
                 + "The KV-only count uses the full \(Format.bytes(memoryBytes)); the minimum count uses \(Format.bytes(memoryBytes - allowance)).",
             "Deployment: whole nodes of \(g) devices, or the smallest divisor of \(g) that holds the model when one node suffices "
-                + "(a tensor-parallel group divides the node); each layout takes the smallest such deployment, from \(Format.grouped(deployed)) devices up to \(Format.grouped(options.maxNodes)) nodes, at which it fits.",
+                + "(a tensor-parallel group divides the node); each layout takes the smallest such deployment, from \(Format.grouped(deployed)) device\(deployed == 1 ? "" : "s") up to \(Format.grouped(options.maxNodes)) nodes, at which it fits.",
             "Peaks are dense vendor figures (\(device.id)): \(Format.bytesPerSecond(bytesPerSecond)) memory bandwidth. "
-                + "Efficiency \(plain(options.efficiency)) scales memory bandwidth and FLOP rate alike; links, network and latencies are not scaled. "
-                + "Results at efficiency 1 (the roofline bound) are shown beside them.",
+                + "The efficiency (\(plain(options.efficiency)); 1 = the roofline bound) scales memory bandwidth and FLOP rate alike; "
+                + "links, network and latencies are not scaled. Results at the bound are shown too.",
             "Each operator takes max(compute time, memory time) on its share; communication is added, not overlapped.",
         ]
         if let untimed = timing.untimedTypes(), !untimed.isEmpty {

@@ -7,5 +7,6 @@ extension RooflineCommand {
         ModelsCommand.self,
         ClassifyCommand.self,
         DevicesCommand.self,
+        PlanCommand.self,
     ]
 }
