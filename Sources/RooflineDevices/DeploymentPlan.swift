@@ -84,7 +84,9 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
 
     /// Throws a usage error naming the option when a setting is out of range.
     public func validated() throws -> DeploymentOptions {
-        guard devicesPerNode >= 1 else { throw RooflineError.usage("--gpus-per-node must be at least 1") }
+        guard (1...1024).contains(devicesPerNode) else {
+            throw RooflineError.usage("--gpus-per-node must be between 1 and 1024, got \(devicesPerNode)")
+        }
         guard efficiency > 0, efficiency <= 1 else {
             throw RooflineError.usage("--efficiency must be in (0, 1] (1.0 = the roofline bound), got \(efficiency)")
         }
@@ -94,10 +96,12 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
         guard networkBytesPerSecond > 0, networkBytesPerSecond.isFinite else {
             throw RooflineError.usage("--network-gbps must be a positive number of gigabits per second")
         }
-        guard networkLatencySeconds >= 0, linkLatencySeconds >= 0 else {
-            throw RooflineError.usage("latencies must be at least 0 seconds")
+        guard networkLatencySeconds >= 0, networkLatencySeconds.isFinite, linkLatencySeconds >= 0, linkLatencySeconds.isFinite else {
+            throw RooflineError.usage("--network-latency-us and --link-latency-us must be finite and at least 0")
         }
-        guard maxNodes >= 1 else { throw RooflineError.usage("--max-nodes must be at least 1") }
+        guard (1...1_000_000).contains(maxNodes) else {
+            throw RooflineError.usage("--max-nodes must be between 1 and 1,000,000, got \(maxNodes)")
+        }
         guard !layouts.isEmpty else { throw RooflineError.usage("give at least one --layout") }
         return self
     }

@@ -286,7 +286,8 @@ extension DeploymentPlan {
     @Test func badOptionsAreUsageErrors() throws {
         for configure: (inout DeploymentOptions) -> Void in [
             { $0.efficiency = 0 }, { $0.efficiency = 1.5 }, { $0.devicesPerNode = 0 }, { $0.maxNodes = 0 },
-            { $0.reserveBytesPerDevice = 200e9 }, { $0.layouts = [] },
+            { $0.reserveBytesPerDevice = 200e9 }, { $0.layouts = [] }, { $0.maxNodes = Int.max },
+            { $0.devicesPerNode = 4096 }, { $0.networkLatencySeconds = .infinity }, { $0.networkBytesPerSecond = .nan },
         ] {
             #expect {
                 try plan(llama405BLike(context: 1_000), configure: configure)
