@@ -43,8 +43,8 @@ struct DevicesCommand: ParsableCommand {
         commandName: "devices",
         abstract: "List the bundled accelerators with their ridge points, or show one in full.",
         discussion: """
-            Values are dense peaks (no 2:4 sparsity), vendor memory bandwidth and capacity in decimal units, and a
-            dated on-demand price where one is known; every device lists its sources. A missing value is shown as
+            Values are dense peaks (no 2:4 sparsity), vendor memory bandwidth and capacity in decimal units, and a \
+            dated on-demand price where one is known; every device lists its sources. A missing value is shown as \
             missing, never as 0.
             """)
 

@@ -10,10 +10,10 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Size a deployment: devices for weights and KV cache, tokens/s and cost under explicit layouts.",
         discussion: """
-            Memory: weights + KV cache (batch × context × bytes per token) + a stated allowance per device, rounded
-            up to whole nodes. Decode time per token under three layouts: aggregate (every device reads its share at
-            once: the bandwidth bound), tensor-pipeline (tensor parallel in a node, pipeline stages across nodes, in
-            series at batch 1) and context-parallel (KV cache split across nodes by sequence, log-sum-exp merge).
+            Memory: weights + KV cache (batch × context × bytes per token) + a stated allowance per device, rounded \
+            up to whole nodes. Decode time per token under three layouts: aggregate (every device reads its share at \
+            once: the bandwidth bound), tensor-pipeline (tensor parallel in a node, pipeline stages across nodes, in \
+            series at batch 1) and context-parallel (KV cache split across nodes by sequence, log-sum-exp merge). \
             --efficiency scales memory bandwidth and FLOP rate; the bound at 1.0 is always shown too.
             Example: roofline plan --model llama-3.1-405b --device h200 --context 10M --price 3 --efficiency 0.78
             """)
