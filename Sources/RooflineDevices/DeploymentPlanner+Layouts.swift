@@ -88,12 +88,11 @@ struct Timing {
                             seconds: total + communicationSeconds)
     }
 
-    /// Data types of operators that `step` times by bytes alone on this device, if any.
-    func untimedTypes() -> [DataType]? {
+    /// Data types of operators with FLOPs that `step` times by bytes alone on this device (none on most).
+    func untimedTypes() -> [DataType] {
         let roofline = device.roofline
         let ops = workload.decodeOperators + (workload.prefillOperators ?? [])
-        let types = Set(ops.filter { $0.flops > 0 && roofline.computeCeiling(for: $0.computeType) == nil }.map(\.computeType))
-        return types.isEmpty ? nil : types.sorted()
+        return Set(ops.filter { $0.flops > 0 && roofline.computeCeiling(for: $0.computeType) == nil }.map(\.computeType)).sorted()
     }
 
     /// A step at the given efficiency and at the bound (efficiency 1).

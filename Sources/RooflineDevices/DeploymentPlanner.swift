@@ -44,7 +44,8 @@ public enum DeploymentPlanner {
                 + "links, network and latencies are not scaled. Results at the bound are shown too.",
             "Each operator takes max(compute time, memory time) on its share; communication is added, not overlapped.",
         ]
-        if let untimed = timing.untimedTypes(), !untimed.isEmpty {
+        let untimed = timing.untimedTypes()
+        if !untimed.isEmpty {
             assumptions.append("\(device.id) has no peak for \(untimed.map(\.rawValue).joined(separator: ", ")) or a wider type in its data: "
                 + "those operators (norms, elementwise, softmax) are timed by their bytes alone.")
         }
@@ -73,8 +74,8 @@ public enum DeploymentPlanner {
         return max(1, Int((x * (1 - 1e-12)).rounded(.up)))
     }
 
-    /// Findings: how far the aggregate figure is from the tensor-pipeline layout, and what context parallelism
-    /// costs in devices.
+    /// Findings: how far the aggregate figure is from a tensor-pipeline layout with more than one stage, and
+    /// what context parallelism costs in devices.
     static func notes(_ layouts: [LayoutPlan], workload: DeploymentWorkload, options: DeploymentOptions) -> [String] {
         var notes: [String] = []
         let aggregate = layouts.first { $0.layout == .aggregate }
@@ -84,7 +85,7 @@ public enum DeploymentPlanner {
         if let aggregate, let devices = aggregate.devices, let fast = aggregate.tokensPerSecond,
            let bound = aggregate.boundTokensPerSecond,
            let pipeline = layouts.first(where: { $0.layout == .tensorPipeline }), let slow = pipeline.tokensPerSecond,
-           let stages = pipeline.pipelineStages, let micro = pipeline.microBatches, slow < fast {
+           let stages = pipeline.pipelineStages, stages > 1, let micro = pipeline.microBatches, slow < fast {
             let atEfficiency = options.efficiency < 1
                 ? " (\(Format.significant(fast)) at efficiency \(plain(options.efficiency)))" : ""
             notes.append(

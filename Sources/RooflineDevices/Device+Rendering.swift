@@ -96,7 +96,7 @@ public enum DeviceRendering {
         }
         out += "\n" + peaks(device).text
         if let notes = device.notes { out += "\nnotes: \(notes)\n" }
-        out += "\nsources:\n" + device.sources.map { "  - \($0)\n" }.joined()
+        out += "\nsources:" + (device.sources.isEmpty ? " none given\n" : "\n" + device.sources.map { "  - \($0)\n" }.joined())
         return out
     }
 
@@ -106,7 +106,7 @@ public enum DeviceRendering {
         out += Table(headers: ["property", "value"], rows: facts(device).map { [$0.0, $0.1] }, alignments: [.left, .left]).markdown
         out += "\n" + peaks(device).markdown
         if let notes = device.notes { out += "\n**Notes.** \(notes)\n" }
-        out += "\n**Sources.**\n\n" + device.sources.map { "- \($0)\n" }.joined()
+        out += "\n**Sources.**" + (device.sources.isEmpty ? " None given.\n" : "\n\n" + device.sources.map { "- \($0)\n" }.joined())
         return out
     }
 }

@@ -181,8 +181,9 @@ extension DeploymentPlan {
         #expect(aggregateOne.isApproximatelyEqual(to: rateOne, relativeTolerance: 1e-9))
         #expect(aggregateFour.isApproximatelyEqual(to: rateFour, relativeTolerance: 1e-9))
         #expect(aggregateFour / aggregateOne > 3.3 && aggregateFour / aggregateOne < 4)
-        // The pipeline is one node here (1 stage, tensor parallel over 8): no micro-batching needed.
+        // The pipeline is one node here (1 stage, tensor parallel over 8): no stages in series, no note about them.
         #expect(try four.layout(.tensorPipeline).pipelineStages == 1)
+        #expect(!four.notes.contains { $0.contains("pipeline stages") })
     }
 
     @Test func pipelineMicroBatchesReadWeightsOncePerMicroBatch() throws {
