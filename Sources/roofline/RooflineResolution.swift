@@ -1,5 +1,6 @@
 import Foundation
 import RooflineCore
+import RooflineProbes
 
 /// The minimal H200 spec: NVIDIA datasheet figures without 2:4 sparsity (as in reference/accelerators.json).
 /// fp32 is the non-tensor vector rate, which the vector operators (norms, softmax, adds) use.
@@ -40,8 +41,10 @@ func resolveRoofline(_ spec: String) throws -> (roofline: Roofline, notes: [Stri
         return (minimalH200, ["device spec: NVIDIA H200 SXM datasheet, dense peaks (sparsity figures halved): "
             + "4.8 TB/s HBM, 989.4 TFLOP/s bf16, 1978.9 fp8, 67 fp32"])
     case "host":
-        throw RooflineError.runtime(
-            "`--device host` needs the probe: run `roofline probe --output host.json` and pass --device host.json")
+        Diagnostics.progress("--device host: running a quick probe (save one with `roofline probe --output host.json` to reuse it)")
+        let profile = try HostProbe.run(.quick, progress: Diagnostics.progress)
+        return (try profile.roofline(), ["roofline measured now on this host by a quick probe (\(profile.host.cpuModel), "
+            + "\(profile.host.cpusAvailable.count) threads)"])
     default:
         throw RooflineError.usage("unknown device '\(spec)': use h200, host, or a host profile .json from `roofline probe`")
     }

@@ -119,11 +119,16 @@ import Testing
         #expect(unknown.stderr.contains("llama-3.1-405b"))
     }
 
-    @Test func hostWithoutProbeIsARuntimeError() throws {
+    @Test func hostRunsAQuickProbeAndFallsBackFromBF16() throws {
         let result = try CLIRunner.run(["classify", "--model", "llama-2-7b", "--phase", "decode", "--context", "4096",
-                                             "--device", "host"])
-        #expect(result.status == 1)
-        #expect(result.stderrLines.count == 1)
+                                        "--device", "host", "--format", "json"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("quick probe"))
+        let json = try self.json(result)
+        #expect(json["operators"] as? [Any] != nil)
+        // The host measures fp64 and fp32 only: bf16 matmuls use the fp32 ceiling, and the output says so.
+        #expect(result.stdout.contains("bf16"))
+        #expect(result.stdout.contains("fp32"))
     }
 
     /// A host profile as `roofline probe` writes it, with fp32/fp64 FLOP rates and DRAM bandwidth only.
