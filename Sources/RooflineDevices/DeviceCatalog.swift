@@ -27,13 +27,17 @@ public struct DeviceCatalog: Sendable {
         return catalog
     }
 
-    /// The device whose id or alias is `name`, ignoring case (and `_` or spaces for `-`). Throws a usage error
+    /// The device whose id or alias is `name`, ignoring case (and `_` or spaces for `-`), or whose id is the only one
+    /// starting with `name` followed by `-`. Throws a usage error
     /// naming the closest ids and aliases when there is none.
     public func device(named name: String) throws -> Device {
         let key = DeviceCatalog.normalized(name)
         if let found = devices.first(where: { $0.id.lowercased() == key || $0.aliases.contains(key) }) {
             return found
         }
+        // A unique start of an id is enough: `nvidia-h200` names `nvidia-h200-sxm-141gb`.
+        let prefixed = devices.filter { $0.id.lowercased().hasPrefix(key + "-") }
+        if prefixed.count == 1 { return prefixed[0] }
         let close = closeMatches(to: key)
         let hint = close.isEmpty
             ? "`roofline devices` lists the ids and aliases"
@@ -79,7 +83,7 @@ public struct DeviceCatalog: Sendable {
             throw RooflineError.badData("\(origin): \(error.message)")
         } catch {
             throw RooflineError.badData(
-                "\(origin) is not valid device JSON (\(DeviceCatalog.describe(error))): see `roofline devices --format json` for the shape")
+                "\(origin) is not valid device JSON (\(RooflineError.decodingProblem(error))): see `roofline devices --format json` for the shape")
         }
         self = updated
     }
@@ -125,17 +129,4 @@ public struct DeviceCatalog: Sendable {
     }
 
     /// A decoding error in one line: what is wrong and where (`[0].name`).
-    static func describe(_ error: Error) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let context)?: return "missing \(path(context.codingPath + [key]))"
-        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
-            return "wrong type at \(path(context.codingPath))"
-        case .dataCorrupted(let context)?:
-            return context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context.codingPath))"
-        default: return "\(error)"
-        }
-    }
 }

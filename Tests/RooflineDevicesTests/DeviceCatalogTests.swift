@@ -104,9 +104,11 @@ func temporaryFile(_ text: String, name: String = "devices.json") throws -> Stri
             return error?.category == .usage && error?.message.contains("h200 (nvidia-h200-sxm-141gb)") == true
                 && error?.message.contains("b300 (nvidia-b300-hgx)") == true
         }
+        // A unique start of an id names it; an ambiguous one is an error listing the candidates.
+        #expect(try catalog.device(named: "nvidia-h200").id == "nvidia-h200-sxm-141gb")
         #expect {
-            try catalog.device(named: "nvidia-h200")
-        } throws: { ($0 as? RooflineError)?.message.contains("nvidia-h200-sxm-141gb") == true }
+            try catalog.device(named: "nvidia-h100")
+        } throws: { ($0 as? RooflineError)?.message.contains("nvidia-h100-sxm-80gb") == true }
         #expect {
             try catalog.device(named: "qqqqqqqq")
         } throws: { error in
