@@ -6,6 +6,8 @@ extension RooflineCommand {
         ProbeCommand.self,
         ModelsCommand.self,
         ClassifyCommand.self,
+        DevicesCommand.self,
+        PlanCommand.self,
         ReportCommand.self,
     ]
 }
