@@ -1,31 +1,6 @@
 import Foundation
+import RooflineDevices
 import RooflineModels
-
-/// A roofline to place the operators on, with what the report says about it: an accelerator from the bundled
-/// data or a device file, or any other roofline.
-public struct ReportTarget: Sendable {
-    public var name: String
-    /// Short name for chart files ("h200").
-    public var slug: String
-    public var roofline: Roofline
-    /// Main-memory capacity in bytes, where known.
-    public var memoryBytes: Double?
-    public var pricePerHourUSD: Double?
-    public var priceNote: String?
-    /// Where the numbers come from.
-    public var sources: [String]
-
-    public init(name: String, slug: String, roofline: Roofline, memoryBytes: Double? = nil, pricePerHourUSD: Double? = nil,
-                priceNote: String? = nil, sources: [String] = []) {
-        self.name = name
-        self.slug = slug
-        self.roofline = roofline
-        self.memoryBytes = memoryBytes
-        self.pricePerHourUSD = pricePerHourUSD
-        self.priceNote = priceNote
-        self.sources = sources
-    }
-}
 
 /// What to analyse for a report: a model, the prompt and context, batch, data types, attention forms, the
 /// devices, and the host's profile (optional). Values in; `Report(request)` counts and places the operators.
@@ -39,18 +14,18 @@ public struct ReportRequest: Sendable {
     public var precision: Precision
     /// One or both forms; the first is the main one.
     public var attention: [AttentionMode]
-    /// Accelerators (or other rooflines) to compare with the host.
-    public var devices: [ReportTarget]
+    /// Accelerators to compare with the host and to plan deployments on.
+    public var devices: [Device]
     /// The host's measurements; nil leaves the host out.
     public var host: HostProfile?
     public var command: String
     public var createdAt: String
-    /// The deployment section's markdown (from the planner); nil leaves it out.
-    public var deployment: String?
+    /// Planner settings for the deployment section; nil leaves the section out.
+    public var deployment: DeploymentOptions?
 
     public init(model: ModelConfig, promptTokens: Int, contextTokens: Int, batch: Int, precision: Precision,
-                attention: [AttentionMode], devices: [ReportTarget], host: HostProfile?, command: String, createdAt: String,
-                deployment: String?) {
+                attention: [AttentionMode], devices: [Device], host: HostProfile?, command: String, createdAt: String,
+                deployment: DeploymentOptions? = DeploymentOptions()) {
         self.model = model
         self.promptTokens = promptTokens
         self.contextTokens = contextTokens
@@ -68,14 +43,15 @@ public struct ReportRequest: Sendable {
 extension Report {
     /// Builds the report for `request`: per phase (prefill of the prompt, decode at the context) and attention
     /// form, the workload's operators placed on the host's roofline (when there is a profile) and on each
-    /// device's. Throws usage errors for impossible workloads or a roofline that lacks a ceiling.
+    /// device's; and a deployment plan per device. Throws usage errors for impossible workloads or a roofline
+    /// that lacks a ceiling.
     public init(_ request: ReportRequest) throws {
         let model = request.model
         let hostRoofline = try request.host.map { try $0.roofline() }
         var rooflines: [(name: String, slug: String, roofline: Roofline)] = []
         if let hostRoofline { rooflines.append(("this host", "host", hostRoofline)) }
         for device in request.devices {
-            rooflines.append((device.name, device.slug, device.roofline))
+            rooflines.append((device.name, device.aliases.first ?? Report.slug(device.id), device.roofline))
         }
         guard !rooflines.isEmpty else {
             throw RooflineError.usage("nothing to place the operators on: give --device or a host profile")
@@ -126,13 +102,15 @@ extension Report {
         if let hostRoofline {
             subject.append(ReportFact("Host roofline", hostRoofline.name))
         }
+        // The matmuls run in the wider of the weight and activation types.
+        let matmulType = precision.weights.bytesPerElement > precision.activations.bytesPerElement ? precision.weights : precision.activations
         for device in request.devices {
             let roofline = device.roofline
             var parts: [String] = []
             if let memory = roofline.bandwidthCeiling() {
                 parts.append("\(Format.bytesPerSecond(memory.bytesPerSecond)) \(memory.level)")
             }
-            if let peak = roofline.computeCeiling(for: precision.weights)?.ceiling {
+            if let peak = roofline.computeCeiling(for: matmulType)?.ceiling {
                 parts.append("\(peak.dataType.rawValue) \(Format.flopsPerSecond(peak.flopsPerSecond))")
             }
             if let memory = device.memoryBytes { parts.append("\(Format.bytes(memory)) memory") }
@@ -171,12 +149,28 @@ extension Report {
         method.append("Operator tables and charts place the whole step on one device as if it held the model; the deployment "
             + "section splits it over as many devices as it needs.")
 
+        var deploymentSection: String?
+        if let options = request.deployment, !request.devices.isEmpty {
+            let workload = try DeploymentWorkload(model: model, context: request.contextTokens, batch: batch,
+                                                  prompt: request.promptTokens, precision: precision)
+            let plans = request.devices.map { device -> (name: String, plan: Result<DeploymentPlan, RooflineError>) in
+                do {
+                    return (device.name, .success(try DeploymentPlanner.plan(workload, on: device, options: options)))
+                } catch let error as RooflineError {
+                    return (device.name, .failure(error))
+                } catch {
+                    return (device.name, .failure(RooflineError.runtime("\(error)")))
+                }
+            }
+            deploymentSection = Markdown.deployment(plans)
+        }
+
         let deviceNames = request.devices.map(\.name)
         let on = ((hostRoofline == nil ? [] : ["this host"]) + deviceNames).joined(separator: ", ")
         self.init(
             title: "Roofline report: \(model.name), batch \(batch), \(precision.weights.rawValue) weights, on \(on)",
             createdAt: request.createdAt, toolVersion: RooflineVersion.current, command: request.command, subject: subject,
-            host: request.host, hostRoofline: hostRoofline, phases: reportPhases, deployment: request.deployment,
+            host: request.host, hostRoofline: hostRoofline, phases: reportPhases, deployment: deploymentSection,
             method: method)
     }
 }

@@ -101,11 +101,14 @@ struct ReportCommand: ParsableCommand {
         // Everything that can be wrong with the inputs is checked before the probe spends its seconds.
         let promptTokens = try Quantity.parseCount(prompt, name: "--prompt")
         let contextTokens = try context.map { try Quantity.parseCount($0, name: "--context") } ?? promptTokens
+        guard promptTokens <= contextTokens else {
+            throw RooflineError.usage("the prompt (\(promptTokens) tokens) is longer than the context (\(contextTokens)): give --prompt ≤ --context")
+        }
         let batchSize = try Quantity.parseCount(batch, name: "--batch")
         let precision = Precision(weights: try DataType(parsing: weights), activations: try DataType(parsing: activations),
                                   kvCache: try DataType(parsing: kv))
         let config = try ModelConfig.load(model)
-        let targets = try reportTargets(deviceNames, price: price)
+        let devices = try reportDevices(deviceNames, price: price)
         let outputURL = URL(fileURLWithPath: output)
         let folder = outputURL.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
@@ -132,10 +135,10 @@ struct ReportCommand: ParsableCommand {
 
         let request = ReportRequest(
             model: config, promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize, precision: precision,
-            attention: attention.modes, devices: targets, host: hostProfile,
+            attention: attention.modes, devices: devices, host: hostProfile,
             command: reproduceCommand(promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize,
                                       precision: precision),
-            createdAt: ISO8601DateFormatter().string(from: Date()), deployment: nil)
+            createdAt: ISO8601DateFormatter().string(from: Date()))
         let report = try Report(request)
         let baseName = String(outputURL.lastPathComponent.dropLast(3))
         let rendered = report.render(baseName: baseName)

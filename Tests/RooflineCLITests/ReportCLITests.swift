@@ -23,7 +23,7 @@ private let tinyProbe = ["probe", "--phases", "bandwidth,flops", "--kernels", "t
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("tiny.md").path
         let result = try CLIRunner.run(["report", "--profile", profile.path, "--model", "llama-3.1-8b", "--device", "h200",
-                                        "--prompt", "512", "--context", "2k", "--attention", "both", "--output", output])
+                                        "--prompt", "512", "--context", "2k", "--attention", "both", "--price", "3", "--output", output])
         #expect(result.status == 0, "report failed: \(result.stderr)")
         #expect(result.stdout == output + "\n")
         #expect(result.stderr.contains("roofline: wrote \(output) and"))
@@ -66,6 +66,7 @@ private let tinyProbe = ["probe", "--phases", "bandwidth,flops", "--kernels", "t
         (["--model", "no-such-model"], 64, "unknown model 'no-such-model'"),
         (["--weights", "fp7"], 64, "unknown data type 'fp7'"),
         (["--prompt", "0"], 64, "--prompt must be at least 1"),
+        (["--prompt", "8k", "--context", "4k"], 64, "give --prompt ≤ --context"),
         (["--output", "report.txt"], 64, "--output must name a markdown file ending in .md"),
         (["--price", "3", "--device", "h200,h200"], 64, "--price sets one device's price"),
         (["--probe", "quick", "--profile", "x.json"], 64, "give --profile or --probe, not both"),
