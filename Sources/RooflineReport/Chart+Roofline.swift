@@ -17,7 +17,8 @@ extension Chart {
     /// A hierarchical roofline, log-log: x = arithmetic intensity (FLOP/byte), y = FLOP/s.
     ///
     /// Per memory level a diagonal y = bandwidth × x, from the left edge up to the highest compute roof
-    /// (it meets it at x = highest peak ÷ bandwidth); per data type a flat line y = peak, from where it meets
+    /// (it meets it at x = highest peak ÷ bandwidth); per data type a flat line y = peak (only the types the
+    /// placements use when there are any; types with equal peaks share a line), from where it meets
     /// the fastest level's diagonal (x = peak ÷ fastest bandwidth) to the right edge. Ridge points are marked
     /// where each roof meets the main-memory diagonal (x = peak ÷ main-memory bandwidth). Each placement is
     /// drawn at (arithmetic intensity, attainable FLOP/s), coloured by its bound and labelled with the
@@ -28,7 +29,18 @@ extension Chart {
     /// above max(highest ridge × 10, highest intensity × 2); y from the decade at or below
     /// max(min(slowest bandwidth × x lower, lowest attainable ÷ 2), y upper ÷ 1e8) to 3 × the highest peak.
     public static func roofline(_ roofline: Roofline, placements: [Placement] = [], title: String? = nil) -> Chart {
-        let computes = roofline.computeCeilings.filter { $0.flopsPerSecond > 0 }.sorted { $0.flopsPerSecond > $1.flopsPerSecond }
+        // With operators, only the roofs they use; data types with the same peak share one line.
+        let used = Set(placements.map(\.ceilingDataType))
+        var computes: [(types: [DataType], flopsPerSecond: Double)] = []
+        for ceiling in roofline.computeCeilings.sorted(by: { $0.dataType < $1.dataType })
+        where ceiling.flopsPerSecond > 0 && (used.isEmpty || used.contains(ceiling.dataType)) {
+            if let index = computes.firstIndex(where: { $0.flopsPerSecond == ceiling.flopsPerSecond }) {
+                computes[index].types.append(ceiling.dataType)
+            } else {
+                computes.append(([ceiling.dataType], ceiling.flopsPerSecond))
+            }
+        }
+        computes.sort { $0.flopsPerSecond > $1.flopsPerSecond }
         let memories = roofline.bandwidthCeilings.filter { $0.bytesPerSecond > 0 }
         let drawn = placements.filter { $0.arithmeticIntensity > 0 && $0.arithmeticIntensity.isFinite && $0.attainableFlopsPerSecond > 0 }
         let skipped = placements.filter { !($0.arithmeticIntensity > 0 && $0.arithmeticIntensity.isFinite && $0.attainableFlopsPerSecond > 0) }
@@ -60,7 +72,7 @@ extension Chart {
         }
         for (index, compute) in computes.enumerated() {
             let color = ChartPalette.computeRoofs[index % ChartPalette.computeRoofs.count]
-            let text = "\(compute.dataType.rawValue) peak \(Format.flopsPerSecond(compute.flopsPerSecond))"
+            let text = "\(compute.types.map(\.rawValue).joined(separator: " / ")) peak \(Format.flopsPerSecond(compute.flopsPerSecond))"
             series.append(ChartSeries(
                 name: text, color: color, style: .line(dashed: index > 0, markers: false), role: .computeCeiling,
                 points: [ChartPoint(x: compute.flopsPerSecond / fastest, y: compute.flopsPerSecond),

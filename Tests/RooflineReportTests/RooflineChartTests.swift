@@ -53,6 +53,17 @@ func keepForInspection(_ svg: String, name: String) {
         #expect(try hostParsed.elements("circle", className: "ridge").count == 2)
     }
 
+    @Test func equalPeaksShareALineAndOperatorsKeepToTheirRoofs() throws {
+        var roofline = Fixtures.accelerator
+        roofline.computeCeilings.append(ComputeCeiling(dataType: .fp16, flopsPerSecond: 989.4e12, source: "test"))
+        let all = Chart.roofline(roofline)
+        #expect(all.series.filter { $0.role == .computeCeiling }.map(\.name) == ["fp8 peak 1.98 PFLOP/s", "bf16 / fp16 peak 989 TFLOP/s"])
+        let bf16Only = try roofline.analyze([Fixtures.operators[0]])
+        let chart = Chart.roofline(roofline, placements: bf16Only.placements)
+        #expect(chart.series.filter { $0.role == .computeCeiling }.map(\.name) == ["bf16 peak 989 TFLOP/s"])
+        #expect(chart.series.first { $0.role == .ridge }?.points.count == 1)
+    }
+
     @Test func diagonalFollowsBandwidth() throws {
         let layout = chart.layout()
         let parsed = try ParsedSVG(chart.svg())
