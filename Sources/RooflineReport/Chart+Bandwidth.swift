@@ -40,8 +40,9 @@ extension Chart {
 
         var series: [ChartSeries] = []
         for (index, key) in order.enumerated() {
-            let points = groups[key]!.sorted { $0.workingSetBytes < $1.workingSetBytes }
-                .map { ChartPoint(x: Double($0.workingSetBytes), y: $0.algorithmicBytesPerSecond.best) }
+            // A size measured twice (in the sweep and at a fixed size) keeps its highest rate.
+            let bestPerSize = Dictionary(groupingBy: groups[key]!, size: \.workingSetBytes, rate: \.algorithmicBytesPerSecond.best)
+            let points = bestPerSize.keys.sorted().map { ChartPoint(x: Double($0), y: bestPerSize[$0]!) }
             var name = "\(key.kernel), \(key.threads) thread\(key.threads == 1 ? "" : "s")"
             if let memory = key.memoryNode { name += ", memory on node \(memory)" }
             if let cpu = key.cpuNode { name += ", CPUs on node \(cpu)" }
@@ -77,5 +78,13 @@ extension Chart {
                              upperBound: xUpper, tickUnit: "B"),
             yAxis: ChartAxis(title: "Bandwidth (bytes/s)", scale: .logarithmic, lowerBound: yLower, upperBound: yUpper, tickUnit: "B/s"),
             series: series, markers: markers, footnotes: footnotes)
+    }
+}
+
+extension Dictionary where Key == Int, Value == Double {
+    /// The highest `rate` among `items` for each `size`.
+    init<T>(groupingBy items: [T], size: (T) -> Int, rate: (T) -> Double) {
+        self.init()
+        for item in items { self[size(item)] = Swift.max(self[size(item)] ?? -.infinity, rate(item)) }
     }
 }

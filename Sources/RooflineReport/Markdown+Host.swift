@@ -28,7 +28,8 @@ extension Markdown {
     }
 
     /// Bandwidth per memory level (rows: level and kernel) and thread count (columns): best rate, median in
-    /// parentheses, counted the STREAM way; with the level's reported and measured capacity.
+    /// parentheses, counted the STREAM way; with the level's capacity at the most threads as the kernel reports it
+    /// and where the measured plateau ends.
     public static func bandwidthTable(_ profile: HostProfile) -> String {
         let threadCounts = Array(Set(profile.levels.map(\.threads))).sorted()
         let levelOrder = ["L1", "L2", "L3", "L4", "DRAM"]
@@ -47,9 +48,9 @@ extension Markdown {
         var rows: [[String]] = []
         for key in keys {
             let entries = profile.levels.filter { $0.level == key.level && $0.kernel == key.kernel }
-            let widest = entries.max { $0.threads < $1.threads }
-            let reported = widest?.reportedCapacityBytes.map { Format.binaryBytes($0) } ?? "–"
-            let measured = widest?.measuredCapacityBytes.map { Format.binaryBytes($0) } ?? "–"
+            let widest = entries.filter { $0.threads == entries.map(\.threads).max() }
+            let reported = widest.compactMap(\.reportedCapacityBytes).max().map { Format.binaryBytes($0) } ?? "–"
+            let measured = widest.compactMap(\.measuredCapacityBytes).max().map { Format.binaryBytes($0) } ?? "–"
             var row = [key.level, key.kernel, "\(reported) / \(measured)"]
             for threads in threadCounts {
                 if let entry = entries.filter({ $0.threads == threads }).max(by: { $0.bytesPerSecond.best < $1.bytesPerSecond.best }) {

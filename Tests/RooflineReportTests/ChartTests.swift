@@ -156,3 +156,17 @@ import Testing
         #expect(try parsed.elements("circle", className: "measurement").count == 2 * 9 + 2 * 2)
     }
 }
+
+@Suite struct BandwidthChartDuplicateSizeTests {
+    @Test func aSizeMeasuredTwiceKeepsItsHighestRate() throws {
+        var profile = Fixtures.profile
+        // The fixed-size run at 16 KiB, 1 thread, read 250 GB/s; the sweep read 200 GB/s there.
+        profile.bandwidth.append(BandwidthMeasurement(kernel: "triad", workingSetBytes: 16 << 10, threads: 1,
+                                                      algorithmicBytesPerSecond: Fixtures.summary(250e9),
+                                                      hardwareBytesPerSecond: Fixtures.summary(250e9)))
+        let chart = Chart.bandwidth(profile)
+        let oneThread = try #require(chart.series.first { $0.name == "triad, 1 thread" })
+        #expect(oneThread.points.count == Fixtures.sweepSizes.count)
+        #expect(oneThread.points.first == ChartPoint(x: 16384, y: 250e9))
+    }
+}
