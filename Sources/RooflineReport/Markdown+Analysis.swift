@@ -9,13 +9,13 @@ extension Markdown {
             let op = p.operator
             return [op.name, op.kind.rawValue, "\(op.count)", Format.flops(op.flops), Format.bytes(op.bytes.weights),
                     Format.bytes(op.bytes.activations), Format.bytes(op.bytes.kvCache), intensity(p.arithmeticIntensity),
-                    p.bound.rawValue, Format.seconds(p.seconds), percent(analysis.share(of: p))]
+                    p.bound.rawValue, duration(p.seconds), percent(analysis.share(of: p))]
         }
         let totalBytes = analysis.totalBytes
         rows.append(["**total**", "", "", "**\(Format.flops(analysis.totalFlops))**", "**\(Format.bytes(totalBytes.weights))**",
                      "**\(Format.bytes(totalBytes.activations))**", "**\(Format.bytes(totalBytes.kvCache))**",
                      "**\(intensity(totalBytes.total > 0 ? analysis.totalFlops / totalBytes.total : 0))**",
-                     "", "**\(Format.seconds(analysis.totalSeconds))**", "**\(percent(analysis.totalSeconds > 0 ? 1 : 0))**"])
+                     "", "**\(duration(analysis.totalSeconds))**", "**\(percent(analysis.totalSeconds > 0 ? 1 : 0))**"])
         return table(["Operator", "Kind", "Count", "FLOPs", "Weights", "Activations", "KV cache", "FLOP/byte", "Bound", "Time", "Share"],
                      alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .left, .right, .right], rows: rows)
     }

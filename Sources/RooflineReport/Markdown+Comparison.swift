@@ -25,17 +25,17 @@ extension Markdown {
         func attention(_ a: Analysis) -> [Placement] { a.placements.filter { attentionKinds.contains($0.operator.kind) } }
         var rows: [[String]] = []
         rows.append(["Attention operators"] + forms.map { form in
-            attention(form.analysis).map { "\($0.operator.name): \(Format.seconds($0.seconds)) (\($0.bound.rawValue)-bound)" }
+            attention(form.analysis).map { "\($0.operator.name): \(duration($0.seconds)) (\($0.bound.rawValue)-bound)" }
                 .joined(separator: "; ")
         })
         rows.append(["Attention FLOPs"] + forms.map { Format.flops(attention($0.analysis).reduce(0) { $0 + $1.operator.flops }) })
         rows.append(["Attention bytes"] + forms.map { Format.bytes(attention($0.analysis).reduce(0) { $0 + $1.operator.bytes.total }) })
-        rows.append(["Attention time"] + forms.map { Format.seconds(attention($0.analysis).reduce(0) { $0 + $1.seconds }) })
+        rows.append(["Attention time"] + forms.map { duration(attention($0.analysis).reduce(0) { $0 + $1.seconds }) })
         rows.append(["Share of the step"] + forms.map { form in
             let total = form.analysis.totalSeconds
             return percent(total > 0 ? attention(form.analysis).reduce(0) { $0 + $1.seconds } / total : 0)
         })
-        rows.append(["Step time"] + forms.map { Format.seconds($0.analysis.totalSeconds) })
+        rows.append(["Step time"] + forms.map { duration($0.analysis.totalSeconds) })
         return table([""] + forms.map(\.name), alignments: [.left] + forms.map { _ in .right }, rows: rows)
     }
 
@@ -47,7 +47,7 @@ extension Markdown {
         let body = rows.map { row -> [String] in
             let seconds = row.analysis.totalSeconds
             let memorySeconds = row.analysis.placements.filter { $0.bound == .memory }.reduce(0) { $0 + $1.seconds }
-            return [row.name, Format.seconds(seconds), Format.seconds(seconds / tokensPerStep),
+            return [row.name, duration(seconds), duration(seconds / tokensPerStep),
                     rate(tokensPerStep / seconds), speedUp(baseline / seconds),
                     percent(seconds > 0 ? memorySeconds / seconds : 0)]
         }

@@ -40,9 +40,9 @@ extension Markdown {
                     }
                     layoutRows.append([
                         plan.deviceName, layout.layout.rawValue, shape(layout),
-                        layout.secondsPerToken.map(Format.seconds) ?? "–",
+                        layout.secondsPerToken.map(duration) ?? "–",
                         layout.tokensPerSecond.map(rate) ?? "–",
-                        layout.timeToFirstTokenSeconds.map(Format.seconds) ?? "–",
+                        layout.timeToFirstTokenSeconds.map(duration) ?? "–",
                         layout.costPerHourUSD.map(dollars) ?? "–",
                         layout.costPerMillionTokensUSD.map(dollars) ?? "– (no price)",
                         layout.decode?.bound.rawValue ?? "–",

@@ -44,6 +44,21 @@ public enum Markdown {
         return String(format: "%.1f %%", fraction * 100)
     }
 
+    /// A duration in the unit that reads best: below a minute as `Format.seconds` (ns, µs, ms, s); then minutes,
+    /// hours (below 48 h), days (below 2 years of 365.25 days) and years, three significant digits:
+    /// 3276 s → "54.6 min", 3.67e9 s → "116 years".
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "n/a" }
+        let minute = 60.0, hour = 3600.0, day = 86400.0, year = 365.25 * 86400
+        let magnitude = abs(seconds)
+        if magnitude < minute { return Format.seconds(seconds) }
+        if magnitude < hour { return "\(Format.significant(seconds / minute)) min" }
+        if magnitude < 48 * hour { return "\(Format.significant(seconds / hour)) h" }
+        if magnitude < 2 * year { return "\(Format.significant(seconds / day)) days" }
+        let years = seconds / year
+        return abs(years) >= 1000 && abs(years) < 1e15 ? "\(Format.grouped(Int(years.rounded()))) years" : "\(Format.significant(years)) years"
+    }
+
     /// CPU numbers as ranges: [0, 1, 2, 5] → "0-2, 5".
     public static func cpuList(_ cpus: [Int]) -> String {
         let sorted = Array(Set(cpus)).sorted()

@@ -84,9 +84,9 @@ extension Report {
         let precision = request.precision
         var subject: [ReportFact] = []
         subject.append(ReportFact("Model", "\(model.name) (\(model.family.rawValue))"))
-        var parameters = "\(Format.grouped(model.parameterCount)) (\(Format.decimal(Double(model.parameterCount), unit: "")))"
+        var parameters = "\(Format.grouped(model.parameterCount)) (\(Format.significant(Double(model.parameterCount) / 1e9, digits: 4)) billion)"
         if model.moe != nil {
-            parameters += "; \(Format.grouped(model.activeParameterCount)) active per token"
+            parameters += "; \(Format.grouped(model.activeParameterCount)) (\(Format.significant(Double(model.activeParameterCount) / 1e9, digits: 4)) billion) active per token"
         }
         subject.append(ReportFact("Parameters", parameters))
         subject.append(ReportFact("Layers, hidden size, heads / KV heads",

@@ -114,3 +114,14 @@ import Testing
         #expect(text.contains("| Attention time | 5.05 µs | 1.25 ms |"))
     }
 }
+
+@Suite struct DurationTests {
+    @Test func durationsUseTheUnitThatReadsBest() {
+        #expect(Markdown.duration(0.0052) == "5.20 ms")
+        #expect(Markdown.duration(3276) == "54.6 min")            // 3276 ÷ 60
+        #expect(Markdown.duration(8.96e3 * 3) == "7.47 h")        // 26,880 ÷ 3600
+        #expect(Markdown.duration(119 * 3600) == "4.96 days")     // 119 h ÷ 24
+        #expect(Markdown.duration(3.67e9) == "116 years")         // 3.67e9 ÷ (365.25 × 86,400)
+        #expect(Markdown.duration(1e14) == "3,168,809 years")     // 1e14 ÷ 31,557,600
+    }
+}
