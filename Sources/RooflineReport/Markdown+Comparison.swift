@@ -39,20 +39,19 @@ extension Markdown {
         return table([""] + forms.map(\.name), alignments: [.left] + forms.map { _ in .right }, rows: rows)
     }
 
-    /// The same step on several rooflines. Per row: step time (operators one after another), time per token =
-    /// step time ÷ `tokensPerStep`, tokens/s = `tokensPerStep` ÷ step time, speed-up = first row's step time ÷
-    /// this row's, and the share of the step spent in memory-bound operators.
+    /// The same step on several rooflines. Per row: step time (operators one after another), tokens/s =
+    /// `tokensPerStep` ÷ step time, speed-up = first row's step time ÷ this row's, and the share of the step spent
+    /// in memory-bound operators.
     public static func stepComparison(_ rows: [NamedAnalysis], tokensPerStep: Double) -> String {
         guard let baseline = rows.first?.analysis.totalSeconds else { return "" }
         let body = rows.map { row -> [String] in
             let seconds = row.analysis.totalSeconds
             let memorySeconds = row.analysis.placements.filter { $0.bound == .memory }.reduce(0) { $0 + $1.seconds }
-            return [row.name, duration(seconds), duration(seconds / tokensPerStep),
-                    rate(tokensPerStep / seconds), speedUp(baseline / seconds),
+            return [row.name, duration(seconds), rate(tokensPerStep / seconds), speedUp(baseline / seconds),
                     percent(seconds > 0 ? memorySeconds / seconds : 0)]
         }
-        return table(["Roofline", "Step time", "Time per token", "Tokens/s", "Speed-up vs \(rows[0].name)", "Time memory-bound"],
-                     alignments: [.left, .right, .right, .right, .right, .right], rows: body)
+        return table(["Roofline", "Step time", "Tokens/s", "Speed-up vs \(rows[0].name)", "Time memory-bound"],
+                     alignments: [.left, .right, .right, .right, .right], rows: body)
     }
 
     /// Operators whose bound differs between rooflines (matched by name, in the first analysis's order), with

@@ -25,12 +25,18 @@ extension Markdown {
                 [plan.deviceName, Format.bytes(plan.weightBytes), Format.bytes(plan.kvCacheBytes), Format.bytes(plan.deviceMemoryBytes),
                  Format.grouped(plan.kvOnlyDevices), Format.grouped(plan.minimumDevices),
                  "\(Format.grouped(plan.deployedDevices)) (\(Format.grouped(plan.deployedNodes)) node\(plan.deployedNodes == 1 ? "" : "s") of \(plan.options.devicesPerNode))",
-                 plan.pricePerDeviceHourUSD.map { dollars($0) + (plan.priceNote.map { " (\($0))" } ?? "") } ?? "not known"]
+                 plan.pricePerDeviceHourUSD.map(dollars) ?? "not known"]
             }
             out += table(["Device", "Weights", "KV cache", "Memory per device", "Devices for the KV cache alone", "Minimum devices",
                           "Deployed", "Price per device-hour"],
                          alignments: [.left, .right, .right, .right, .right, .right, .right, .left], rows: rows) + "\n"
+            let priceNotes = planned.compactMap { plan in plan.priceNote.map { "\(plan.deviceName): \($0)" } }
+            if !priceNotes.isEmpty {
+                out += "Prices: " + priceNotes.map(escapeLine).joined(separator: "; ") + ".\n\n"
+            }
             out += "### Throughput and cost per layout\n\n"
+            out += "Time per token is one decode step (the time between two tokens of a sequence); tokens/s = batch ÷ time per token; "
+            out += "time to first token is the prompt's prefill.\n\n"
             var layoutRows: [[String]] = []
             for plan in planned {
                 for layout in plan.layouts {

@@ -57,13 +57,14 @@ extension Report {
             throw RooflineError.usage("nothing to place the operators on: give --device or a host profile")
         }
         let batch = request.batch
-        let phases: [(phase: Phase, slug: String, title: String, tokens: Double, meaning: String)] = [
+        let phases: [(phase: Phase, slug: String, title: String, tokens: Double, meaning: String, step: String)] = [
             (.prefill(tokens: request.promptTokens), "prefill",
              "Prefill: \(Format.grouped(request.promptTokens)) prompt tokens × batch \(batch)",
-             Double(request.promptTokens) * Double(batch), "prompt tokens processed, all sequences"),
+             Double(request.promptTokens) * Double(batch), "prompt tokens of all sequences",
+             "the time to first token on one device (no queueing)"),
             (.decode(context: request.contextTokens), "decode",
              "Decode at context \(Format.grouped(request.contextTokens)), batch \(batch)",
-             Double(batch), "new tokens, one per sequence"),
+             Double(batch), "new tokens (one per sequence)", "the time per output token of each sequence on one device"),
         ]
         var reportPhases: [ReportPhase] = []
         for entry in phases {
@@ -78,7 +79,7 @@ extension Report {
                 forms.append(ReportAttentionForm(name: mode.rawValue, analyses: analyses))
             }
             reportPhases.append(ReportPhase(title: entry.title, slug: entry.slug, tokensPerStep: entry.tokens,
-                                            tokensMeaning: entry.meaning, forms: forms))
+                                            tokensMeaning: entry.meaning, stepMeaning: entry.step, forms: forms))
         }
 
         let precision = request.precision

@@ -34,13 +34,17 @@ public struct ReportPhase: Sendable {
     public var tokensPerStep: Double
     /// What a token of `tokensPerStep` is ("prompt tokens processed", "new tokens, one per sequence").
     public var tokensMeaning: String
+    /// What the step time is to a user ("the time to first token", "the time per output token of each sequence").
+    public var stepMeaning: String
     public var forms: [ReportAttentionForm]
 
-    public init(title: String, slug: String, tokensPerStep: Double, tokensMeaning: String, forms: [ReportAttentionForm]) {
+    public init(title: String, slug: String, tokensPerStep: Double, tokensMeaning: String, stepMeaning: String,
+                forms: [ReportAttentionForm]) {
         self.title = title
         self.slug = slug
         self.tokensPerStep = tokensPerStep
         self.tokensMeaning = tokensMeaning
+        self.stepMeaning = stepMeaning
         self.forms = forms
     }
 }
@@ -159,7 +163,8 @@ extension Report {
             for phase in compared {
                 for form in phase.forms {
                     md += "### \(Markdown.escape(phase.title)), \(Markdown.escape(form.name)) attention\n\n"
-                    md += "Tokens per step: \(Markdown.count(phase.tokensPerStep)) (\(phase.tokensMeaning)).\n\n"
+                    md += "The step time is \(phase.stepMeaning); tokens/s = \(Markdown.count(phase.tokensPerStep)) "
+                    md += "\(phase.tokensMeaning) ÷ step time.\n\n"
                     md += Markdown.stepComparison(form.analyses, tokensPerStep: phase.tokensPerStep) + "\n"
                     md += "Operators that change class:\n\n" + Markdown.boundChanges(form.analyses) + "\n"
                 }

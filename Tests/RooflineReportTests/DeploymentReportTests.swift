@@ -18,7 +18,8 @@ import Testing
         let section = try #require(report.deployment)
         // KV cache: 10M × 516,096 B = 5.16 TB → ⌈5.16e12 ÷ 141e9⌉ = 37 H200s for the cache alone; weights
         // 405.85e9 × 2 B = 812 GB; deployed in whole 8-GPU nodes: 48.
-        #expect(section.contains("| NVIDIA H200 SXM 141GB | 812 GB | 5.16 TB | 141 GB | 37 | 43 | 48 (6 nodes of 8) | $3.00 (set with --price) |"))
+        #expect(section.contains("| NVIDIA H200 SXM 141GB | 812 GB | 5.16 TB | 141 GB | 37 | 43 | 48 (6 nodes of 8) | $3.00 |"))
+        #expect(section.contains("Prices: NVIDIA H200 SXM 141GB: set with --price."))
         // Aggregate decode: every weight and the whole cache read once per token over 48 × 4.8 TB/s.
         let bytesPerToken = 405_853_388_800.0 * 2 + 10_000_000 * 516_096.0
         let secondsPerToken = bytesPerToken / (48 * 4.8e12)

@@ -23,8 +23,10 @@ import Testing
             subject: [ReportFact("Model", "test | model")], host: Fixtures.profile, hostRoofline: host,
             phases: [
                 ReportPhase(title: "Prefill: 4,096 tokens", slug: "prefill", tokensPerStep: 4096, tokensMeaning: "prompt tokens",
+                            stepMeaning: "the time to first token",
                             forms: [try form("fused", fused + rest), try form("materialized", materialized + rest)]),
                 ReportPhase(title: "Decode at context 4,096", slug: "decode", tokensPerStep: 1, tokensMeaning: "new tokens",
+                            stepMeaning: "the time per output token",
                             forms: [try form("fused", fused + rest)]),
             ],
             deployment: "Deployment body.\n", method: ["Bandwidth: best of repetitions."])
@@ -43,6 +45,7 @@ import Testing
         #expect(md.contains("```sh\nroofline report --model test\n```"))
         #expect(md.contains("| Model | test \\| model |"))
         #expect(md.contains("Deployment body.\n"))
+        #expect(md.contains("The step time is the time to first token; tokens/s = 4,096 prompt tokens ÷ step time.\n"))
         #expect(md.contains("- Bandwidth: best of repetitions.\n"))
     }
 
