@@ -14,6 +14,8 @@ public struct ChartLayout: Sendable, Equatable {
     public var xAxis: ChartAxis
     public var yAxis: ChartAxis
     public var legendArea: ChartRect
+    /// The title broken into lines that fit the width from the plot's left edge to the chart's right edge.
+    public var titleLines: [String]
 
     /// Horizontal position of data value `x`:
     /// plotArea.x + (t(x) − t(lower)) ÷ (t(upper) − t(lower)) × plotArea.width, where t = log10 on a logarithmic
@@ -66,7 +68,8 @@ extension Chart {
         let yTickWidth = Chart.ticks(for: yAxis).compactMap(\.label)
             .map { TextMetrics.width($0, fontSize: TextMetrics.tickFontSize) }.max() ?? 0
         let left = yTickWidth + 14 + TextMetrics.axisTitleFontSize + 14
-        let top = 20 + TextMetrics.titleFontSize + 16
+        let titleLines = Chart.wrap(title, width: width - left - 16, fontSize: TextMetrics.titleFontSize)
+        let top = 20 + Double(titleLines.count) * (TextMetrics.titleFontSize + 4) + 12
         let bottom = 8 + TextMetrics.tickFontSize + 10 + TextMetrics.axisTitleFontSize + 10
             + Double(footnotes.count) * (TextMetrics.footnoteFontSize + 4) + 8
         let legendNames = series.map(\.name).filter { !$0.isEmpty }
@@ -76,7 +79,27 @@ extension Chart {
         let plot = ChartRect(x: left, y: top, width: max(width - left - right, 50), height: max(height - top - bottom, 50))
         let legendHeight = Double(legendNames.count) * (TextMetrics.legendFontSize + 8) + 12
         let legend = ChartRect(x: plot.maxX + 16, y: plot.y, width: legendWidth, height: legendNames.isEmpty ? 0 : legendHeight)
-        return ChartLayout(plotArea: plot, xAxis: xAxis, yAxis: yAxis, legendArea: legend)
+        return ChartLayout(plotArea: plot, xAxis: xAxis, yAxis: yAxis, legendArea: legend, titleLines: titleLines)
+    }
+
+    /// `text` broken at spaces into lines no wider than `width` (as `TextMetrics` estimates, bold: 0.65 em per
+    /// character); a word longer than a line stays whole.
+    static func wrap(_ text: String, width: Double, fontSize: Double) -> [String] {
+        let maxCharacters = max(10, Int(width / (fontSize * 0.65)))
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= maxCharacters {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// Ticks of an axis. Logarithmic: a labelled tick at every decade inside the range (every second decade when

@@ -27,7 +27,8 @@ extension Chart {
     ///
     /// Ranges: x from the decade at or below min(lowest ridge ÷ 30, lowest intensity ÷ 2) to the decade at or
     /// above max(highest ridge × 10, highest intensity × 2); y from the decade at or below
-    /// max(min(slowest bandwidth × x lower, lowest attainable ÷ 2), y upper ÷ 1e8) to 3 × the highest peak.
+    /// max(min(slowest bandwidth × x lower, lowest attainable ÷ 2), y upper ÷ 1e8) to 10 × the highest peak (a
+    /// decade of room above the roofs for labels).
     public static func roofline(_ roofline: Roofline, placements: [Placement] = [], title: String? = nil) -> Chart {
         // With operators, only the roofs they use; data types with the same peak share one line.
         let used = Set(placements.map(\.ceilingDataType))
@@ -56,7 +57,7 @@ extension Chart {
         let intensities = drawn.map(\.arithmeticIntensity)
         let xLower = decadeFloor(min(lowestRidge / 30, (intensities.min() ?? .infinity) / 2))
         let xUpper = decadeCeil(max(highestRidge * 10, (intensities.max() ?? 0) * 2))
-        let yUpper = highestPeak * 3
+        let yUpper = highestPeak * 10
         let yLowerRaw = min(slowest * xLower, (drawn.map(\.attainableFlopsPerSecond).min() ?? .infinity) / 2)
         let yLower = decadeFloor(max(yLowerRaw, yUpper / 1e8))
 

@@ -14,8 +14,12 @@ extension Chart {
             + "height=\"\(n(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">")
         out.line("<title>\(SVGText.escape(title))</title>")
         out.line("<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>")
-        out.line("<text class=\"chart-title\" x=\"\(n(plot.x))\" y=\"\(n(20 + TextMetrics.titleFontSize))\" "
-            + "font-size=\"\(n(TextMetrics.titleFontSize))\" font-weight=\"bold\" fill=\"#222222\">\(SVGText.escape(title))</text>")
+        let titleSpans = layout.titleLines.enumerated().map { index, line in
+            "<tspan x=\"\(n(plot.x))\" y=\"\(n(20 + TextMetrics.titleFontSize + Double(index) * (TextMetrics.titleFontSize + 4)))\">"
+                + "\(SVGText.escape(line))</tspan>"
+        }.joined()
+        out.line("<text class=\"chart-title\" font-size=\"\(n(TextMetrics.titleFontSize))\" font-weight=\"bold\" fill=\"#222222\">"
+            + titleSpans + "</text>")
 
         drawGridAndAxes(layout, into: &out)
 

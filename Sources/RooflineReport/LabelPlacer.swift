@@ -16,7 +16,7 @@ struct PlacedLabel: Equatable {
 
 /// Places labels one at a time so that they avoid each other, the points, the lines and the edges of the plot.
 ///
-/// Each label tries positions around its anchor (8 directions at growing distances) and takes the first with no
+/// Each label tries positions around its anchor (8 directions at 5 growing distances) and takes the first with no
 /// overlap; when every position overlaps something it takes the one with the least weighted overlap:
 /// 10 × area over other labels + 3 × area over points + 1 × area over lines + 20 × area outside the bounds,
 /// plus 0.5 per unit of distance from the anchor. Greedy, so earlier labels win.
@@ -57,13 +57,13 @@ struct LabelPlacer {
         labels.append(rect)
     }
 
-    /// Places `text` near (x, y), trying `directions` in order at distances 5, 14, 28 and 46 units.
+    /// Places `text` near (x, y), trying `directions` in order at distances 5, 14, 28, 46 and 70 units.
     mutating func place(_ text: String, x: Double, y: Double, fontSize: Double,
                         directions: [Direction] = Direction.allCases) -> PlacedLabel {
         let width = TextMetrics.width(text, fontSize: fontSize)
         let height = fontSize * 1.2
         var best: (score: Double, label: PlacedLabel)?
-        search: for distance in [5.0, 14, 28, 46] {
+        search: for distance in [5.0, 14, 28, 46, 70] {
             for direction in directions {
                 let box = LabelPlacer.box(width: width, height: height, x: x, y: y, distance: distance, direction: direction)
                 let label = PlacedLabel(

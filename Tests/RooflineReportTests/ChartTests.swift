@@ -71,6 +71,21 @@ import Testing
         #expect(abs(xy[0] - plot.maxX) < 0.01 && abs(xy[1] - plot.y) < 0.01)
     }
 
+    @Test func aLongTitleWrapsAndPushesThePlotDown() throws {
+        let axis = ChartAxis(title: "x", scale: .linear, lowerBound: 0, upperBound: 1)
+        let short = Chart(title: "Short", xAxis: axis, yAxis: axis, series: [])
+        let long = Chart(title: Array(repeating: "word", count: 60).joined(separator: " "), xAxis: axis, yAxis: axis, series: [])
+        let lines = long.layout().titleLines
+        #expect(lines.count > 1)
+        #expect(lines.joined(separator: " ") == long.title)
+        // Each line fits: characters × 0.65 × 16 ≤ width − plot x − 16.
+        let available = long.width - long.layout().plotArea.x - 16
+        #expect(lines.allSatisfy { Double($0.count) * 0.65 * 16 <= available })
+        #expect(long.layout().plotArea.y == short.layout().plotArea.y + Double(lines.count - 1) * 20)
+        let parsed = try ParsedSVG(long.svg())
+        #expect(try parsed.elements("tspan").count == lines.count)
+    }
+
     @Test func textIsEscaped() throws {
         let chart = Chart(
             title: "a < b & \"c\" 'd'\u{1}", xAxis: ChartAxis(title: "x", scale: .linear, lowerBound: 0, upperBound: 1),

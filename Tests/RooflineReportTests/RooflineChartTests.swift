@@ -17,8 +17,8 @@ func keepForInspection(_ svg: String, name: String) {
         //    max(highest ridge 1978.9/4.8 = 412 × 10, highest intensity 4000 × 2) = 8000 → decade 1e4.
         #expect(chart.xAxis.lowerBound.isApproximatelyEqual(to: 0.01, relativeTolerance: 1e-12))
         #expect(chart.xAxis.upperBound.isApproximatelyEqual(to: 1e4, relativeTolerance: 1e-12))
-        // y: upper 3 × 1978.9e12; lower min(4.8e12 × 0.01, softmax 0.125 × 4.8e12 ÷ 2) = 4.8e10 → decade 1e10.
-        #expect(chart.yAxis.upperBound.isApproximatelyEqual(to: 5936.7e12, relativeTolerance: 1e-12))
+        // y: upper 10 × 1978.9e12; lower min(4.8e12 × 0.01, softmax 0.125 × 4.8e12 ÷ 2) = 4.8e10 → decade 1e10.
+        #expect(chart.yAxis.upperBound.isApproximatelyEqual(to: 19789e12, relativeTolerance: 1e-12))
         #expect(chart.yAxis.lowerBound.isApproximatelyEqual(to: 1e10, relativeTolerance: 1e-12))
         #expect(chart.xAxis.scale == .logarithmic && chart.yAxis.scale == .logarithmic)
     }
@@ -73,7 +73,7 @@ func keepForInspection(_ svg: String, name: String) {
         }
         // Enters at the left edge at y = 4.8e12 × 0.01 = 4.8e10 FLOP/s and ends on the fp8 roof at x = 1978.9/4.8.
         let plot = layout.plotArea
-        let yFraction = (log10(4.8e10) - log10(1e10)) / (log10(5936.7e12) - log10(1e10))
+        let yFraction = (log10(4.8e10) - log10(1e10)) / (log10(19789e12) - log10(1e10))
         #expect(abs(points[0][0] - plot.x) < 0.01)
         #expect(abs(points[0][1] - (plot.maxY - yFraction * plot.height)) < 0.01)
         let xFraction = (log10(1978.9 / 4.8) - log10(0.01)) / (log10(1e4) - log10(0.01))
@@ -90,7 +90,7 @@ func keepForInspection(_ svg: String, name: String) {
         #expect(compute.count == 1)
         func expected(intensity: Double, flopsPerSecond: Double) -> (Double, Double) {
             let fx = (log10(intensity) - log10(0.01)) / (log10(1e4) - log10(0.01))
-            let fy = (log10(flopsPerSecond) - log10(1e10)) / (log10(5936.7e12) - log10(1e10))
+            let fy = (log10(flopsPerSecond) - log10(1e10)) / (log10(19789e12) - log10(1e10))
             return (plot.x + fx * plot.width, plot.maxY - fy * plot.height)
         }
         // attn.qkv: 2e9 FLOP ÷ 1e9 B = 2 FLOP/B; attainable 2 × 4.8e12 = 9.6e12 FLOP/s.
