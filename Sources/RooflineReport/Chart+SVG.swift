@@ -57,7 +57,7 @@ extension Chart {
         out.line("</g>")
 
         // Point markers, drawn last so that no label hides a point.
-        var pointLabelRequests: [(texts: [String], x: Double, y: Double)] = []
+        var pointLabelRequests: [(texts: [String], x: Double, y: Double, role: SeriesRole)] = []
         var pointsLayer = SVGDocument()
         pointsLayer.line("<g class=\"series-points\">")
         for series in series {
@@ -79,10 +79,11 @@ extension Chart {
                     placer.addPoint(x: x, y: y, radius: radius + 1)
                 }
                 if let label {
-                    if let cluster = pointLabelRequests.firstIndex(where: { hypot($0.x - x, $0.y - y) < 6 }) {
+                    // Points of one kind drawn on top of each other share a label.
+                    if let cluster = pointLabelRequests.firstIndex(where: { $0.role == series.role && hypot($0.x - x, $0.y - y) < 6 }) {
                         pointLabelRequests[cluster].texts.append(label)
                     } else {
-                        pointLabelRequests.append(([label], x, y))
+                        pointLabelRequests.append(([label], x, y, series.role))
                     }
                 }
             }

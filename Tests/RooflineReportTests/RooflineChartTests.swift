@@ -122,6 +122,16 @@ func keepForInspection(_ svg: String, name: String) {
         #expect(legend.contains("HBM 4.80 TB/s") && legend.contains("bf16 peak 989 TFLOP/s"))
     }
 
+    @Test func anOperatorOnARidgeKeepsItsOwnLabel() throws {
+        // 206.125e9 FLOP over 1e9 B: exactly the bf16 ridge (989.4e12 ÷ 4.8e12 = 206.125 FLOP/B).
+        let op = Operator(name: "at-ridge", kind: .matmul, flops: 206.125e9, bytes: ByteCounts(weights: 1e9), computeType: .bf16)
+        let placed = try Fixtures.accelerator.analyze([op])
+        let parsed = try ParsedSVG(Chart.roofline(Fixtures.accelerator, placements: placed.placements).svg())
+        let labels = try parsed.elements("text", className: "point-label").compactMap(\.stringValue)
+        #expect(labels.contains("at-ridge"))
+        #expect(labels.contains("ridge 206 FLOP/B"))
+    }
+
     @Test func labelsDoNotOverlap() throws {
         // Twelve operators spread along the memory slope and a cluster at one place: no two labels may overlap.
         var ops = (0..<12).map { index in
@@ -140,6 +150,7 @@ func keepForInspection(_ svg: String, name: String) {
         }
         // Three operators at the same point share one label.
         #expect(texts.compactMap(\.stringValue).contains("q_proj, k_proj, v_proj"))
+
         let boxes = texts.map { text in
             ChartRect(x: ParsedSVG.number(text, "x")!, y: ParsedSVG.number(text, "y")! - TextMetrics.labelFontSize * 0.95,
                       width: TextMetrics.width(text.stringValue ?? "", fontSize: TextMetrics.labelFontSize),
