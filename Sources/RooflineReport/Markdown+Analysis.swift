@@ -47,8 +47,10 @@ extension Markdown {
         return out + "\n"
     }
 
-    /// Arithmetic intensity for a table: three significant digits, "∞" when nothing is moved.
+    /// Arithmetic intensity for a table: whole and grouped from 100 up ("1,536"), otherwise three significant
+    /// digits without trailing zeros ("16.8", "1", "0.125"); "∞" when nothing is moved.
     static func intensity(_ value: Double) -> String {
-        value.isInfinite ? "∞" : Format.significant(value)
+        if value.isInfinite { return "∞" }
+        return abs(value) >= 100 ? rate(value) : String(format: "%.3g", value)
     }
 }

@@ -49,9 +49,9 @@ import Testing
         // attn.qkv: max(2e9 ÷ 989.4e12, 1e9 ÷ 4.8e12) = 208.3 µs; ffn.up: 4e12 ÷ 989.4e12 = 4.043 ms;
         // softmax: 4e9 ÷ 4.8e12 = 833.3 µs; kv write: 1e6 ÷ 4.8e12 = 208.3 ns.
         let total = 1e9 / 4.8e12 + 4e12 / 989.4e12 + 4e9 / 4.8e12 + 1e6 / 4.8e12
-        #expect(text.contains("| attn.qkv | matmul | 126 | 2.00 GFLOP | 1.00 GB | 0 B | 0 B | 2.00 | memory | 208 µs | "
+        #expect(text.contains("| attn.qkv | matmul | 126 | 2.00 GFLOP | 1.00 GB | 0 B | 0 B | 2 | memory | 208 µs | "
             + Markdown.percent((1e9 / 4.8e12) / total) + " |"))
-        #expect(text.contains("| ffn.up | matmul | 126 | 4.00 TFLOP | 500 MB | 500 MB | 0 B | 4000 | compute | 4.04 ms | 79.5 % |"))
+        #expect(text.contains("| ffn.up | matmul | 126 | 4.00 TFLOP | 500 MB | 500 MB | 0 B | 4,000 | compute | 4.04 ms | 79.5 % |"))
         #expect(text.contains("| softmax | softmax | 1 | 500 MFLOP | 0 B | 4.00 GB | 0 B | 0.125 | memory | 833 µs | 16.4 % |"))
         #expect(text.contains("| kv write | kv-write | 1 | 0 FLOP | 0 B | 0 B | 1.00 MB | 0 | memory | 208 ns | 0.0 % |"))
         #expect(text.contains("| **total** |  |  | **4.00 TFLOP** |"))
