@@ -24,6 +24,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated accelerators to compare with the host (see `roofline devices`).", valueName: "D[,D…]"))
     var device: String = "h200"
 
+    @Option(name: .long, help: ArgumentHelp("A JSON file describing more accelerators (as `roofline devices --device-file` takes); repeatable.", valueName: "file"))
+    var deviceFile: [String] = []
+
     @Option(help: ArgumentHelp("A host profile written by `roofline probe --format json` instead of probing now.", valueName: "PROFILE.json"))
     var profile: String?
 
@@ -108,7 +111,7 @@ struct ReportCommand: ParsableCommand {
         let precision = Precision(weights: try DataType(parsing: weights), activations: try DataType(parsing: activations),
                                   kvCache: try DataType(parsing: kv))
         let config = try ModelConfig.load(model)
-        let devices = try reportDevices(deviceNames, price: price)
+        let devices = try reportDevices(deviceNames, deviceFiles: deviceFile, price: price)
         let outputURL = URL(fileURLWithPath: output)
         let folder = outputURL.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
@@ -155,6 +158,7 @@ struct ReportCommand: ParsableCommand {
     /// The command with every option explicit, so that it reproduces the report when defaults change.
     func reproduceCommand(promptTokens: Int, contextTokens: Int, batch: Int, precision: Precision) -> String {
         var words = ["roofline", "report", "--model", model, "--device", deviceNames.joined(separator: ",")]
+        for file in deviceFile { words += ["--device-file", file] }
         if let profile {
             words += ["--profile", profile]
         } else {

@@ -61,6 +61,26 @@ private let tinyProbe = ["probe", "--phases", "bandwidth,flops", "--kernels", "t
         #expect(files == ["gpu-roofline-h200-decode.svg", "gpu-roofline-h200-prefill.svg", "gpu.md"])
     }
 
+    @Test func aDeviceFileAddsAnAccelerator() throws {
+        let file = try CLIRunner.temporaryFile("accel.json", contents: Data("""
+            {"id": "test-accel", "name": "Test accelerator", "memory_gb": 100, "memory_bw_tbps": 2,
+             "peak_tflops": {"bf16": 400, "fp32": 50}, "price_usd_per_hour": 2}
+            """.utf8))
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("accel.md").path
+        let result = try CLIRunner.run(["report", "--probe", "none", "--device-file", file.path, "--device", "test-accel,h200",
+                                        "--output", output, "--quiet"])
+        #expect(result.status == 0, "report failed: \(result.stderr)")
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        // 2 TB/s and 400 TFLOP/s bf16: ridge 400e12 ÷ 2e12 = 200 FLOP/byte.
+        #expect(markdown.contains("| Device: Test accelerator | 2.00 TB/s HBM, bf16 400 TFLOP/s, 100 GB memory"))
+        #expect(markdown.contains("bf16 400 TFLOP/s (ridge 200 FLOP/byte)"))
+        #expect(markdown.contains("--device test-accel,h200 --device-file \(file.path)"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("accel-roofline-test-accel-decode.svg").path))
+    }
+
     @Test(arguments: [
         (["--device", "nosuch"], 64, "unknown device 'nosuch'"),
         (["--model", "no-such-model"], 64, "unknown model 'no-such-model'"),
