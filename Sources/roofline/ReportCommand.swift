@@ -12,9 +12,11 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a markdown roofline report with SVG charts: host ceilings, operators, accelerators, deployment.",
         discussion: """
-            With no options: a quick probe of this host, the llama-3.1-8b preset, prompt and context 4096, batch 1,
+            With no options: a quick probe of this host, the llama-3.1-8b preset, prompt and context 4096, batch 1, \
             bf16, fused attention, on the H200; written to roofline-report.md and roofline-report-*.svg.
+
             Sizes take 4096, 128k or 10M. All files are written together or not at all.
+
             Example: roofline report --model llama-3.1-405b --context 10M --device h200 --price 3 --output Reports/405b-10m.md
             """)
 
