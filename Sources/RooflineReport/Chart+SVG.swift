@@ -45,14 +45,14 @@ extension Chart {
         out.line("</g>")
 
         // Vertical markers.
-        var markerLabels: [(text: String, x: Double, color: String)] = []
+        var markerLabels: [(text: String, x: Double)] = []
         out.line("<g class=\"markers\" stroke-width=\"1.2\" stroke-dasharray=\"3 3\">")
         for marker in markers {
             guard let x = layout.pixelX(marker.x), x >= plot.x - 0.01, x <= plot.maxX + 0.01 else { continue }
             out.line("<line class=\"marker\" x1=\"\(n(x))\" y1=\"\(n(plot.y))\" x2=\"\(n(x))\" y2=\"\(n(plot.maxY))\" "
                 + "stroke=\"\(marker.color)\"><title>\(SVGText.escape(marker.label))</title></line>")
             placer.addSegment(from: (x, plot.y), to: (x, plot.maxY))
-            markerLabels.append((marker.label, x, marker.color))
+            markerLabels.append((marker.label, x))
         }
         out.line("</g>")
 
