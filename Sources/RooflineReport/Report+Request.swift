@@ -150,6 +150,7 @@ extension Report {
         method.append("Operator tables and charts place the whole step on one device as if it held the model; the deployment "
             + "section splits it over as many devices as it needs.")
 
+        var summary = reportPhases.compactMap(Report.phaseSummary)
         var deploymentSection: String?
         if let options = request.deployment, !request.devices.isEmpty {
             let workload = try DeploymentWorkload(model: model, context: request.contextTokens, batch: batch,
@@ -164,6 +165,10 @@ extension Report {
                 }
             }
             deploymentSection = Markdown.deployment(plans)
+            summary += plans.compactMap { entry -> String? in
+                guard case .success(let plan) = entry.plan else { return nil }
+                return Report.deploymentSummary(plan)
+            }
         }
 
         let deviceNames = request.devices.map(\.name)
@@ -172,7 +177,44 @@ extension Report {
             title: "Roofline report: \(model.name), batch \(batch), \(precision.weights.rawValue) weights, on \(on)",
             createdAt: request.createdAt, toolVersion: RooflineVersion.current, command: request.command, subject: subject,
             host: request.host, hostRoofline: hostRoofline, phases: reportPhases, deployment: deploymentSection,
-            method: method)
+            method: method, summary: summary)
+    }
+
+    /// One line per phase: the step time and tokens/s on each roofline (the first attention form), and which
+    /// bound takes most of the time.
+    static func phaseSummary(_ phase: ReportPhase) -> String? {
+        guard let form = phase.forms.first, !form.analyses.isEmpty else { return nil }
+        let parts = form.analyses.map { named -> String in
+            let seconds = named.analysis.totalSeconds
+            let memory = named.analysis.placements.filter { $0.bound == .memory }.reduce(0) { $0 + $1.seconds }
+            let share = seconds > 0 ? memory / seconds : 0
+            return "\(Markdown.escape(named.name)) \(Markdown.duration(seconds)) (\(Markdown.rate(phase.tokensPerStep / seconds)) tokens/s, "
+                + "\(Markdown.percent(share)) of it memory-bound)"
+        }
+        return "**\(Markdown.escape(phase.title))** (\(form.name) attention, one device): " + parts.joined(separator: "; ") + "."
+    }
+
+    /// One line per deployment plan: devices needed and deployed, then for every layout that fits its devices,
+    /// tokens/s and (with a price) $ per million tokens, so that the idealised aggregate figure stands beside the
+    /// layouts that run the stages in turn.
+    static func deploymentSummary(_ plan: DeploymentPlan) -> String? {
+        var line = "**Deployment on \(Markdown.escape(plan.deviceName))**: weights + KV cache need \(Format.grouped(plan.minimumDevices)) "
+            + "device\(plan.minimumDevices == 1 ? "" : "s") (\(Format.grouped(plan.deployedDevices)) deployed)"
+        let layouts = plan.layouts.filter { $0.fits && $0.tokensPerSecond != nil }.map { layout -> String in
+            let devices = layout.devices ?? 0
+            let shape = Markdown.shape(layout).drop { $0 != " " }  // " (tp 8 × pp 6)" or ""
+            var text = "\(layout.layout.rawValue), \(Format.grouped(devices)) device\(devices == 1 ? "" : "s")\(shape): "
+                + Markdown.rate(layout.tokensPerSecond ?? 0)
+            if let cost = layout.costPerMillionTokensUSD { text += " (\(Markdown.dollars(cost)))" }
+            return text
+        }
+        if !layouts.isEmpty {
+            line += "; tokens/s\(plan.pricePerDeviceHourUSD == nil ? "" : " ($ per million tokens)") by layout: " + layouts.joined(separator: "; ")
+            if plan.layouts.contains(where: { $0.layout == .aggregate && $0.fits }) {
+                line += ". The aggregate figure assumes every device reads its share at once"
+            }
+        }
+        return line + "."
     }
 }
 

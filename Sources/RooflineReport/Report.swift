@@ -86,9 +86,12 @@ public struct Report: Sendable {
     public var deployment: String?
     /// How each number was measured or counted, one line each.
     public var method: [String]
+    /// The findings in a few lines, shown first (markdown).
+    public var summary: [String]
 
     public init(title: String, createdAt: String, toolVersion: String, command: String, subject: [ReportFact],
-                host: HostProfile?, hostRoofline: Roofline?, phases: [ReportPhase], deployment: String?, method: [String]) {
+                host: HostProfile?, hostRoofline: Roofline?, phases: [ReportPhase], deployment: String?, method: [String],
+                summary: [String] = []) {
         self.title = title
         self.createdAt = createdAt
         self.toolVersion = toolVersion
@@ -99,6 +102,7 @@ public struct Report: Sendable {
         self.phases = phases
         self.deployment = deployment
         self.method = method
+        self.summary = summary
     }
 }
 
@@ -117,6 +121,9 @@ extension Report {
         md += "Generated \(createdAt) by roofline \(toolVersion)"
         if let host { md += " on \(Markdown.escape(host.host.cpuModel))" }
         md += ". To reproduce:\n\n```sh\n\(command)\n```\n\n"
+        if !summary.isEmpty {
+            md += "## Summary\n\n" + summary.map { "- \($0)\n" }.joined() + "\n"
+        }
         md += "## What was analysed\n\n" + Markdown.table(["", ""], rows: subject.map { [$0.name, $0.value] }) + "\n"
 
         if let host {

@@ -36,6 +36,15 @@ import Testing
         let reportedCost = try #require(Double(cells[7].dropFirst().replacingOccurrences(of: ",", with: "")))
         #expect(reportedCost.isApproximatelyEqual(to: dollarsPerMillion, relativeTolerance: 0.005))
         #expect(section.contains("<details><summary>Planner assumptions on NVIDIA H200 SXM 141GB</summary>"))
+        // The summary puts the idealised aggregate figure beside the pipelined layout, and decode is all memory-bound.
+        #expect(report.summary.count == 3)
+        #expect(report.summary[1].hasPrefix("**Decode at context 10,000,000, batch 1** (fused attention, one device): NVIDIA H200 SXM 141GB "))
+        #expect(report.summary[1].contains("100.0 % of it memory-bound"))
+        #expect(report.summary[2].contains("weights + KV cache need 43 devices (48 deployed)"))
+        #expect(report.summary[2].contains("aggregate, 48 devices: \(cells[4]) (\(cells[7]))"))
+        #expect(report.summary[2].contains("tensor-pipeline, 48 devices (tp 8 × pp 6): "))
+        #expect(report.summary[2].hasSuffix("The aggregate figure assumes every device reads its share at once."))
+        #expect(report.render(baseName: "x").markdown.contains("## Summary\n\n- **Prefill: 4,096 prompt tokens × batch 1**"))
     }
 
     @Test func fp8HalvesTheDevices() throws {
