@@ -13,7 +13,8 @@ public struct HostProfileRenderer: Sendable {
         return Table(headers: ["property", "value"], rows: [
             ["CPU", host.cpuModel],
             ["architecture", host.architecture],
-            ["CPUs used", "\(host.cpusAvailable.count) (\(host.cpusAvailable.map(String.init).joined(separator: ",")))"],
+            ["CPUs used", "\(host.cpusAvailable.count) (\(host.cpusAvailable.map(String.init).joined(separator: ","))), "
+                + (host.physicalCores.map { "\($0) physical core\($0 == 1 ? "" : "s")" } ?? "physical cores unknown")],
             ["caches (sysfs)", caches.joined(separator: ", ")],
             ["NUMA", host.numaAvailable ? "\(host.numaNodes.count) node(s)" : "unavailable (libnuma)"],
             ["kernels compiled for", "\(host.kernelISA), \(host.vectorBits)-bit vectors"],
