@@ -1,13 +1,14 @@
 import Foundation
 
 extension Markdown {
-    /// The machine as a two-column table: CPU, architecture, CPUs, caches, NUMA nodes, memory, kernel,
+    /// The machine as a two-column table: CPU, architecture, CPUs (and physical cores where known), caches, NUMA nodes, memory, kernel,
     /// vector width and ISA, CPU features.
     public static func machine(_ host: HostInfo) -> String {
         var rows: [[String]] = []
         rows.append(["CPU", host.cpuModel])
         rows.append(["Architecture", host.architecture])
-        rows.append(["CPUs available", "\(host.cpusAvailable.count) (\(cpuList(host.cpusAvailable)))"])
+        let cores = host.physicalCores.map { ", \($0) physical core\($0 == 1 ? "" : "s")" } ?? ""
+        rows.append(["CPUs available", "\(host.cpusAvailable.count) (\(cpuList(host.cpusAvailable)))\(cores)"])
         let caches = host.caches.sorted { ($0.level, $0.type) < ($1.level, $1.type) }.map { cache in
             let kind = cache.type == "Data" ? "d" : (cache.type == "Instruction" ? "i" : "")
             let line = cache.lineBytes.map { ", \($0) B lines" } ?? ""

@@ -16,6 +16,9 @@ import Testing
         let text = Markdown.machine(Fixtures.host)
         #expect(text.contains("Test CPU <model> & \"quotes\""))
         #expect(text.contains("| CPUs available | 2 (0-1) |"))
+        var oneCore = Fixtures.host
+        oneCore.physicalCores = 1
+        #expect(Markdown.machine(oneCore).contains("| CPUs available | 2 (0-1), 1 physical core |"))
         #expect(text.contains("L1d 48 KiB (shared by 1 CPU, 64 B lines)"))
         #expect(text.contains("L3 300 MiB (shared by 2 CPUs, 64 B lines)"))
         #expect(text.contains("| NUMA nodes | 1 (node 0: CPUs 0-1, 24.0 GB) |"))
