@@ -35,13 +35,19 @@ public struct Table: Sendable, Equatable {
         return ([line(headers), rule] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
-    /// A GitHub-flavoured markdown table; `|` inside cells is escaped.
+    /// A GitHub-flavoured markdown table: `|` inside cells is escaped and line breaks become spaces, so any text
+    /// keeps the table intact; rows shorter than the header are padded with empty cells.
     public var markdown: String {
-        func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
-        let header = "| " + headers.map(escape).joined(separator: " | ") + " |"
-        let rule = "|" + headers.indices.map { alignment($0) == .left ? ":---|" : "---:|" }.joined()
-        let body = rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
-        return ([header, rule] + body).joined(separator: "\n") + "\n"
+        func escape(_ cell: String) -> String {
+            cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ")
+                .replacingOccurrences(of: "\n", with: " ")
+        }
+        func line(_ cells: [String]) -> String {
+            let padded = cells + Array(repeating: "", count: max(0, headers.count - cells.count))
+            return "| " + padded.map(escape).joined(separator: " | ") + " |"
+        }
+        let rule = "|" + headers.indices.map { alignment($0) == .left ? "---" : "---:" }.joined(separator: "|") + "|"
+        return ([line(headers), rule] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 }
 

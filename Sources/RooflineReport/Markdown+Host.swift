@@ -3,7 +3,10 @@ import Foundation
 extension Markdown {
     /// The machine as a two-column table: CPU, architecture, CPUs (and physical cores where known), caches, NUMA nodes, memory, kernel,
     /// vector width and ISA, CPU features.
-    public static func machine(_ host: HostInfo) -> String {
+    public static func machine(_ host: HostInfo) -> String { machineTable(host).markdown }
+
+    /// The machine table itself (for markdown or terminal text).
+    public static func machineTable(_ host: HostInfo) -> Table {
         var rows: [[String]] = []
         rows.append(["CPU", host.cpuModel])
         rows.append(["Architecture", host.architecture])
@@ -25,13 +28,16 @@ extension Markdown {
         rows.append(["Kernel", host.kernelRelease])
         rows.append(["Vector width", "\(host.vectorBits) bits (kernels built for \(host.kernelISA))"])
         rows.append(["CPU features", host.cpuFeatures.isEmpty ? "none reported" : host.cpuFeatures.joined(separator: ", ")])
-        return table(["", ""], rows: rows)
+        return Table(headers: ["", ""], rows: rows, alignments: [.left, .left])
     }
 
     /// Bandwidth per memory level (rows: level and kernel) and thread count (columns): best rate, median in
     /// parentheses, counted the STREAM way; with the level's capacity at the most threads as the kernel reports it
     /// and where the measured plateau ends.
-    public static func bandwidthTable(_ profile: HostProfile) -> String {
+    public static func bandwidthTable(_ profile: HostProfile) -> String { levelTable(profile).markdown }
+
+    /// The bandwidth-per-level table itself.
+    public static func levelTable(_ profile: HostProfile) -> Table {
         let threadCounts = Array(Set(profile.levels.map(\.threads))).sorted()
         let levelOrder = ["L1", "L2", "L3", "L4", "DRAM"]
         struct RowKey: Hashable { var level: String; var kernel: String }
@@ -62,36 +68,48 @@ extension Markdown {
             }
             rows.append(row)
         }
-        return table(headers, alignments: [.left, .left, .left] + threadCounts.map { _ in .right }, rows: rows)
+        return Table(headers: headers, rows: rows, alignments: [.left, .left, .left] + threadCounts.map { _ in .right })
     }
 
     /// Peak FLOP rates per data type and thread count, measured (best, median) against the theoretical peak
     /// (clock × FMA units × lanes × 2 × threads), with the fraction reached; then how the theoretical peak was
     /// put together.
     public static func flopsTable(_ profile: HostProfile) -> String {
+        flopsTableRows(profile).markdown + "\n" + theoreticalPeakNote(profile) + "\n"
+    }
+
+    /// The FLOP table itself.
+    public static func flopsTableRows(_ profile: HostProfile) -> Table {
         let sorted = profile.flops.sorted { ($0.dataType, $0.threads) < ($1.dataType, $1.threads) }
         let rows = sorted.map { m in
             [m.dataType.rawValue, "\(m.threads)", Format.flopsPerSecond(m.flopsPerSecond.best),
              Format.flopsPerSecond(m.flopsPerSecond.median), Format.flopsPerSecond(m.theoreticalFlopsPerSecond),
              percent(m.fractionOfTheoretical)]
         }
-        var out = table(["Data type", "Threads", "Measured (best)", "Median", "Theoretical", "Measured ÷ theoretical"],
-                        alignments: [.left, .right, .right, .right, .right, .right], rows: rows)
+        return Table(headers: ["Data type", "Threads", "Measured (best)", "Median", "Theoretical", "Measured ÷ theoretical"],
+                     rows: rows, alignments: [.left, .right, .right, .right, .right, .right])
+    }
+
+    /// How the theoretical peak was put together, one sentence.
+    public static func theoreticalPeakNote(_ profile: HostProfile) -> String {
         let peak = profile.theoreticalPeak
-        out += "\nTheoretical peak per core = clock × FMA units × (vector bits ÷ element bits) × 2: "
-        out += "\(Format.decimal(peak.clockHertz, unit: "Hz")) (\(peak.clockMethod)) × \(peak.fmaUnitsPerCore) FMA units "
-        out += "(\(peak.fmaUnitsMethod)) × \(peak.vectorBits)-bit vectors (\(peak.vectorMethod)) × 2.\n"
-        return out
+        return "Theoretical peak per core = clock × FMA units × (vector bits ÷ element bits) × 2: "
+            + "\(Format.decimal(peak.clockHertz, unit: "Hz")) (\(peak.clockMethod)) × \(peak.fmaUnitsPerCore) FMA units "
+            + "(\(peak.fmaUnitsMethod)) × \(peak.vectorBits)-bit vectors (\(peak.vectorMethod)) × 2."
     }
 
     /// Latency of dependent loads per level: best and median nanoseconds per load, the working set and the
     /// chain's layout.
-    public static func latencyTable(_ profile: HostProfile) -> String {
+    public static func latencyTable(_ profile: HostProfile) -> String { latencyTableRows(profile).markdown }
+
+    /// The latency table itself.
+    public static func latencyTableRows(_ profile: HostProfile) -> Table {
         let rows = profile.latency.sorted { $0.workingSetBytes < $1.workingSetBytes }.map { m in
             [m.level, Format.binaryBytes(m.workingSetBytes), "\(Format.significant(m.nanosecondsPerLoad.best)) ns",
              "\(Format.significant(m.nanosecondsPerLoad.median)) ns", m.pattern]
         }
-        return table(["Level", "Working set", "Best", "Median", "Pattern"], alignments: [.left, .right, .right, .right, .left], rows: rows)
+        return Table(headers: ["Level", "Working set", "Best", "Median", "Pattern"], rows: rows,
+                     alignments: [.left, .right, .right, .right, .left])
     }
 
     /// NUMA bandwidth matrix (rows: node the threads ran on; columns: node the memory was on), or the probe's
@@ -99,12 +117,16 @@ extension Markdown {
     public static func numaTable(_ profile: HostProfile) -> String {
         guard let numa = profile.numa else { return "No NUMA measurement in this profile.\n" }
         guard numa.nodes.count > 1, numa.bytesPerSecond.count == numa.nodes.count else { return numa.note + "\n" }
+        return numaTableRows(numa).markdown + "\nKernel: \(numa.kernel). \(numa.note)\n"
+    }
+
+    /// The NUMA matrix as a table (rows: node of the threads; columns: node of the memory).
+    public static func numaTableRows(_ numa: NumaMatrix) -> Table {
         let headers = ["Threads on ↓ / memory on →"] + numa.nodes.map { "node \($0)" }
         let rows = zip(numa.nodes, numa.bytesPerSecond).map { node, row in
             ["node \(node)"] + row.map { Format.bytesPerSecond($0.best) }
         }
-        return table(headers, alignments: [.left] + numa.nodes.map { _ in .right }, rows: rows)
-            + "\nKernel: \(numa.kernel). \(numa.note)\n"
+        return Table(headers: headers, rows: rows, alignments: [.left] + numa.nodes.map { _ in .right })
     }
 
     /// The host ceilings section: bandwidth table, bandwidth chart, FLOP peaks, latency, NUMA, hierarchical

@@ -3,23 +3,11 @@ import Foundation
 /// Markdown renderers: values in, GitHub-flavoured markdown out.
 public enum Markdown {
     /// How a table column is aligned.
-    public enum Alignment: Sendable {
-        case left, right
-    }
+    public typealias Alignment = Table.Alignment
 
-    /// A GitHub table. Cells are escaped (`|` and line breaks) so that any text keeps the table intact;
-    /// rows shorter than the header are padded with empty cells.
+    /// A GitHub table (Core's `Table`): cells escaped, short rows padded; columns left-aligned unless given.
     public static func table(_ headers: [String], alignments: [Alignment]? = nil, rows: [[String]]) -> String {
-        let aligns = alignments ?? headers.map { _ in .left }
-        var out = "| " + headers.map(cell).joined(separator: " | ") + " |\n"
-        out += "|" + headers.indices.map { index in
-            (index < aligns.count ? aligns[index] : .left) == .right ? "---:" : "---"
-        }.joined(separator: "|") + "|\n"
-        for row in rows {
-            let padded = row + Array(repeating: "", count: max(0, headers.count - row.count))
-            out += "| " + padded.map(cell).joined(separator: " | ") + " |\n"
-        }
-        return out
+        Table(headers: headers, rows: rows, alignments: alignments ?? headers.map { _ in .left }).markdown
     }
 
     /// A table cell: `|` escaped, line breaks as spaces.
