@@ -21,8 +21,6 @@ struct Timing {
 
     /// Operator kinds whose work follows the KV cache: split by sequence under context parallelism.
     static let sequenceKinds: Set<OperatorKind> = [.attentionScores, .softmax, .attentionValues, .attention, .kvRead, .kvWrite]
-    /// Operator kinds that may be timed by their bytes alone when the device has no peak for their data type.
-    static let vectorKinds: Set<OperatorKind> = [.norm, .elementwise, .embedding, .softmax, .kvRead, .kvWrite, .collective]
 
     var batch: Double { Double(workload.batch) }
     var layers: Double { Double(workload.layerCount) }
@@ -57,8 +55,8 @@ struct Timing {
 
     /// Times `operators` with each one's `share` on one device at `efficiency`, plus `communicationSeconds`.
     /// Per operator: compute = flops × share / (peak × efficiency), memory = bytes × share / (bandwidth ×
-    /// efficiency), time = max of the two (`Roofline.place` on a roofline derated by efficiency). An operator with
-    /// no peak for its type (or a wider one) is timed by its bytes when it has no FLOPs or is vector work.
+    /// efficiency), time = max of the two (`Roofline.place` on a roofline derated by efficiency, which times an
+    /// operator with no peak for its type by its bytes when it has no FLOPs or is vector work).
     func step(_ operators: [Operator], efficiency: Double, communicationSeconds: Double,
               share: (Operator) -> DeviceShare) throws -> StepEstimate {
         let roofline = device.roofline.derated(by: efficiency)
@@ -70,19 +68,10 @@ struct Timing {
                 bytes: ByteCounts(weights: op.bytes.weights * s.weightBytes, activations: op.bytes.activations * s.otherBytes,
                                   kvCache: op.bytes.kvCache * s.otherBytes),
                 computeType: op.computeType, count: op.count)
-            if roofline.computeCeiling(for: op.computeType) != nil {
-                let placement = try roofline.place(scaled)
-                compute += placement.computeSeconds
-                bytesTime += placement.memorySeconds
-                total += placement.seconds
-            } else if op.flops == 0 || Timing.vectorKinds.contains(op.kind) {
-                let seconds = scaled.bytes.total / (bytesPerSecond * efficiency)
-                bytesTime += seconds
-                total += seconds
-            } else {
-                throw RooflineError.usage(
-                    "\(device.id) has no dense \(op.computeType.rawValue) peak (or a wider one) in its data, needed for \(op.name): describe it with --device-file")
-            }
+            let placement = try roofline.place(scaled)
+            compute += placement.computeSeconds
+            bytesTime += placement.memorySeconds
+            total += placement.seconds
         }
         return StepEstimate(computeSeconds: compute, memorySeconds: bytesTime, communicationSeconds: communicationSeconds,
                             seconds: total + communicationSeconds)

@@ -44,6 +44,9 @@ extension Markdown {
         for fallback in analysis.fallbacks {
             out += " No \(fallback.requested.rawValue) ceiling: \(fallback.used.rawValue)'s used instead."
         }
+        for type in analysis.untimedTypes {
+            out += " No \(type.rawValue) or wider ceiling: \(type.rawValue) vector operators are timed by their bytes alone."
+        }
         return out + "\n"
     }
 
