@@ -65,7 +65,7 @@ public enum DeploymentPlanRendering {
     }
 
     /// "30.1 (38.6)": the value at the plan's efficiency, then at the bound when they differ.
-    static func pair(_ value: Double?, _ bound: Double?, _ format: (Double) -> String) -> String {
+    public static func pair(_ value: Double?, _ bound: Double?, _ format: (Double) -> String) -> String {
         guard let value else { return "-" }
         guard let bound, bound != value else { return format(value) }
         return "\(format(value)) (\(format(bound)))"

@@ -47,17 +47,20 @@ extension Markdown {
                     layoutRows.append([
                         plan.deviceName, layout.layout.rawValue, shape(layout),
                         layout.secondsPerToken.map(duration) ?? "–",
-                        layout.tokensPerSecond.map(rate) ?? "–",
+                        DeploymentPlanRendering.pair(layout.tokensPerSecond, layout.boundTokensPerSecond, rate),
+                        layout.tokensPerHour.map { Format.grouped(Int($0.rounded())) } ?? "–",
                         layout.timeToFirstTokenSeconds.map(duration) ?? "–",
                         layout.costPerHourUSD.map(Format.dollars) ?? "–",
-                        layout.costPerMillionTokensUSD.map(Format.dollars) ?? "– (no price)",
+                        layout.costPerMillionTokensUSD == nil ? "– (no price)"
+                            : DeploymentPlanRendering.pair(layout.costPerMillionTokensUSD, layout.boundCostPerMillionTokensUSD, Format.dollars),
                         layout.decode?.bound.rawValue ?? "–",
                     ])
                 }
             }
-            out += table(["Device", "Layout", "Devices", "Time per token", "Tokens/s", "Time to first token", "$/hour",
-                          "$ per million tokens", "Decode bound"],
-                         alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .left], rows: layoutRows) + "\n"
+            let atBound = efficiency == 1 ? "" : " (at the bound)"
+            out += table(["Device", "Layout", "Devices", "Time per token", "Tokens/s\(atBound)", "Tokens/hour", "Time to first token",
+                          "$/hour", "$ per million tokens\(atBound)", "Decode bound"],
+                         alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right, .left], rows: layoutRows) + "\n"
             let notes = planned.flatMap { plan in plan.notes.map { "\(plan.deviceName): \($0)" } }
             if !notes.isEmpty {
                 out += "Read first:\n\n" + notes.map { "- \(escapeLine($0))\n" }.joined() + "\n"

@@ -210,7 +210,7 @@ extension Report {
             return text
         }
         if !layouts.isEmpty {
-            line += "; tokens/s\(plan.pricePerDeviceHourUSD == nil ? "" : " ($ per million tokens)") by layout: " + layouts.joined(separator: "; ")
+            line += "; tokens/s\(plan.pricePerDeviceHourUSD == nil ? "" : " (\\$ per million tokens)") by layout: " + layouts.joined(separator: "; ")
             if plan.layouts.contains(where: { $0.layout == .aggregate && $0.fits && ($0.devices ?? 1) > 1 }) {
                 line += ". The aggregate figure assumes every device reads its share at once"
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RooflineCore
+import RooflineDevices
 import RooflineModels
 import RooflineProbes
 import RooflineReport
@@ -58,6 +59,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Price of one device for one hour in US dollars (one --device only).", valueName: "USD"))
     var price: Double?
+
+    @Option(help: "Fraction of peak memory bandwidth and FLOP rate the deployment achieves, in (0, 1]; 1.0 is the roofline bound (shown too).")
+    var efficiency: Double = 1.0
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The markdown file; charts go beside it as NAME-*.svg.", valueName: "NAME.md"))
     var output: String = "roofline-report.md"
@@ -143,7 +147,8 @@ struct ReportCommand: ParsableCommand {
             attention: attention.modes, devices: devices, host: hostProfile,
             command: reproduceCommand(promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize,
                                       precision: precision),
-            createdAt: ISO8601DateFormatter().string(from: Date()))
+            createdAt: ISO8601DateFormatter().string(from: Date()),
+            deployment: try deploymentOptions())
         let report = try Report(request)
         let baseName = String(outputURL.lastPathComponent.dropLast(3))
         let rendered = report.render(baseName: baseName)
@@ -158,6 +163,13 @@ struct ReportCommand: ParsableCommand {
     }
 
     /// The command with every option explicit, so that it reproduces the report when defaults change.
+    /// The planner's settings: defaults, at `--efficiency`.
+    func deploymentOptions() throws -> DeploymentOptions {
+        var options = DeploymentOptions()
+        options.efficiency = efficiency
+        return try options.validated()
+    }
+
     func reproduceCommand(promptTokens: Int, contextTokens: Int, batch: Int, precision: Precision) -> String {
         var words = ["roofline", "report", "--model", model, "--device", deviceNames.joined(separator: ",")]
         for file in deviceFile { words += ["--device-file", file] }
@@ -170,6 +182,7 @@ struct ReportCommand: ParsableCommand {
                   "--weights", precision.weights.rawValue, "--activations", precision.activations.rawValue,
                   "--kv", precision.kvCache.rawValue, "--attention", attention.rawValue]
         if let price { words += ["--price", "\(price)"] }
+        if efficiency != 1 { words += ["--efficiency", "\(efficiency)"] }
         words += ["--output", output]
         return words.map(shellQuoted).joined(separator: " ")
     }

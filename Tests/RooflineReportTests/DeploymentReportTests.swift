@@ -32,8 +32,10 @@ import Testing
         // its figures agree with the weights-and-cache estimate to 0.5 %.
         let reportedRate = try #require(Double(cells[4]))
         #expect(reportedRate.isApproximatelyEqual(to: tokensPerSecond, relativeTolerance: 0.005))
-        #expect(cells[6] == "\\$144")  // 48 × $3, the $ escaped so that GitHub does not read math
-        let reportedCost = try #require(Double(cells[7].dropFirst(2).replacingOccurrences(of: ",", with: "")))
+        let reportedPerHour = try #require(Double(cells[5].replacingOccurrences(of: ",", with: "")))
+        #expect(reportedPerHour.isApproximatelyEqual(to: tokensPerSecond * 3600, relativeTolerance: 0.005))
+        #expect(cells[7] == "\\$144")  // 48 × $3, the $ escaped so that GitHub does not read math
+        let reportedCost = try #require(Double(cells[8].dropFirst(2).replacingOccurrences(of: ",", with: "")))
         #expect(reportedCost.isApproximatelyEqual(to: dollarsPerMillion, relativeTolerance: 0.005))
         #expect(section.contains("<details><summary>Planner assumptions on NVIDIA H200 SXM 141GB</summary>"))
         // The summary puts the idealised aggregate figure beside the pipelined layout, and decode is all memory-bound.
@@ -41,7 +43,7 @@ import Testing
         #expect(report.summary[1].hasPrefix("**Decode at context 10,000,000, batch 1** (fused attention, one device): NVIDIA H200 SXM 141GB "))
         #expect(report.summary[1].contains("100.0 % of it memory-bound"))
         #expect(report.summary[2].contains("weights + KV cache need 43 devices (48 deployed)"))
-        #expect(report.summary[2].contains("aggregate, 48 devices: \(cells[4]) (\(cells[7]))"))
+        #expect(report.summary[2].contains("aggregate, 48 devices: \(cells[4]) (\(cells[8]))"))
         #expect(report.summary[2].contains("tensor-pipeline, 48 devices (tp 8 × pp 6): "))
         #expect(report.summary[2].hasSuffix("The aggregate figure assumes every device reads its share at once."))
         #expect(report.render(baseName: "x").markdown.contains("## Summary\n\n- **Prefill: 4,096 prompt tokens × batch 1**"))
