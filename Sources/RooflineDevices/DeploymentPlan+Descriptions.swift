@@ -20,3 +20,15 @@ extension DeploymentPlan {
             + "; sliding-window layers hold at most their window, \(Format.grouped(Int(kvCacheBytesPerToken))) B/token for the first window"
     }
 }
+
+extension LayoutPlan {
+    /// Devices of a layout with its shape: "48 (tp 8 × pp 6)"; "–" when the layout does not fit.
+    public var shapeDescription: String {
+        guard let devices else { return "–" }
+        var parts: [String] = []
+        if let t = tensorParallel, t > 1 { parts.append("tp \(t)") }
+        if let p = pipelineStages, p > 1 { parts.append("pp \(p)") }
+        if let c = contextGroups, c > 1 { parts.append("cp \(c)") }
+        return Format.grouped(devices) + (parts.isEmpty ? "" : " (\(parts.joined(separator: " × ")))")
+    }
+}

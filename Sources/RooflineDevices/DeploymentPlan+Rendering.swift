@@ -72,21 +72,14 @@ public enum DeploymentPlanRendering {
     }
 
 
-    static func shape(_ layout: LayoutPlan) -> String {
-        guard let devices = layout.devices else { return "-" }
-        var parts: [String] = []
-        if let t = layout.tensorParallel, t > 1 { parts.append("tp \(t)") }
-        if let p = layout.pipelineStages, p > 1 { parts.append("pp \(p)") }
-        if let c = layout.contextGroups, c > 1 { parts.append("cp \(c)") }
-        return Format.grouped(devices) + (parts.isEmpty ? "" : " (\(parts.joined(separator: " × ")))")
-    }
+
 
     /// One row per layout for a step: fits, devices, memory per device, compute / memory / communication time,
     /// total and bound.
     static func stepRows(_ plan: DeploymentPlan, _ step: (LayoutPlan) -> (StepEstimate?, StepEstimate?)) -> [[String]] {
         plan.layouts.map { layout in
             let (achieved, bound) = step(layout)
-            return [layout.layout.rawValue, layout.fits ? "yes" : "no", shape(layout),
+            return [layout.layout.rawValue, layout.fits ? "yes" : "no", layout.shapeDescription,
                     layout.memoryPerDeviceBytes.map(Format.bytes) ?? "-",
                     achieved.map { Format.seconds($0.computeSeconds) } ?? "-",
                     achieved.map { Format.seconds($0.memorySeconds) } ?? "-",

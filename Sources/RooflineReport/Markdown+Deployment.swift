@@ -45,7 +45,7 @@ extension Markdown {
                         continue
                     }
                     layoutRows.append([
-                        plan.deviceName, layout.layout.rawValue, shape(layout),
+                        plan.deviceName, layout.layout.rawValue, layout.shapeDescription,
                         layout.secondsPerToken.map(duration) ?? "–",
                         DeploymentPlanRendering.pair(layout.tokensPerSecond, layout.boundTokensPerSecond, rate),
                         layout.tokensPerHour.map { Format.grouped(Int($0.rounded())) } ?? "–",
@@ -83,14 +83,7 @@ extension Markdown {
     }
 
     /// Devices of a layout with its shape: "48 (tp 8 × pp 6)".
-    static func shape(_ layout: LayoutPlan) -> String {
-        guard let devices = layout.devices else { return "–" }
-        var parts: [String] = []
-        if let t = layout.tensorParallel, t > 1 { parts.append("tp \(t)") }
-        if let p = layout.pipelineStages, p > 1 { parts.append("pp \(p)") }
-        if let c = layout.contextGroups, c > 1 { parts.append("cp \(c)") }
-        return Format.grouped(devices) + (parts.isEmpty ? "" : " (\(parts.joined(separator: " × ")))")
-    }
+
 
 
 

@@ -203,7 +203,7 @@ extension Report {
             + "device\(plan.minimumDevices == 1 ? "" : "s") (\(Format.grouped(plan.deployedDevices)) deployed)"
         let layouts = plan.layouts.filter { $0.fits && $0.tokensPerSecond != nil }.map { layout -> String in
             let devices = layout.devices ?? 0
-            let shape = Markdown.shape(layout).drop { $0 != " " }  // " (tp 8 × pp 6)" or ""
+            let shape = layout.shapeDescription.drop { $0 != " " }  // " (tp 8 × pp 6)" or ""
             var text = "\(layout.layout.rawValue), \(Format.grouped(devices)) device\(devices == 1 ? "" : "s")\(shape): "
                 + Markdown.rate(layout.tokensPerSecond ?? 0)
             if let cost = layout.costPerMillionTokensUSD { text += " (\(Markdown.escape(Format.dollars(cost))))" }

@@ -44,7 +44,7 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "Prefill: compute logits for every position, not only the last.")
     var lmHeadAllPositions = false
 
-    @Option(help: "h200, host, or a host profile .json written by `roofline probe`.")
+    @Option(help: "A bundled accelerator (see `roofline devices`: h200, b200, mi300x…), host (a quick probe now), or a host profile .json written by `roofline probe`.")
     var device: String
 
     @Option(help: "text, json or markdown.")
