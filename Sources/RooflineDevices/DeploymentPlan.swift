@@ -74,7 +74,7 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
     public var networkBytesPerSecond: Double = 50e9
     /// Latency of one message over the scale-out network, in seconds.
     public var networkLatencySeconds: Double = 10e-6
-    /// Latency of one collective over the scale-up link (NVLink, Infinity Fabric, ICI), in seconds.
+    /// Latency of one message (one ring step) over the scale-up link (NVLink, Infinity Fabric, ICI), in seconds.
     public var linkLatencySeconds: Double = 5e-6
     /// The largest deployment considered, in nodes.
     public var maxNodes: Int = 1000

@@ -32,25 +32,49 @@ struct Timing {
         device.interconnectBytesPerSecond.map { $0 / 2 } ?? options.networkBytesPerSecond
     }
 
-    /// An all-reduce of `bytes` over `ranks` devices on the scale-up link: one latency plus the ring volume,
-    /// α_link + 2(ranks − 1)/ranks × bytes / linkBytesPerSecond; 0 for one rank.
+    /// Tokens in one chunk of the tensor-pipeline prefill (a common chunked-prefill size in serving engines).
+    static let prefillChunkTokens = 8_192
+    /// Hidden-sized activation tensors per token assumed live on one device while a layer runs prefill: the
+    /// residual stream, the normalised input, a projection's input and its output.
+    static let prefillLiveTensors = 4.0
+
+    /// A ring all-reduce of `bytes` over `ranks` devices on the scale-up link: 2(r − 1) steps (reduce-scatter then
+    /// all-gather), each paying the latency α_link and moving bytes / r:
+    /// 2(r − 1) × α_link + 2(r − 1)/r × bytes / linkBytesPerSecond; 0 for one rank.
     func linkAllReduceSeconds(_ bytes: Double, ranks: Int) -> Double {
         guard ranks > 1 else { return 0 }
         let r = Double(ranks)
-        return options.linkLatencySeconds + 2 * (r - 1) / r * bytes / linkBytesPerSecond
+        return 2 * (r - 1) * options.linkLatencySeconds + 2 * (r - 1) / r * bytes / linkBytesPerSecond
     }
 
-    /// An all-reduce of `bytes` over `ranks` groups on the scale-out network:
-    /// α_net + 2(ranks − 1)/ranks × bytes / networkBytesPerSecond; 0 for one rank.
+    /// A ring all-reduce of `bytes` held by each device, over `ranks` devices on the scale-out network (each
+    /// with its own NIC): 2(r − 1) × α_net + 2(r − 1)/r × bytes / networkBytesPerSecond; 0 for one rank.
     func networkAllReduceSeconds(_ bytes: Double, ranks: Int) -> Double {
         guard ranks > 1 else { return 0 }
         let r = Double(ranks)
-        return options.networkLatencySeconds + 2 * (r - 1) / r * bytes / options.networkBytesPerSecond
+        return 2 * (r - 1) * options.networkLatencySeconds + 2 * (r - 1) / r * bytes / options.networkBytesPerSecond
     }
 
-    /// One point-to-point message of `bytes` over the network: α_net + bytes / networkBytesPerSecond.
+    /// One point-to-point message of `bytes` from one device over the network: α_net + bytes / networkBytesPerSecond.
     func networkMessageSeconds(_ bytes: Double) -> Double {
         options.networkLatencySeconds + bytes / options.networkBytesPerSecond
+    }
+
+    /// Prefill activation memory on one device with `tokens` tokens in one layer at once:
+    /// tokens × hidden × activation bytes × prefillLiveTensors.
+    func prefillActivationBytes(tokens: Double) -> Double {
+        tokens * hidden * activationBytes * Timing.prefillLiveTensors
+    }
+
+    /// Whether `bytes` of prefill activations fit on the fullest device, in words: within the allowance, else
+    /// within the room left beside weights and KV cache (memory − memoryPerDevice + allowance), else not.
+    func prefillMemoryVerdict(_ bytes: Double, memoryPerDevice: Double, sizing: Sizing) -> String {
+        let room = sizing.memoryBytes - memoryPerDevice + sizing.allowanceBytes
+        let allowance = "the \(Format.bytes(sizing.allowanceBytes)) allowance"
+        if bytes <= sizing.allowanceBytes { return "within \(allowance)" }
+        let beside = "the \(Format.bytes(room)) left beside weights and KV cache on the fullest device"
+        if bytes <= room { return "more than \(allowance) but within \(beside)" }
+        return "more than \(beside): it does not fit as modelled (smaller chunks or more devices are needed)"
     }
 
     /// Times `operators` with each one's `share` on one device at `efficiency`, plus `communicationSeconds`.
@@ -154,21 +178,32 @@ struct Timing {
 
     // MARK: tensor-pipeline
 
+    /// Tensor parallel over t devices of a node, p = n / t pipeline stages across nodes, m = min(batch, p) decode
+    /// micro-batches. Decode per period (every sequence gains a token) = p stage-times of one micro-batch: per device
+    /// flops and other bytes / (m t), weights / t; communication 2L × linkAllReduce(rows × h × a) + p hand-offs of
+    /// rows × h × a / t per device (rows = batch / m). Prefill is chunked: see `pipelinedPrefill`.
     private func tensorPipeline(sizing: Sizing, from start: Int) throws -> LayoutPlan {
         let link = Format.bytesPerSecond(linkBytesPerSecond)
         let network = Format.bytesPerSecond(options.networkBytesPerSecond)
+        let chunk = Format.grouped(Timing.prefillChunkTokens)
         var assumptions = [
             "Tensor parallel over the devices of a node, pipeline stages across nodes, each stage ⌈L/p⌉ of the \(workload.layerCount) layers "
-                + "(weights and KV cache spread evenly over layers).",
-            "Decode splits the batch into m = min(batch, stages) micro-batches; a token passes every stage in turn, so at batch 1 the stages "
-                + "run one after another and each reads its weights once per micro-batch.",
-            "Per layer 2 all-reduces of the micro-batch's hidden state (rows × \(workload.hiddenSize) × \(plain(activationBytes)) B) over the scale-up link: "
-                + "\(Format.seconds(options.linkLatencySeconds)) + ring volume 2(t−1)/t at \(link) one way.",
-            "Per token one hand-off per stage over the scale-out network (the last returns the token to the first stage): "
-                + "\(Format.seconds(options.networkLatencySeconds)) + bytes at \(network) per device.",
+                + "(weights, KV cache and work spread evenly over layers).",
+            "Decode splits the batch into m = min(batch, stages) micro-batches; a period (every sequence gains a token) lasts p stage-times of one "
+                + "micro-batch, and each stage reads its weights once per micro-batch. With m = p every stage is busy; with m < p each stage idles "
+                + "p − m of every p turns (at batch 1 a token passes the stages one after another).",
+            "Per layer 2 ring all-reduces of the micro-batch's hidden state (rows × \(Format.grouped(workload.hiddenSize)) × \(plain(activationBytes)) B) over the scale-up link: "
+                + "2(t−1) steps of \(Format.seconds(options.linkLatencySeconds)) + ring volume 2(t−1)/t × bytes at \(link) one way.",
+            "Per micro-batch one hand-off per stage over the scale-out network (the last returns the token to the first stage). The hidden state "
+                + "leaves a stage split over its t devices (as after the reduce-scatter half of an all-reduce, whose all-gather half is already counted), "
+                + "so each device sends 1/t of it over its own NIC: \(Format.seconds(options.networkLatencySeconds)) + bytes / t at \(network).",
         ]
         if workload.prefillOperators != nil {
-            assumptions.append("Prefill runs the whole prompt batch through the stages in turn (no chunked pipelining): p − 1 hand-offs.")
+            assumptions.append("Prefill is chunked: the B·N prompt tokens are cut into k = max(⌈B·N / \(chunk)⌉, min(p, B·N)) equal chunks "
+                + "(at most \(chunk) tokens, at least p so the stages overlap); time = one chunk through all stages + (k − 1) × one chunk on the "
+                + "fullest stage (⌈L/p⌉/L of the work), each stage re-reading its weights for every chunk; per chunk 2 all-reduces per layer and "
+                + "p − 1 hand-offs of 1/t of the chunk's hidden state per device. Chunks count as equal shares of the work: causal attention makes "
+                + "later chunks heavier, so fill and drain are slightly underestimated.")
         }
         guard let n = sizing.sizes(from: start).first(where: {
             sizing.pipelineBytesPerDevice($0).map { $0 <= sizing.memoryBytes } ?? false
@@ -184,19 +219,26 @@ struct Timing {
         let microRows = batch / mm
         let hiddenBytes = microRows * hidden * activationBytes
         let decodeCommunication = 2 * layers * linkAllReduceSeconds(hiddenBytes, ranks: t)
-            + (p > 1 ? Double(p) * networkMessageSeconds(hiddenBytes) : 0)
+            + (p > 1 ? Double(p) * networkMessageSeconds(hiddenBytes / tt) : 0)
         // Per period (every sequence gains a token): each device reads its stage's weights once per micro-batch
         // and its share of KV and activations once: flops and other bytes / (m t), weights / t.
         let decode = try stepPair(workload.decodeOperators, communicationSeconds: decodeCommunication) { _ in
             DeviceShare(flops: 1 / (mm * tt), weightBytes: 1 / tt, otherBytes: 1 / (mm * tt))
         }
-        let prefill = try workload.prefillOperators.map { ops -> (achieved: StepEstimate, bound: StepEstimate) in
-            let promptBytes = batch * Double(workload.promptTokens ?? 0) * hidden * activationBytes
-            let communication = 2 * layers * linkAllReduceSeconds(promptBytes, ranks: t)
-                + Double(p - 1) * networkMessageSeconds(promptBytes)
-            return try stepPair(ops, communicationSeconds: communication) { _ in .split(tt) }
+        let memoryPerDevice = sizing.pipelineBytesPerDevice(n) ?? 0
+        var prefill: (achieved: StepEstimate, bound: StepEstimate)?
+        if let ops = workload.prefillOperators {
+            let promptTokens = batch * Double(workload.promptTokens ?? 0)
+            let chunks = Timing.prefillChunks(tokens: promptTokens, stages: p)
+            prefill = try pipelinedPrefill(ops, groupSize: t, stages: p, chunks: chunks)
+            let largest = (promptTokens / chunks).rounded(.up)
+            let bytes = prefillActivationBytes(tokens: largest)
+            assumptions.append("Prefill activations: \(readable(chunks)) chunk\(chunks == 1 ? "" : "s") of up to \(readable(largest)) tokens here; "
+                + "one chunk keeps about tokens × \(Format.grouped(workload.hiddenSize)) × \(plain(activationBytes)) B × \(plain(Timing.prefillLiveTensors)) live tensors "
+                + "= \(Format.bytes(bytes)) per device, "
+                + prefillMemoryVerdict(bytes, memoryPerDevice: memoryPerDevice, sizing: sizing) + ".")
         }
-        var plan = fitted(.tensorPipeline, devices: n, sizing: sizing, memoryPerDevice: sizing.pipelineBytesPerDevice(n) ?? 0,
+        var plan = fitted(.tensorPipeline, devices: n, sizing: sizing, memoryPerDevice: memoryPerDevice,
                           decode: decode, prefill: prefill, assumptions: assumptions)
         plan.tensorParallel = t
         plan.pipelineStages = p
@@ -204,19 +246,61 @@ struct Timing {
         return plan
     }
 
+    /// Prefill chunks for `tokens` prompt tokens over `stages` stages: max(⌈tokens / prefillChunkTokens⌉,
+    /// min(stages, tokens)), at least 1.
+    static func prefillChunks(tokens: Double, stages: Int) -> Double {
+        max(1, (tokens / Double(prefillChunkTokens)).rounded(.up), min(Double(stages), tokens))
+    }
+
+    /// Chunked pipelined prefill of `operators` in k = `chunks` equal chunks over p = `stages` stages of t devices.
+    /// One chunk through the whole model on one group: flops and other bytes / (k t), weights / t per device (each
+    /// stage re-reads its weights per chunk), time W. The fullest stage holds f = ⌈L/p⌉/L of it, so with the stages
+    /// overlapping: time = (1 + (k − 1) f) × W (compute and memory scaled alike) + communication, where
+    /// communication = [2L × linkAllReduce(c) + (p − 1) × message(c / t)] + (k − 1) × [2⌈L/p⌉ × linkAllReduce(c)
+    /// + message(c / t) when p > 1], c = B·N / k × hidden × activation bytes.
+    private func pipelinedPrefill(_ operators: [Operator], groupSize t: Int, stages p: Int, chunks kk: Double) throws
+        -> (achieved: StepEstimate, bound: StepEstimate) {
+        let tt = Double(t)
+        let layersPerStage = Double((workload.layerCount + p - 1) / p)
+        let chunkBytes = batch * Double(workload.promptTokens ?? 0) / kk * hidden * activationBytes
+        let handOff = p > 1 ? networkMessageSeconds(chunkBytes / tt) : 0
+        let throughAll = 2 * layers * linkAllReduceSeconds(chunkBytes, ranks: t) + Double(p - 1) * handOff
+        let fullestStage = 2 * layersPerStage * linkAllReduceSeconds(chunkBytes, ranks: t) + handOff
+        let communication = throughAll + (kk - 1) * fullestStage
+        let scale = 1 + (kk - 1) * layersPerStage / layers
+        let chunk = try stepPair(operators, communicationSeconds: 0) { _ in
+            DeviceShare(flops: 1 / (kk * tt), weightBytes: 1 / tt, otherBytes: 1 / (kk * tt))
+        }
+        func pipelined(_ step: StepEstimate) -> StepEstimate {
+            StepEstimate(computeSeconds: step.computeSeconds * scale, memorySeconds: step.memorySeconds * scale,
+                         communicationSeconds: communication, seconds: step.seconds * scale + communication)
+        }
+        return (pipelined(chunk.achieved), pipelined(chunk.bound))
+    }
+
     // MARK: context-parallel
 
+    /// c = n / t groups of t devices, each holding all weights and 1/c of the KV cache. Decode: weights, FLOPs and
+    /// activations / t, attention and KV / (c t); communication 2L × linkAllReduce(B × h × a) + L ×
+    /// networkAllReduce(B × h × 4 / t, c) (log-sum-exp merge, each device its heads' share). Prefill: everything
+    /// but weights / (c t); communication 2L × linkAllReduce(B·N/c × h × a) + L (c − 1) × message(block / t),
+    /// block = B·N/c × KV bytes per token / L.
     private func contextParallel(sizing: Sizing, from start: Int) throws -> LayoutPlan {
+        let link = Format.bytesPerSecond(linkBytesPerSecond)
         let network = Format.bytesPerSecond(options.networkBytesPerSecond)
         var assumptions = [
             "c groups of t devices (a node each); every group holds all weights (tensor parallel over t) and 1/c of the KV cache, split by sequence.",
             "Decode: each group runs every layer on its whole batch (weights read in every group) and attention over its share of the cache; "
-                + "per layer the partial outputs (batch × \(workload.hiddenSize) × 4 B, fp32) are merged by log-sum-exp in one all-reduce over the network "
-                + "(\(Format.seconds(options.networkLatencySeconds)) + ring volume at \(network)), besides 2 tensor-parallel all-reduces per layer over the scale-up link.",
+                + "per layer the partial outputs (batch × \(Format.grouped(workload.hiddenSize)) × 4 B, fp32, split over the t devices by head) are merged by log-sum-exp "
+                + "in one ring all-reduce over the c groups, each device over its own NIC with its 1/t: 2(c−1) steps of \(Format.seconds(options.networkLatencySeconds)) "
+                + "+ 2(c−1)/c × bytes / t at \(network) (a ring; a tree would pay about 2⌈log₂c⌉ latencies instead); besides 2 tensor-parallel all-reduces per layer over the scale-up link "
+                + "(2(t−1) steps of \(Format.seconds(options.linkLatencySeconds)) + 2(t−1)/t × bytes at \(link)).",
         ]
         if workload.prefillOperators != nil {
-            assumptions.append("Prefill splits the prompt across the c groups (ring attention, load balanced): per layer each group passes "
-                + "its KV block on c − 1 times over the network, not overlapped with compute.")
+            assumptions.append("Prefill splits the prompt across the c groups (ring attention, load balanced), each group's B·N/c tokens passing "
+                + "every layer together: per layer each group passes its KV block (B·N/c tokens' KV for one layer) on c − 1 times over the network, "
+                + "the KV heads split over the t devices so each sends 1/t of the block over its own NIC: (c − 1) × "
+                + "(\(Format.seconds(options.networkLatencySeconds)) + block / t at \(network)), not overlapped with compute.")
         }
         guard let n = sizing.sizes(from: start).first(where: { sizing.contextParallelBytesPerDevice($0) <= sizing.memoryBytes }) else {
             let weightsPerDevice = sizing.weightBytes / Double(options.devicesPerNode) + sizing.allowanceBytes
@@ -229,21 +313,29 @@ struct Timing {
         let t = sizing.groupSize(n), c = n / t
         let tt = Double(t), cc = Double(c)
         let decodeCommunication = 2 * layers * linkAllReduceSeconds(batch * hidden * activationBytes, ranks: t)
-            + layers * networkAllReduceSeconds(batch * hidden * 4, ranks: c)
+            + layers * networkAllReduceSeconds(batch * hidden * 4 / tt, ranks: c)
         let decode = try stepPair(workload.decodeOperators, communicationSeconds: decodeCommunication) { op in
             Timing.sequenceKinds.contains(op.kind) ? .split(cc * tt) : .split(tt)
         }
+        let memoryPerDevice = sizing.contextParallelBytesPerDevice(n)
+        let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / cc
         let prefill = try workload.prefillOperators.map { ops -> (achieved: StepEstimate, bound: StepEstimate) in
-            let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / cc
             let kvBlockBytes = tokensPerGroup * workload.kvCacheBytesPerToken / layers
             let communication = 2 * layers * linkAllReduceSeconds(tokensPerGroup * hidden * activationBytes, ranks: t)
-                + (c > 1 ? layers * Double(c - 1) * networkMessageSeconds(kvBlockBytes) : 0)
+                + (c > 1 ? layers * Double(c - 1) * networkMessageSeconds(kvBlockBytes / tt) : 0)
             // Tokens are split across groups: everything but the weights divides by c·t; weights by t.
             return try stepPair(ops, communicationSeconds: communication) { _ in
                 DeviceShare(flops: 1 / (cc * tt), weightBytes: 1 / tt, otherBytes: 1 / (cc * tt))
             }
         }
-        var plan = fitted(.contextParallel, devices: n, sizing: sizing, memoryPerDevice: sizing.contextParallelBytesPerDevice(n),
+        if prefill != nil {
+            let tokens = tokensPerGroup.rounded(.up)
+            let bytes = prefillActivationBytes(tokens: tokens)
+            assumptions.append("Prefill activations: \(readable(tokens)) tokens per group at once (unchunked) × \(Format.grouped(workload.hiddenSize)) "
+                + "× \(plain(activationBytes)) B × \(plain(Timing.prefillLiveTensors)) live tensors = \(Format.bytes(bytes)) per device, "
+                + prefillMemoryVerdict(bytes, memoryPerDevice: memoryPerDevice, sizing: sizing) + ".")
+        }
+        var plan = fitted(.contextParallel, devices: n, sizing: sizing, memoryPerDevice: memoryPerDevice,
                           decode: decode, prefill: prefill, assumptions: assumptions)
         plan.tensorParallel = t
         plan.contextGroups = c

@@ -87,12 +87,17 @@ public enum DeploymentPlanner {
            let pipeline = layouts.first(where: { $0.layout == .tensorPipeline }), let slow = pipeline.tokensPerSecond,
            let stages = pipeline.pipelineStages, stages > 1, let micro = pipeline.microBatches, slow < fast {
             let atEfficiency = options.efficiency < 1
-                ? " (\(Format.significant(fast)) at efficiency \(plain(options.efficiency)))" : ""
+                ? " (\(readable(fast)) at efficiency \(plain(options.efficiency)))" : ""
+            let schedule = micro >= stages
+                ? "batch \(workload.batch) in \(micro) micro-batches keeps all \(stages) stages busy, but each stage reads its weights "
+                    + "once per micro-batch and every micro-batch waits for its all-reduces and hand-offs"
+                : micro == 1
+                    ? "batch \(workload.batch) is one micro-batch, so a token passes the stages one after another and \(stages - 1) of the \(stages) stages wait"
+                    : "batch \(workload.batch) in \(micro) micro-batches keeps only \(micro) of the \(stages) stages busy at a time"
             notes.append(
-                "The aggregate figure, \(Format.significant(bound)) tokens/s\(atEfficiency), assumes all \(Format.grouped(devices)) devices "
+                "The aggregate figure, \(readable(bound)) tokens/s\(atEfficiency), assumes all \(Format.grouped(devices)) devices "
                     + "read their share of weights and KV cache at once. With tensor parallelism inside each node and \(stages) pipeline stages, "
-                    + "batch \(workload.batch) in \(micro) micro-batch\(micro == 1 ? "" : "es") runs the stages one after another: "
-                    + "\(Format.significant(slow)) tokens/s, \(Format.significant(fast / slow, digits: 2))× slower.")
+                    + "\(schedule): \(readable(slow)) tokens/s, \(Format.significant(fast / slow, digits: 2))× slower.")
         }
         if let aggregate, let context = layouts.first(where: { $0.layout == .contextParallel }),
            let base = aggregate.devices, let devices = context.devices, devices > base {
@@ -159,6 +164,12 @@ struct Sizing {
         let t = groupSize(n), c = n / t
         return weightBytes / Double(t) + kvCacheBytes / Double(c * t) + allowanceBytes
     }
+}
+
+/// A count or rate for prose: grouped whole numbers from 1,000 ("2,608", "1,234,567"), 3 significant digits
+/// below ("38.6"); `Format.significant` for values too large for an integer.
+func readable(_ value: Double) -> String {
+    abs(value) >= 1000 && abs(value) < 1e18 ? Format.grouped(Int(value.rounded())) : Format.significant(value)
 }
 
 /// A short number as written by hand: 0.78, 2, 0.5 (no trailing zeros).

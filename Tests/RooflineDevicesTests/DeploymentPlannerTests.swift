@@ -117,10 +117,12 @@ extension DeploymentPlan {
         // Fullest stage: ⌈126/6⌉ = 21 layers of 126 → 5.973 TB / 6 / 8 = 124.4 GB + 1 GB allowance.
         let stageBytes = 21.0 / 126 * (weightsBF16 + kvBF16) / 8 + 1e9 + 98_304
         #expect(try #require(pipeline.memoryPerDeviceBytes).isApproximatelyEqual(to: stageBytes, relativeTolerance: 1e-12))
-        // Stages in series: every byte read by one 8-GPU group in turn; communication: 2 × 126 all-reduces of
-        // 16,384 × 2 B over NVLink (5 µs + 2·7/8 · 32,768 B / 450 GB/s) and 6 hand-offs (10 µs + 32,768 B / 50 GB/s).
+        // Stages in series: every byte read by one 8-GPU group in turn; communication: 2 × 126 ring all-reduces of
+        // 16,384 × 2 B over NVLink (2·7 steps × 5 µs + 2·7/8 · 32,768 B / 450 GB/s) and 6 hand-offs in which each
+        // of the 8 devices sends its 1/8 of the hidden state (10 µs + 4,096 B / 50 GB/s).
         let memory = (weightsBF16 + kvBF16 + residualBytes) / (8 * h200BytesPerSecond)
-        let communication = 252 * (5e-6 + 1.75 * 32_768 / 450e9) + 6 * (10e-6 + 32_768 / 50e9)
+        let communication = 252 * (14 * 5e-6 + 1.75 * 32_768 / 450e9) + 6 * (10e-6 + 4_096 / 50e9)
+        #expect(communication > 0.0177 && communication < 0.0178)              // 17.7 ms, latency-dominated
         let decode = try #require(pipeline.decodeAtBound)
         #expect(decode.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
         #expect(decode.seconds.isApproximatelyEqual(to: memory + communication, relativeTolerance: 1e-9))
@@ -130,6 +132,7 @@ extension DeploymentPlan {
         let note = try #require(result.notes.first { $0.contains("aggregate figure") })
         #expect(note.contains("all 48 devices"))
         #expect(note.contains("6 pipeline stages"))
+        #expect(note.contains("batch 1 is one micro-batch, so a token passes the stages one after another and 5 of the 6 stages wait"))
     }
 
     @Test func contextParallelHoldsAllWeightsPerGroup() throws {
@@ -143,10 +146,12 @@ extension DeploymentPlan {
         #expect(context.contextGroups == 17)
         #expect(context.devices == 136)
         // Decode: weights and residuals per group of 8, attention and KV over all 136; 126 LSE merges of
-        // 16,384 × 4 B over 17 groups, 252 tensor-parallel all-reduces.
+        // 16,384 × 4 B over 17 groups, each device ring-all-reducing its 1/8 (65,536 / 8 = 8,192 B) in 2·16 steps
+        // of 10 µs; 252 tensor-parallel ring all-reduces in 2·7 steps of 5 µs.
         let compute = 2 * 405_853_388_800.0 / (8 * 989.4e12)
         let memory = (weightsBF16 + residualBytes) / (8 * h200BytesPerSecond) + kvBF16 / (136 * h200BytesPerSecond)
-        let communication = 252 * (5e-6 + 1.75 * 32_768 / 450e9) + 126 * (10e-6 + 2 * 16.0 / 17 * 65_536 / 50e9)
+        let communication = 252 * (14 * 5e-6 + 1.75 * 32_768 / 450e9) + 126 * (32 * 10e-6 + 2 * 16.0 / 17 * 8_192 / 50e9)
+        #expect(communication > 0.058 && communication < 0.0581)               // 58.0 ms: 40.3 ms of it network latency
         let decode = try #require(context.decodeAtBound)
         #expect(decode.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
         #expect(decode.memorySeconds.isApproximatelyEqual(to: memory, relativeTolerance: 1e-9))
@@ -198,9 +203,11 @@ extension DeploymentPlan {
         let memory = (weightsBF16 + (kv + 4 * residualBytes) / 4) / (8 * h200BytesPerSecond)
         let decode = try #require(pipeline.decodeAtBound)
         #expect(decode.memorySeconds.isApproximatelyEqual(to: memory, relativeTolerance: 1e-9))
-        // Hand-offs carry one sequence's hidden state: 6 × (10 µs + 32,768 B / 50 GB/s).
-        let communication = 252 * (5e-6 + 1.75 * 32_768 / 450e9) + 6 * (10e-6 + 32_768 / 50e9)
+        // Hand-offs carry one sequence's hidden state, 1/8 per device: 6 × (10 µs + 4,096 B / 50 GB/s).
+        let communication = 252 * (14 * 5e-6 + 1.75 * 32_768 / 450e9) + 6 * (10e-6 + 4_096 / 50e9)
         #expect(decode.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
+        // 4 micro-batches on 6 stages: two stages idle at any time.
+        #expect(result.notes.contains { $0.contains("batch 4 in 4 micro-batches keeps only 4 of the 6 stages busy at a time") })
     }
 
     @Test func modelThatFitsOnOneDevice() throws {
@@ -259,12 +266,82 @@ extension DeploymentPlan {
         let aggregate = try #require(try result.layout(.aggregate).prefillAtBound)
         #expect(aggregate.bound == .compute)
         #expect(aggregate.seconds.isApproximatelyEqual(to: flops / (48 * 989.4e12), relativeTolerance: 1e-9))
-        // Tensor-pipeline: one 8-GPU group at a time, plus 252 all-reduces and 5 hand-offs of 1M × 16,384 × 2 B.
-        let promptBytes = n * 16_384 * 2
-        let communication = 252 * (5e-6 + 1.75 * promptBytes / 450e9) + 5 * (10e-6 + promptBytes / 50e9)
-        let pipeline = try #require(try result.layout(.tensorPipeline).prefillAtBound)
-        #expect(pipeline.seconds.isApproximatelyEqual(to: flops / (8 * 989.4e12) + communication, relativeTolerance: 1e-9))
         #expect(try result.layout(.aggregate).timeToFirstTokenSeconds == aggregate.seconds)
+
+        // Tensor-pipeline, chunked: ⌈1,000,000 / 8,192⌉ = 123 chunks of 8,130 tokens. One chunk through the whole
+        // model on one 8-GPU group takes flops / (123 × 8 × 989.4 TFLOP/s) = 5.08 s (compute; its weight reads,
+        // 811.7 GB / 8 / 4.8 TB/s = 21 ms, hide under it). The stages overlap: one chunk through all 6 stages, then
+        // 122 more, each as long as the fullest stage's 21 of 126 layers: × (1 + 122 × 21/126) = × 21.33.
+        let chunkTime = flops / (123 * 8 * 989.4e12)
+        let chunkBytes = n / 123 * 16_384 * 2                                  // 266 MB
+        let allReduce = 14 * 5e-6 + 1.75 * chunkBytes / 450e9                  // 1.11 ms
+        let handOff = 10e-6 + chunkBytes / 8 / 50e9                            // 676 µs, 1/8 per device
+        let communication = 252 * allReduce + 5 * handOff + 122 * (42 * allReduce + handOff)   // 6.03 s
+        let pipeline = try #require(try result.layout(.tensorPipeline).prefillAtBound)
+        #expect(pipeline.bound == .compute)
+        #expect(pipeline.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
+        #expect(pipeline.seconds.isApproximatelyEqual(to: chunkTime * (1 + 122.0 / 6) + communication, relativeTolerance: 1e-9))
+        // About (m + p − 1) / (m p) = 128 / 738 of the unchunked time on one group, not all of it.
+        #expect(pipeline.seconds < flops / (8 * 989.4e12) / 5)
+        // One chunk's activations: 8,131 tokens × 16,384 × 2 B × 4 = 1.07 GB, over the 1.0 GB allowance but
+        // within the 141 − 124.4 = 16.6 GB the fullest stage leaves beside weights and KV cache.
+        let pipelineNotes = try result.layout(.tensorPipeline).assumptions
+        let chunkActivations: Double = 8_131 * 16_384 * 2 * 4
+        #expect(chunkActivations > 1.0654e9 && chunkActivations < 1.0660e9)
+        let pipelineNote = try #require(pipelineNotes.first { $0.hasPrefix("Prefill activations") })
+        #expect(pipelineNote.contains("123 chunks of up to 8,131 tokens"))
+        #expect(pipelineNote.contains("= 1.07 GB per device, more than the 1.00 GB allowance but within the 16.6 GB left"))
+
+        // Context-parallel: each of 17 groups takes 58,824 tokens; compute over 136 devices, weights per group of 8.
+        // Per layer 2 link all-reduces of the group's hidden states and 16 KV-block passes, 1/8 of the block per device:
+        // 58,823.5 tokens × 516,096 B / 126 layers / 8 = 30.1 MB.
+        let perGroup = n / 17
+        let contextCommunication = 252 * (14 * 5e-6 + 1.75 * perGroup * 32_768 / 450e9)
+            + 126 * 16 * (10e-6 + perGroup * 516_096 / 126 / 8 / 50e9)
+        let context = try #require(try result.layout(.contextParallel).prefillAtBound)
+        #expect(context.communicationSeconds.isApproximatelyEqual(to: contextCommunication, relativeTolerance: 1e-9))
+        #expect(context.seconds.isApproximatelyEqual(to: flops / (136 * 989.4e12) + contextCommunication, relativeTolerance: 1e-9))
+        // Unchunked, 58,824 tokens × 16,384 × 2 B × 4 = 7.71 GB per device: more than the 141 − 101.5 − 37.9 = 1.59 GB left.
+        let contextNote = try #require(try result.layout(.contextParallel).assumptions.first { $0.hasPrefix("Prefill activations") })
+        #expect(contextNote.contains("58,824 tokens per group"))
+        #expect(contextNote.contains("= 7.71 GB per device, more than the 1.59 GB left"))
+        #expect(contextNote.contains("does not fit"))
+    }
+
+    @Test func prefillChunkCount() {
+        #expect(Timing.prefillChunks(tokens: 1_000_000, stages: 6) == 123)    // ⌈122.07⌉
+        #expect(Timing.prefillChunks(tokens: 8_192, stages: 1) == 1)
+        #expect(Timing.prefillChunks(tokens: 4_096, stages: 6) == 6)          // short prompt: still p chunks
+        #expect(Timing.prefillChunks(tokens: 3, stages: 6) == 3)              // never fewer than one token a chunk
+        #expect(Timing.prefillChunks(tokens: 0, stages: 6) == 1)
+    }
+
+    @Test func pipelineNoteSaysWhetherStagesIdle() throws {
+        // Hand-made layouts: 8 devices, 2 stages; the note's wording and its number formatting.
+        var aggregate = LayoutPlan(layout: .aggregate, fits: true, assumptions: [])
+        aggregate.devices = 16
+        aggregate.tokensPerSecond = 987_654.4
+        aggregate.boundTokensPerSecond = 1_234_567.4
+        var pipeline = LayoutPlan(layout: .tensorPipeline, fits: true, assumptions: [])
+        pipeline.pipelineStages = 2
+        pipeline.microBatches = 2
+        pipeline.tokensPerSecond = 2_608.4
+        var options = DeploymentOptions()
+        options.efficiency = 0.8
+        let full = DeploymentPlanner.notes([aggregate, pipeline], workload: llama405BLike(context: 1_000, batch: 64), options: options)
+        // 987,654.4 / 2,608.4 = 378.6: whole numbers print without decimals, 379.
+        let expected: String = "The aggregate figure, 1,234,567 tokens/s (987,654 at efficiency 0.8), assumes all 16 devices read their "
+            + "share of weights and KV cache at once. With tensor parallelism inside each node and 2 pipeline stages, batch 64 in 2 "
+            + "micro-batches keeps all 2 stages busy, but each stage reads its weights once per micro-batch and every micro-batch waits "
+            + "for its all-reduces and hand-offs: 2,608 tokens/s, 379× slower."
+        #expect(full.first == expected)
+        pipeline.pipelineStages = 3
+        aggregate.tokensPerSecond = 30.14
+        aggregate.boundTokensPerSecond = 38.64
+        pipeline.tokensPerSecond = 12.34
+        let idle = DeploymentPlanner.notes([aggregate, pipeline], workload: llama405BLike(context: 1_000, batch: 2), options: options)
+        #expect(idle.first?.contains("38.6 tokens/s (30.1 at efficiency 0.8)") == true)
+        #expect(idle.first?.contains("batch 2 in 2 micro-batches keeps only 2 of the 3 stages busy at a time: 12.3 tokens/s, 2.4× slower.") == true)
     }
 
     @Test func missingPeaksAndPrices() throws {
