@@ -38,21 +38,29 @@ struct Timing {
     /// residual stream, the normalised input, a projection's input and its output.
     static let prefillLiveTensors = 4.0
 
-    /// A ring all-reduce of `bytes` over `ranks` devices on the scale-up link: 2(r − 1) steps (reduce-scatter then
-    /// all-gather), each paying the latency α_link and moving bytes / r:
-    /// 2(r − 1) × α_link + 2(r − 1)/r × bytes / linkBytesPerSecond; 0 for one rank.
-    func linkAllReduceSeconds(_ bytes: Double, ranks: Int) -> Double {
+    /// An all-reduce of `bytes` held by each of `ranks` devices, as the faster of the two algorithms NCCL chooses
+    /// between (small messages go by tree, large ones by ring):
+    /// ring = 2(r − 1) × α + 2(r − 1)/r × bytes / bandwidth (reduce-scatter then all-gather, 2(r − 1) steps);
+    /// tree = 2⌈log₂ r⌉ × α + 2 × bytes / bandwidth (reduce up a binary tree, broadcast down);
+    /// time = min(ring, tree); 0 for one rank. α is the latency of one step (one message).
+    static func allReduceSeconds(_ bytes: Double, ranks: Int, latencySeconds: Double, bytesPerSecond: Double) -> Double {
         guard ranks > 1 else { return 0 }
         let r = Double(ranks)
-        return 2 * (r - 1) * options.linkLatencySeconds + 2 * (r - 1) / r * bytes / linkBytesPerSecond
+        let ring = 2 * (r - 1) * latencySeconds + 2 * (r - 1) / r * bytes / bytesPerSecond
+        let tree = 2 * log2(r).rounded(.up) * latencySeconds + 2 * bytes / bytesPerSecond
+        return min(ring, tree)
     }
 
-    /// A ring all-reduce of `bytes` held by each device, over `ranks` devices on the scale-out network (each
-    /// with its own NIC): 2(r − 1) × α_net + 2(r − 1)/r × bytes / networkBytesPerSecond; 0 for one rank.
+    /// An all-reduce over `ranks` devices on the scale-up link (`allReduceSeconds` with α_link, one-way link bandwidth).
+    func linkAllReduceSeconds(_ bytes: Double, ranks: Int) -> Double {
+        Timing.allReduceSeconds(bytes, ranks: ranks, latencySeconds: options.linkLatencySeconds, bytesPerSecond: linkBytesPerSecond)
+    }
+
+    /// An all-reduce over `ranks` devices on the scale-out network, each with its own NIC (`allReduceSeconds` with
+    /// α_net and the per-device network bandwidth).
     func networkAllReduceSeconds(_ bytes: Double, ranks: Int) -> Double {
-        guard ranks > 1 else { return 0 }
-        let r = Double(ranks)
-        return 2 * (r - 1) * options.networkLatencySeconds + 2 * (r - 1) / r * bytes / options.networkBytesPerSecond
+        Timing.allReduceSeconds(bytes, ranks: ranks, latencySeconds: options.networkLatencySeconds,
+                                bytesPerSecond: options.networkBytesPerSecond)
     }
 
     /// One point-to-point message of `bytes` from one device over the network: α_net + bytes / networkBytesPerSecond.
@@ -192,8 +200,9 @@ struct Timing {
             "Decode splits the batch into m = min(batch, stages) micro-batches; a period (every sequence gains a token) lasts p stage-times of one "
                 + "micro-batch, and each stage reads its weights once per micro-batch. With m = p every stage is busy; with m < p each stage idles "
                 + "p − m of every p turns (at batch 1 a token passes the stages one after another).",
-            "Per layer 2 ring all-reduces of the micro-batch's hidden state (rows × \(Format.grouped(workload.hiddenSize)) × \(plain(activationBytes)) B) over the scale-up link: "
-                + "2(t−1) steps of \(Format.seconds(options.linkLatencySeconds)) + ring volume 2(t−1)/t × bytes at \(link) one way.",
+            "Per layer 2 all-reduces of the micro-batch's hidden state (rows × \(Format.grouped(workload.hiddenSize)) × \(plain(activationBytes)) B) over the scale-up link, "
+                + "each the faster of a ring (2(t−1) steps of \(Format.seconds(options.linkLatencySeconds)) + 2(t−1)/t × bytes at \(link) one way) "
+                + "and a tree (2⌈log₂t⌉ steps + 2 × bytes), as NCCL picks by size.",
             "Per micro-batch one hand-off per stage over the scale-out network (the last returns the token to the first stage). The hidden state "
                 + "leaves a stage split over its t devices (as after the reduce-scatter half of an all-reduce, whose all-gather half is already counted), "
                 + "so each device sends 1/t of it over its own NIC: \(Format.seconds(options.networkLatencySeconds)) + bytes / t at \(network).",
@@ -292,9 +301,10 @@ struct Timing {
             "c groups of t devices (a node each); every group holds all weights (tensor parallel over t) and 1/c of the KV cache, split by sequence.",
             "Decode: each group runs every layer on its whole batch (weights read in every group) and attention over its share of the cache; "
                 + "per layer the partial outputs (batch × \(Format.grouped(workload.hiddenSize)) × 4 B, fp32, split over the t devices by head) are merged by log-sum-exp "
-                + "in one ring all-reduce over the c groups, each device over its own NIC with its 1/t: 2(c−1) steps of \(Format.seconds(options.networkLatencySeconds)) "
-                + "+ 2(c−1)/c × bytes / t at \(network) (a ring; a tree would pay about 2⌈log₂c⌉ latencies instead); besides 2 tensor-parallel all-reduces per layer over the scale-up link "
-                + "(2(t−1) steps of \(Format.seconds(options.linkLatencySeconds)) + 2(t−1)/t × bytes at \(link)).",
+                + "in one all-reduce over the c groups, each device over its own NIC with its 1/t: the faster of a ring (2(c−1) steps of "
+                + "\(Format.seconds(options.networkLatencySeconds)) + 2(c−1)/c × bytes / t at \(network)) and a tree (2⌈log₂c⌉ steps + 2 × bytes / t), "
+                + "as NCCL picks by size; besides 2 tensor-parallel all-reduces per layer over the scale-up link, each the faster of a ring "
+                + "(2(t−1) steps of \(Format.seconds(options.linkLatencySeconds)) + 2(t−1)/t × bytes at \(link)) and a tree.",
         ]
         if workload.prefillOperators != nil {
             assumptions.append("Prefill splits the prompt across the c groups (ring attention, load balanced), each group's B·N/c tokens passing "

@@ -59,7 +59,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("network-latency-us"), help: "Latency of one message over the scale-out network, in µs.")
     var networkLatencyMicroseconds: Double = 10
 
-    @Option(name: .customLong("link-latency-us"), help: "Latency of one collective over the scale-up link, in µs.")
+    @Option(name: .customLong("link-latency-us"), help: "Latency of one message (one all-reduce step) over the scale-up link, in µs.")
     var linkLatencyMicroseconds: Double = 5
 
     @Option(help: "The largest deployment considered, in nodes.")

@@ -117,12 +117,15 @@ extension DeploymentPlan {
         // Fullest stage: ⌈126/6⌉ = 21 layers of 126 → 5.973 TB / 6 / 8 = 124.4 GB + 1 GB allowance.
         let stageBytes = 21.0 / 126 * (weightsBF16 + kvBF16) / 8 + 1e9 + 98_304
         #expect(try #require(pipeline.memoryPerDeviceBytes).isApproximatelyEqual(to: stageBytes, relativeTolerance: 1e-12))
-        // Stages in series: every byte read by one 8-GPU group in turn; communication: 2 × 126 ring all-reduces of
-        // 16,384 × 2 B over NVLink (2·7 steps × 5 µs + 2·7/8 · 32,768 B / 450 GB/s) and 6 hand-offs in which each
-        // of the 8 devices sends its 1/8 of the hidden state (10 µs + 4,096 B / 50 GB/s).
+        // Stages in series: every byte read by one 8-GPU group in turn; communication: 2 × 126 all-reduces of
+        // 16,384 × 2 B over NVLink, each the faster of a ring (2·7 steps × 5 µs + 2·7/8 · 32,768 B / 450 GB/s = 70.1 µs)
+        // and a tree (2·⌈log₂8⌉ = 6 steps × 5 µs + 2 · 32,768 B / 450 GB/s = 30.1 µs): the tree; and 6 hand-offs in
+        // which each of the 8 devices sends its 1/8 of the hidden state (10 µs + 4,096 B / 50 GB/s).
         let memory = (weightsBF16 + kvBF16 + residualBytes) / (8 * h200BytesPerSecond)
-        let communication = 252 * (14 * 5e-6 + 1.75 * 32_768 / 450e9) + 6 * (10e-6 + 4_096 / 50e9)
-        #expect(communication > 0.0177 && communication < 0.0178)              // 17.7 ms, latency-dominated
+        let treeAllReduce: Double = 6 * 5e-6 + 2 * 32_768 / 450e9
+        let handOff: Double = 10e-6 + 4_096 / 50e9
+        let communication = 252 * treeAllReduce + 6 * handOff
+        #expect(communication > 0.00765 && communication < 0.00766)            // 7.66 ms, latency-dominated
         let decode = try #require(pipeline.decodeAtBound)
         #expect(decode.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
         #expect(decode.seconds.isApproximatelyEqual(to: memory + communication, relativeTolerance: 1e-9))
@@ -133,6 +136,16 @@ extension DeploymentPlan {
         #expect(note.contains("all 48 devices"))
         #expect(note.contains("6 pipeline stages"))
         #expect(note.contains("batch 1 is one micro-batch, so a token passes the stages one after another and 5 of the 6 stages wait"))
+    }
+
+    @Test func allReducesTakeTheFasterOfRingAndTree() {
+        // 8 ranks, 5 µs per step. Small: tree 6 × 5 µs + 2 × 1 kB / 450 GB/s beats ring 14 × 5 µs + 1.75 × 1 kB / 450 GB/s.
+        let small = Timing.allReduceSeconds(1_000, ranks: 8, latencySeconds: 5e-6, bytesPerSecond: 450e9)
+        #expect(small.isApproximatelyEqual(to: 30e-6 + 2_000 / 450e9, relativeTolerance: 1e-12))
+        // Large (1 GB): ring 70 µs + 1.75 GB / 450 GB/s = 3.96 ms beats tree 30 µs + 2 GB / 450 GB/s = 4.47 ms.
+        let large = Timing.allReduceSeconds(1e9, ranks: 8, latencySeconds: 5e-6, bytesPerSecond: 450e9)
+        #expect(large.isApproximatelyEqual(to: 70e-6 + 1.75e9 / 450e9, relativeTolerance: 1e-12))
+        #expect(Timing.allReduceSeconds(1e9, ranks: 1, latencySeconds: 5e-6, bytesPerSecond: 450e9) == 0)
     }
 
     @Test func contextParallelHoldsAllWeightsPerGroup() throws {
@@ -146,12 +159,15 @@ extension DeploymentPlan {
         #expect(context.contextGroups == 17)
         #expect(context.devices == 136)
         // Decode: weights and residuals per group of 8, attention and KV over all 136; 126 LSE merges of
-        // 16,384 × 4 B over 17 groups, each device ring-all-reducing its 1/8 (65,536 / 8 = 8,192 B) in 2·16 steps
-        // of 10 µs; 252 tensor-parallel ring all-reduces in 2·7 steps of 5 µs.
+        // 16,384 × 4 B over 17 groups, each device all-reducing its 1/8 (65,536 / 8 = 8,192 B): a tree of
+        // 2·⌈log₂17⌉ = 10 steps of 10 µs + 2 · 8,192 B / 50 GB/s beats a ring of 2·16 steps; 252 tensor-parallel
+        // all-reduces by tree (6 steps of 5 µs + 2 · 32,768 B / 450 GB/s).
         let compute = 2 * 405_853_388_800.0 / (8 * 989.4e12)
         let memory = (weightsBF16 + residualBytes) / (8 * h200BytesPerSecond) + kvBF16 / (136 * h200BytesPerSecond)
-        let communication = 252 * (14 * 5e-6 + 1.75 * 32_768 / 450e9) + 126 * (32 * 10e-6 + 2 * 16.0 / 17 * 8_192 / 50e9)
-        #expect(communication > 0.058 && communication < 0.0581)               // 58.0 ms: 40.3 ms of it network latency
+        let treeAllReduce: Double = 6 * 5e-6 + 2 * 32_768 / 450e9
+        let merge: Double = 10 * 10e-6 + 2 * 8_192 / 50e9
+        let communication = 252 * treeAllReduce + 126 * merge
+        #expect(communication > 0.0202 && communication < 0.0203)             // 20.2 ms: 12.6 ms of it network latency
         let decode = try #require(context.decodeAtBound)
         #expect(decode.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
         #expect(decode.memorySeconds.isApproximatelyEqual(to: memory, relativeTolerance: 1e-9))
@@ -204,7 +220,9 @@ extension DeploymentPlan {
         let decode = try #require(pipeline.decodeAtBound)
         #expect(decode.memorySeconds.isApproximatelyEqual(to: memory, relativeTolerance: 1e-9))
         // Hand-offs carry one sequence's hidden state, 1/8 per device: 6 × (10 µs + 4,096 B / 50 GB/s).
-        let communication = 252 * (14 * 5e-6 + 1.75 * 32_768 / 450e9) + 6 * (10e-6 + 4_096 / 50e9)
+        let treeAllReduce: Double = 6 * 5e-6 + 2 * 32_768 / 450e9
+        let handOff: Double = 10e-6 + 4_096 / 50e9
+        let communication = 252 * treeAllReduce + 6 * handOff
         #expect(decode.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
         // 4 micro-batches on 6 stages: two stages idle at any time.
         #expect(result.notes.contains { $0.contains("batch 4 in 4 micro-batches keeps only 4 of the 6 stages busy at a time") })
