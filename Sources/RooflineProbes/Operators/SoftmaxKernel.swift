@@ -1,0 +1,154 @@
+/// Softmax over the rows of a score matrix, vectorised (SIMD16, `FastExp`), in the two schedules that
+/// `OperatorCounts.SoftmaxVariant` counts.
+///
+/// Each pass sweeps every row of the worker's slice before the next pass starts (as separate framework kernels
+/// do), so each pass streams the matrix from the memory level that holds it and the bytes moved are the bytes
+/// counted. Rows may have any length; the tail of a row that is not a multiple of 16 is padded in registers.
+public enum SoftmaxKernel {
+    /// P = softmax(S) row by row. `s` and `p` are rows×length, row-major; `rowMax` and `rowSum` hold `rows`
+    /// scratch values. Rows are split over `threads` workers.
+    public static func run(_ variant: OperatorCounts.SoftmaxVariant, s: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>,
+                           rows: Int, length: Int, rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>,
+                           threads: Int, repetitions: Int = 1) {
+        OperatorThreads.run(threads) { worker in
+            let mine = OperatorThreads.slice(rows, worker: worker, of: threads)
+            for _ in 0..<repetitions {
+                switch variant {
+                case .materialized: materialized(s: s, p: p, rows: mine, length: length, rowMax: rowMax, rowSum: rowSum)
+                case .online: online(s: s, p: p, rows: mine, length: length, rowMax: rowMax, rowSum: rowSum)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func loadPartial(_ x: UnsafePointer<Float>, _ count: Int, padding: Float) -> SIMD16<Float> {
+        var v = SIMD16<Float>(repeating: padding)
+        for i in 0..<count { v[i] = x[i] }
+        return v
+    }
+
+    @inline(__always)
+    static func load(_ x: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: SIMD16<Float>, _ x: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(x).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+
+    /// Row maximum (4 independent accumulators).
+    @inline(__always)
+    static func rowMaximum(_ x: UnsafePointer<Float>, _ length: Int) -> Float {
+        let lowest = SIMD16<Float>(repeating: -.greatestFiniteMagnitude)
+        var m0 = lowest, m1 = lowest, m2 = lowest, m3 = lowest
+        var i = 0
+        while i + 64 <= length {
+            m0 = roofline_max_f32x16(m0, load(x + i))
+            m1 = roofline_max_f32x16(m1, load(x + i + 16))
+            m2 = roofline_max_f32x16(m2, load(x + i + 32))
+            m3 = roofline_max_f32x16(m3, load(x + i + 48))
+            i += 64
+        }
+        while i + 16 <= length {
+            m0 = roofline_max_f32x16(m0, load(x + i))
+            i += 16
+        }
+        if i < length { m1 = roofline_max_f32x16(m1, loadPartial(x + i, length - i, padding: -.greatestFiniteMagnitude)) }
+        return roofline_max_f32x16(roofline_max_f32x16(m0, m1), roofline_max_f32x16(m2, m3)).max()
+    }
+
+    /// y = exp(x − m)·scale for a whole row; returns Σ exp(x − m) (before scaling).
+    @inline(__always)
+    static func expRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ length: Int, max m: Float,
+                       scale: Float) -> Float {
+        let mv = SIMD16<Float>(repeating: m), sv = SIMD16<Float>(repeating: scale)
+        var s0 = SIMD16<Float>(), s1 = SIMD16<Float>()
+        var i = 0
+        while i + 32 <= length {
+            let e0 = FastExp.exp(load(x + i) - mv), e1 = FastExp.exp(load(x + i + 16) - mv)
+            s0 += e0
+            s1 += e1
+            store(e0 * sv, y + i)
+            store(e1 * sv, y + i + 16)
+            i += 32
+        }
+        while i + 16 <= length {
+            let e = FastExp.exp(load(x + i) - mv)
+            s0 += e
+            store(e * sv, y + i)
+            i += 16
+        }
+        if i < length {
+            let e = FastExp.exp(loadPartial(x + i, length - i, padding: -.infinity) - mv)
+            s1 += e
+            for j in 0..<(length - i) { y[i + j] = e[j] * scale }
+        }
+        return (s0 + s1).sum()
+    }
+
+    /// Pass 1 max, pass 2 exp and sums (writes P), pass 3 normalise P in place.
+    static func materialized(s: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>, rows: Range<Int>, length: Int,
+                             rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>) {
+        for r in rows { rowMax[r] = rowMaximum(s + r * length, length) }
+        for r in rows { rowSum[r] = expRow(s + r * length, p + r * length, length, max: rowMax[r], scale: 1) }
+        for r in rows {
+            let y = p + r * length
+            let inverse = 1 / rowSum[r]
+            let iv = SIMD16<Float>(repeating: inverse)
+            var i = 0
+            while i + 16 <= length {
+                store(load(y + i) * iv, y + i)
+                i += 16
+            }
+            while i < length {
+                y[i] *= inverse
+                i += 1
+            }
+        }
+    }
+
+    /// Pass 1: per-lane running max M and running sum Σ exp(x − M), rescaled by exp(M_old − M_new) once per block of
+    /// 4 vectors; lanes combined at the end of the row. Pass 2: P = exp(S − max) ÷ sum.
+    static func online(s: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>, rows: Range<Int>, length: Int,
+                       rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>) {
+        let lowest: Float = -.greatestFiniteMagnitude
+        for r in rows {
+            let x = s + r * length
+            var m = SIMD16<Float>(repeating: lowest)
+            var sum = SIMD16<Float>()
+            var i = 0
+            while i + 64 <= length {
+                let x0 = load(x + i), x1 = load(x + i + 16), x2 = load(x + i + 32), x3 = load(x + i + 48)
+                let blockMax = roofline_max_f32x16(roofline_max_f32x16(x0, x1), roofline_max_f32x16(x2, x3))
+                let newM = roofline_max_f32x16(m, blockMax)
+                sum *= FastExp.exp(m - newM)
+                sum += (FastExp.exp(x0 - newM) + FastExp.exp(x1 - newM)) + (FastExp.exp(x2 - newM) + FastExp.exp(x3 - newM))
+                m = newM
+                i += 64
+            }
+            while i < length {
+                let xv = i + 16 <= length ? load(x + i) : loadPartial(x + i, length - i, padding: -.infinity)
+                let newM = roofline_max_f32x16(m, xv)
+                sum = sum * FastExp.exp(m - newM) + FastExp.exp(xv - newM)
+                m = newM
+                i += 16
+            }
+            let rowM = m.max()
+            rowMax[r] = rowM
+            rowSum[r] = (sum * FastExp.exp(m - SIMD16(repeating: rowM))).sum()
+        }
+        for r in rows {
+            _ = expRow(s + r * length, p + r * length, length, max: rowMax[r], scale: 1 / rowSum[r])
+        }
+    }
+
+    /// Straightforward reference in Double: p = exp(x − max) ÷ Σ exp(x − max), one row.
+    public static func reference(_ x: [Float]) -> [Double] {
+        let m = Double(x.max()!)
+        let e = x.map { exp(Double($0) - m) }
+        let total = e.reduce(0, +)
+        return e.map { $0 / total }
+    }
+}
