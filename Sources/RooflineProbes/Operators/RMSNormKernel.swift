@@ -33,7 +33,7 @@ public enum RMSNormKernel {
             a0 = roofline_fma_f32x16(v, v, a0)
             i += 16
         }
-        var squares = ((a0 + a1) + (a2 + a3)).sum()
+        var squares = roofline_sum_f32x16((a0 + a1) + (a2 + a3))
         while i < hidden {
             squares += x[i] * x[i]
             i += 1

@@ -56,7 +56,7 @@ public enum SoftmaxKernel {
             i += 16
         }
         if i < length { m1 = roofline_max_f32x16(m1, loadPartial(x + i, length - i, padding: -.greatestFiniteMagnitude)) }
-        return roofline_max_f32x16(roofline_max_f32x16(m0, m1), roofline_max_f32x16(m2, m3)).max()
+        return roofline_hmax_f32x16(roofline_max_f32x16(roofline_max_f32x16(m0, m1), roofline_max_f32x16(m2, m3)))
     }
 
     /// y = exp(x − m)·scale for a whole row; returns Σ exp(x − m) (before scaling).
@@ -85,7 +85,7 @@ public enum SoftmaxKernel {
             s1 += e
             for j in 0..<(length - i) { y[i + j] = e[j] * scale }
         }
-        return (s0 + s1).sum()
+        return roofline_sum_f32x16(s0 + s1)
     }
 
     /// Pass 1 max, pass 2 exp and sums (writes P), pass 3 normalise P in place.
@@ -135,9 +135,9 @@ public enum SoftmaxKernel {
                 m = newM
                 i += 16
             }
-            let rowM = m.max()
+            let rowM = roofline_hmax_f32x16(m)
             rowMax[r] = rowM
-            rowSum[r] = (sum * FastExp.exp(m - SIMD16(repeating: rowM))).sum()
+            rowSum[r] = roofline_sum_f32x16(sum * FastExp.exp(m - SIMD16(repeating: rowM)))
         }
         for r in rows {
             _ = expRow(s + r * length, p + r * length, length, max: rowMax[r], scale: 1 / rowSum[r])
