@@ -33,7 +33,7 @@ public enum Quantity {
         var multiplier = 1.0
         let lower = body.lowercased()
         let binary: [(String, Double)] = [("ki", 1024), ("mi", 1048576), ("gi", 1073741824), ("ti", 1099511627776)]
-        let decimal: [(String, Double)] = [("k", 1e3), ("m", 1e6), ("g", 1e9), ("b", 1e9), ("t", 1e12)]
+        let decimal: [(String, Double)] = [("k", 1e3), ("m", 1e6), ("g", 1e9), ("b", 1e9), ("t", 1e12), ("p", 1e15)]
         if allowBinary, let (suffix, factor) = binary.first(where: { lower.hasSuffix($0.0) }) {
             body.removeLast(suffix.count)
             multiplier = factor

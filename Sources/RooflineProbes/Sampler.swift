@@ -21,12 +21,20 @@ public struct Sampler: Sendable {
     /// Seconds per repetition for each sample. `body(repetitions)` must run the region `repetitions` times,
     /// and its work must escape (store results to memory) so the compiler cannot move it out of the timed region.
     public func secondsPerRepetition(_ body: (Int) -> Void) -> [Double] {
-        body(1)  // warm-up: page faults, caches, clock ramp
-        var repetitions = 1
-        while true {
+        selfTimedSecondsPerRepetition({ repetitions in
             let start = MonotonicClock.now()
             body(repetitions)
-            let elapsed = MonotonicClock.now() - start
+            return MonotonicClock.now() - start
+        })
+    }
+
+    /// Like `secondsPerRepetition(_:)`, for a body that times itself: `timing(repetitions)` runs the region
+    /// `repetitions` times and returns the elapsed seconds it measured (a thread team measures inside its threads).
+    public func selfTimedSecondsPerRepetition(_ timing: (Int) -> Double) -> [Double] {
+        _ = timing(1)  // warm-up: page faults, caches, clock ramp
+        var repetitions = 1
+        while true {
+            let elapsed = timing(repetitions)
             if elapsed >= minimumSampleSeconds { break }
             // Jump close to the target in one step when the sample was far too short.
             let factor = elapsed > 0 ? min(max(2, (minimumSampleSeconds / elapsed) * 1.2), 1024) : 1024
@@ -35,9 +43,7 @@ public struct Sampler: Sendable {
         var result: [Double] = []
         result.reserveCapacity(samples)
         for _ in 0..<samples {
-            let start = MonotonicClock.now()
-            body(repetitions)
-            result.append((MonotonicClock.now() - start) / Double(repetitions))
+            result.append(timing(repetitions) / Double(repetitions))
         }
         return result
     }

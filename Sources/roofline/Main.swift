@@ -7,7 +7,15 @@ import RooflineCore
 enum Main {
     static func main() {
         do {
-            var command = try RooflineCommand.parseAsRoot()
+            var command: ParsableCommand
+            do {
+                command = try RooflineCommand.parseAsRoot()
+            } catch {
+                // Help and version print as usual; any other parse or validation error becomes one line.
+                if RooflineCommand.exitCode(for: error) == .success { RooflineCommand.exit(withError: error) }
+                Diagnostics.error(RooflineCommand.message(for: error) + " (see `roofline help`)")
+                exit(ExitStatus.usage.rawValue)
+            }
             try command.run()
         } catch let error as RooflineError {
             Diagnostics.error(error.message)

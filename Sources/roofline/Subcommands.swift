@@ -4,6 +4,8 @@ extension RooflineCommand {
     /// Every subcommand, in the order `--help` lists them.
     static let allSubcommands: [ParsableCommand.Type] = [
         ProbeCommand.self,
+        ModelsCommand.self,
+        ClassifyCommand.self,
         ValidateCommand.self,
     ]
 }

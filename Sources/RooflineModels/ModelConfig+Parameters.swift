@@ -1,0 +1,113 @@
+extension ModelConfig {
+    // Counting runs in Double (exact for whole numbers below 2^53) so that absurd configs cannot overflow;
+    // decoding rejects models above `maximumParameterCount`, so the Int views below are exact.
+
+    /// Parameters of one attention block.
+    ///
+    /// Standard (MHA/GQA/MQA): q = h·nh·d, k = v = h·nkv·d, o = nh·d·h; plus q/k/v biases nh·d + 2·nkv·d,
+    /// output bias h, per-head q/k norms 2·d where the family has them.
+    /// MLA: q_a = h·r_q, q_a_norm = r_q, q_b = r_q·nh·(d_nope + d_rope) (or q = h·nh·(d_nope + d_rope) without
+    /// r_q), kv_a = h·(r_kv + d_rope), kv_a_norm = r_kv, kv_b = r_kv·nh·(d_nope + d_v), o = nh·d_v·h.
+    var attentionParameters: Double {
+        let h = Double(hiddenSize), nh = Double(headCount)
+        if let mla {
+            let qk = Double(mla.qkNopeHeadDim + mla.qkRopeHeadDim)
+            let kvRank = Double(mla.kvLoraRank), rope = Double(mla.qkRopeHeadDim)
+            let query = mla.qLoraRank.map { r -> Double in let r = Double(r); return h * r + r + r * nh * qk } ?? h * nh * qk
+            let keyValue = h * (kvRank + rope) + kvRank + kvRank * nh * Double(mla.qkNopeHeadDim + mla.vHeadDim)
+            return query + keyValue + nh * Double(mla.vHeadDim) * h
+        }
+        let d = Double(headDim), nkv = Double(kvHeadCount)
+        var count = h * nh * d + 2 * h * nkv * d + nh * d * h
+        if qkvBias { count += nh * d + 2 * nkv * d }
+        if outputBias { count += h }
+        if qkNorm { count += 2 * d }
+        return count
+    }
+
+    /// One norm over h: h (RMSNorm weight) or 2h (LayerNorm weight and bias).
+    var normParameters: Double { norm == .layerNorm ? 2 * Double(hiddenSize) : Double(hiddenSize) }
+
+    /// One MLP with intermediate size I: gated 3·h·I (+ biases 2·I + h), plain 2·h·I (+ I + h).
+    func mlpParameters(intermediate: Double) -> Double {
+        let h = Double(hiddenSize)
+        if gatedMLP { return 3 * h * intermediate + (mlpBias ? 2 * intermediate + h : 0) }
+        return 2 * h * intermediate + (mlpBias ? intermediate + h : 0)
+    }
+
+    /// One MoE block using `experts` routed experts: experts · 3·h·I_e + router h·E (+ E bias)
+    /// + shared experts 3·h·(s·I_e).
+    func moeParameters(experts: Double) -> Double {
+        guard let moe else { return 0 }
+        let e = Double(moe.expertCount), size = Double(moe.expertIntermediateSize)
+        let router = Double(hiddenSize) * e + (moe.routerBias ? e : 0)
+        let shared = moe.sharedExpertCount > 0 ? mlpParameters(intermediate: Double(moe.sharedExpertCount) * size) : 0
+        return experts * mlpParameters(intermediate: size) + router + shared
+    }
+
+    /// Input embeddings V·h, plus learned positions P·h (GPT-2).
+    var embeddingParameters: Double {
+        (Double(vocabularySize) + Double(learnedPositionCount ?? 0)) * Double(hiddenSize)
+    }
+
+    /// The output head: V·h when untied, 0 when it shares the input embedding.
+    var lmHeadParameters: Double { tiedEmbeddings ? 0 : Double(vocabularySize) * Double(hiddenSize) }
+
+    /// embeddings + lm_head (untied) + final norm + L · (attention + norms) + dense layers · MLP
+    /// + MoE layers · (routed experts + router + shared experts).
+    func parameters(routedExperts: Double) -> Double {
+        let perLayer = attentionParameters + Double(normsPerLayer) * normParameters
+        return embeddingParameters + lmHeadParameters + normParameters
+            + Double(layerCount) * perLayer
+            + Double(denseLayerCount) * mlpParameters(intermediate: Double(intermediateSize))
+            + Double(moeLayerCount) * moeParameters(experts: routedExperts)
+    }
+
+    /// Models larger than this are rejected when decoding (a config error, not a model).
+    static let maximumParameterCount = 1e15
+
+    private func whole(_ value: Double) -> Int { value < 9e18 ? Int(value) : Int.max }
+
+    /// Parameters of one attention block (see `attentionParameters` for the formula).
+    public var attentionParameterCount: Int { whole(attentionParameters) }
+    /// Parameters of the norms of one layer: normsPerLayer · h (RMSNorm) or normsPerLayer · 2h (LayerNorm).
+    public var normParameterCountPerLayer: Int { whole(Double(normsPerLayer) * normParameters) }
+    /// Parameters of one MLP: gated 3·h·I (+ 2·I + h biases), plain 2·h·I (+ I + h).
+    public func mlpParameterCount(intermediate: Int) -> Int { whole(mlpParameters(intermediate: Double(intermediate))) }
+    /// Parameters of one MoE block with `experts` routed experts: experts · 3·h·I_e + h·E (+ E) + 3·h·s·I_e.
+    public func moeParameterCount(experts: Int) -> Int { whole(moeParameters(experts: Double(experts))) }
+    /// Input embedding tables: V·h (+ P·h learned positions).
+    public var embeddingParameterCount: Int { whole(embeddingParameters) }
+    /// Output head: V·h when untied, else 0.
+    public var lmHeadParameterCount: Int { whole(lmHeadParameters) }
+
+    /// Total parameters: embeddings + lm_head (untied) + final norm + L · (attention + norms)
+    /// + dense layers · MLP + MoE layers · (E experts + router + shared experts).
+    public var parameterCount: Int { whole(parameters(routedExperts: Double(moe?.expertCount ?? 0))) }
+
+    /// Parameters one token uses: as `parameterCount` but with k of the E routed experts (embedding and
+    /// lm_head included). Equal to `parameterCount` for dense models.
+    public var activeParameterCount: Int { whole(parameters(routedExperts: Double(moe?.expertsPerToken ?? 0))) }
+
+    /// Elements cached per token per layer: 2·nkv·d (K and V), or r_kv + d_rope for MLA (latent + RoPE key).
+    public var kvCacheElementsPerTokenPerLayer: Int {
+        if let mla { return mla.kvLoraRank + mla.qkRopeHeadDim }
+        return whole(2 * Double(kvHeadCount) * Double(headDim))
+    }
+
+    /// KV-cache bytes per token at full length (no sliding-window cap): L · elements per layer · bytes per element.
+    /// Llama 3.1 405B at bf16: 126 · 2·8·128 · 2 = 516,096 B.
+    public func kvCacheBytesPerToken(kvType: DataType) -> Double {
+        Double(layerCount) * Double(kvCacheElementsPerTokenPerLayer) * kvType.bytesPerElement
+    }
+
+    /// KV-cache bytes for `batch` sequences of `context` tokens, sliding-window layers capped at their window:
+    /// batch · Σ over layers min(context, window) · elements per layer · bytes per element.
+    public func kvCacheBytes(context: Int, batch: Int, kvType: DataType) -> Double {
+        let perTokenPerLayer = Double(kvCacheElementsPerTokenPerLayer) * kvType.bytesPerElement
+        return attentionWindowGroups.reduce(0) { sum, group in
+            let tokens = Double(group.window.map { min($0, context) } ?? context)
+            return sum + Double(batch) * Double(group.layers) * tokens * perTokenPerLayer
+        }
+    }
+}

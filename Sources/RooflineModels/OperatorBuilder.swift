@@ -1,0 +1,130 @@
+/// Builds the operators of one `Workload`. All sizes are `Double` so that 10⁹-token contexts and their squares
+/// never overflow.
+///
+/// Notation in the formulas: B batch, T new tokens per sequence (N in prefill, 1 in decode), M = B·T rows,
+/// L layers an operator covers (its `count`), h hidden size, V vocabulary, nh query heads, nkv KV heads,
+/// d head dimension, I intermediate size, and bytes per element a (activations), w (weights), c (KV cache).
+/// Traffic is compulsory traffic: every operand read once from main memory and every result written once.
+struct OperatorBuilder {
+    let model: ModelConfig
+    let workload: Workload
+    let batch: Double
+    let tokens: Double
+    let rows: Double
+    let hidden: Double
+    let activationBytes: Double
+    let weightBytes: Double
+    let kvBytes: Double
+
+    init(workload: Workload) {
+        self.workload = workload
+        model = workload.model
+        batch = Double(workload.batch)
+        tokens = Double(workload.tokensPerSequence)
+        rows = batch * tokens
+        hidden = Double(model.hiddenSize)
+        activationBytes = workload.precision.activations.bytesPerElement
+        weightBytes = workload.precision.weights.bytesPerElement
+        kvBytes = workload.precision.kvCache.bytesPerElement
+    }
+
+    /// A matmul computes in the wider of its two operand types (the narrower one is converted on load):
+    /// fp8 weights × bf16 activations run at the bf16 ceiling, fp8 × fp8 at the fp8 ceiling.
+    var matmulType: DataType {
+        let (w, a) = (workload.precision.weights, workload.precision.activations)
+        return w.bytesPerElement > a.bytesPerElement ? w : a
+    }
+
+    /// Norms, softmax, RoPE, activations, adds, gathers and cache writes run on the vector units in fp32
+    /// (kernels up-cast to fp32 for these), so they use the fp32 ceiling.
+    let vectorType = DataType.fp32
+
+    /// A matmul of `rows` rows by a k × n weight matrix, in each of `layers` layers, `matrices` distinct weight
+    /// matrices read per layer (1; heads for a per-head matmul; expected distinct experts for MoE):
+    /// FLOPs = L · (2·rows·k·n + rows·n if biased); weights = L · matrices · (k·n + n if biased) · w;
+    /// activations = L · rows · (k + n) · a (input read, output written).
+    func matmul(_ name: String, kind: OperatorKind = .matmul, rows: Double, input k: Double, output n: Double,
+                bias: Bool, layers: Int, matrices: Double = 1) -> Operator {
+        let l = Double(layers)
+        let flops = l * (2 * rows * k * n + (bias ? rows * n : 0))
+        let weights = l * matrices * (k * n + (bias ? n : 0)) * weightBytes
+        let activations = l * rows * (k + n) * activationBytes
+        return Operator(name: name, kind: kind, flops: flops,
+                        bytes: ByteCounts(weights: weights, activations: activations),
+                        computeType: matmulType, count: layers)
+    }
+
+    /// A norm over `rows` vectors of `width` with `weightElements` parameters, in `layers` layers:
+    /// FLOPs = L · rows · width · cost (RMSNorm 4, LayerNorm 7); weights = L · weightElements · w;
+    /// activations = L · 2 · rows · width · a (read and write).
+    func norm(_ name: String, rows: Double, width: Double, weightElements: Double, layers: Int) -> Operator {
+        let l = Double(layers)
+        return Operator(
+            name: name, kind: .norm, flops: l * rows * width * FlopCosts.norm(model.norm),
+            bytes: ByteCounts(weights: l * weightElements * weightBytes, activations: l * 2 * rows * width * activationBytes),
+            computeType: vectorType, count: layers)
+    }
+
+    /// A norm over the hidden state of every row: `norm(rows: M, width: h, weights: h or 2h)`.
+    func hiddenNorm(_ name: String, layers: Int) -> Operator {
+        norm(name, rows: rows, width: hidden, weightElements: model.normParameters, layers: layers)
+    }
+
+    /// An elementwise operator over `elements` outputs, in `layers` layers: FLOPs = L · elements · cost;
+    /// activations = L · (read + written elements) · a; weights = L · weightElements · w.
+    func elementwise(_ name: String, kind: OperatorKind = .elementwise, elements: Double, flopsPerElement: Double,
+                     readElements: Double, writtenElements: Double, weightElements: Double = 0, layers: Int) -> Operator {
+        let l = Double(layers)
+        return Operator(
+            name: name, kind: kind, flops: l * elements * flopsPerElement,
+            bytes: ByteCounts(weights: l * weightElements * weightBytes,
+                              activations: l * (readElements + writtenElements) * activationBytes),
+            computeType: vectorType, count: layers)
+    }
+
+    /// Input embedding gather: M rows of h read from the table (weights M·h·w), written as activations (M·h·a);
+    /// FLOPs 0, or M·h for Gemma's √h scaling. GPT-2 adds learned positions: T rows of h (shared by the batch,
+    /// weights T·h·w), read with the token embedding (M·h·a) and written back (M·h·a), M·h FLOPs.
+    func embedding() -> [Operator] {
+        var ops = [elementwise("embedding", kind: .embedding, elements: rows * hidden,
+                               flopsPerElement: model.scalesEmbeddings ? 1 : 0, readElements: 0,
+                               writtenElements: rows * hidden, weightElements: rows * hidden, layers: 1)]
+        if model.learnedPositionCount != nil {
+            ops.append(elementwise("position_embedding", kind: .embedding, elements: rows * hidden,
+                                   flopsPerElement: FlopCosts.add, readElements: rows * hidden,
+                                   writtenElements: rows * hidden, weightElements: tokens * hidden, layers: 1))
+        }
+        return ops
+    }
+
+    /// Residual adds, two per layer (after attention and after the MLP): per add FLOPs M·h, activations
+    /// 3·M·h·a (two read, one written); count 2L.
+    func residualAdds() -> Operator {
+        elementwise("residual_add", elements: rows * hidden, flopsPerElement: FlopCosts.add,
+                    readElements: 2 * rows * hidden, writtenElements: rows * hidden, layers: 2 * model.layerCount)
+    }
+
+    /// Rows the output head computes: prefill B (last position of each sequence) or M with
+    /// `lmHeadAllPositions`; decode B.
+    var headRows: Double {
+        switch workload.phase {
+        case .prefill: workload.lmHeadAllPositions ? rows : batch
+        case .decode: batch
+        }
+    }
+
+    /// Final norm over all M rows, then lm_head: a matmul of `headRows` rows by h × V, weights V·h·w (read even
+    /// when tied to the embedding), logits written headRows·V·a; Gemma 2 then soft-caps the logits
+    /// (headRows·V elements, 3 FLOPs each, read and written).
+    func head() -> [Operator] {
+        let logits = headRows * Double(model.vocabularySize)
+        var ops = [hiddenNorm("final_norm", layers: 1),
+                   matmul("lm_head", rows: headRows, input: hidden, output: Double(model.vocabularySize), bias: false,
+                          layers: 1)]
+        if model.finalLogitSoftcap != nil {
+            ops.append(elementwise("logit_softcap", elements: logits, flopsPerElement: FlopCosts.softcap,
+                                   readElements: logits, writtenElements: logits, layers: 1))
+        }
+        return ops
+    }
+}

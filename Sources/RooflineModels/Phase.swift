@@ -1,0 +1,8 @@
+/// Which step of inference.
+public enum Phase: Codable, Sendable, Equatable {
+    /// The prompt: N tokens per sequence, causal, with an empty cache before the step.
+    case prefill(tokens: Int)
+    /// One new token per sequence at context length C: it attends to C positions (its own included), whose
+    /// keys and values are all read from the cache after the new token's K/V are written to it.
+    case decode(context: Int)
+}

@@ -1,0 +1,18 @@
+/// Data types of the three things an inference step stores.
+public struct Precision: Codable, Sendable, Equatable {
+    public var weights: DataType
+    public var activations: DataType
+    public var kvCache: DataType
+
+    public init(weights: DataType, activations: DataType, kvCache: DataType) {
+        self.weights = weights
+        self.activations = activations
+        self.kvCache = kvCache
+    }
+
+    /// Everything in bf16.
+    public static let bf16 = Precision(weights: .bf16, activations: .bf16, kvCache: .bf16)
+
+    /// Storage formats a workload accepts for weights, activations and KV cache.
+    public static let storageTypes: [DataType] = [.fp32, .bf16, .fp16, .fp8, .int8, .int4, .fp4]
+}

@@ -1,0 +1,67 @@
+/// One inference step of a model: phase, batch, data types, attention form. Turns into operators.
+public struct Workload: Sendable {
+    public var model: ModelConfig
+    public var phase: Phase
+    public var batch: Int
+    public var precision: Precision
+    public var attention: AttentionMode
+    /// Prefill only: compute logits for every position instead of the last one.
+    public var lmHeadAllPositions: Bool
+
+    /// Validates sizes (batch, tokens, context ≥ 1) and data types (storage formats only); usage errors otherwise.
+    public init(model: ModelConfig, phase: Phase, batch: Int, precision: Precision, attention: AttentionMode,
+                lmHeadAllPositions: Bool = false) throws {
+        guard batch >= 1 else { throw RooflineError.usage("batch must be at least 1, got \(batch)") }
+        switch phase {
+        case .prefill(let tokens):
+            guard tokens >= 1 else { throw RooflineError.usage("prefill tokens must be at least 1, got \(tokens)") }
+        case .decode(let context):
+            guard context >= 1 else { throw RooflineError.usage("decode context must be at least 1, got \(context)") }
+        }
+        for (role, type) in [("weights", precision.weights), ("activations", precision.activations),
+                             ("KV cache", precision.kvCache)] where !Precision.storageTypes.contains(type) {
+            throw RooflineError.usage("\(type.rawValue) is not a storage format for \(role): use one of "
+                + Precision.storageTypes.map(\.rawValue).joined(separator: ", "))
+        }
+        self.model = model
+        self.phase = phase
+        self.batch = batch
+        self.precision = precision
+        self.attention = attention
+        self.lmHeadAllPositions = lmHeadAllPositions
+    }
+
+    /// New tokens per sequence in this step: N for prefill, 1 for decode.
+    public var tokensPerSequence: Int {
+        switch phase {
+        case .prefill(let tokens): tokens
+        case .decode: 1
+        }
+    }
+
+    /// Bytes of all weights at `precision.weights`: parameterCount · bytes per element (norms and biases
+    /// included at the same type). The memory footprint, not the step's traffic.
+    public var weightBytes: Double {
+        Double(model.parameterCount) * precision.weights.bytesPerElement
+    }
+
+    /// KV-cache bytes held after the step: prefill N or decode C tokens per sequence, sliding windows capped.
+    public var kvCacheBytes: Double {
+        let tokens = switch phase {
+        case .prefill(let tokens): tokens
+        case .decode(let context): context
+        }
+        return model.kvCacheBytes(context: tokens, batch: batch, kvType: precision.kvCache)
+    }
+
+    /// The step's operators in execution order; per-layer operators carry `count` = the layers they cover and
+    /// totals over those layers.
+    public func operators() -> [Operator] {
+        let builder = OperatorBuilder(workload: self)
+        var ops: [Operator] = builder.embedding()
+        ops += builder.attentionBlock()
+        ops += builder.mlpBlock()
+        ops += builder.head()
+        return ops
+    }
+}

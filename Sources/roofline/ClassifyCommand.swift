@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import RooflineCore
+import RooflineModels
+
+/// `roofline classify`: one inference step of a model, as operators placed on a roofline.
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Place one inference step's operators on a roofline: FLOPs, bytes, intensity, bound, time.",
+        discussion: """
+            Prefill of N prompt tokens or decode of one token at context C, for a batch of B sequences. Sizes take
+            4096, 128k or 10M. Data types: fp32, bf16, fp16, fp8, int8, int4, fp4.
+            Example: roofline classify --model llama-3.1-405b --phase decode --context 10M --device h200
+            """)
+
+    @Option(help: "A bundled preset (see `roofline models`) or a path to a Hugging Face config.json.")
+    var model: String
+
+    @Option(help: "prefill or decode.")
+    var phase: String
+
+    @Option(help: "Prompt tokens per sequence (prefill).")
+    var tokens: String?
+
+    @Option(help: "Context length the new token attends to (decode).")
+    var context: String?
+
+    @Option(help: "Sequences in the batch.")
+    var batch: String = "1"
+
+    @Option(help: "Data type of the weights.")
+    var weights: String = "bf16"
+
+    @Option(help: "Data type of the activations.")
+    var activations: String = "bf16"
+
+    @Option(help: "Data type of the KV cache.")
+    var kv: String = "bf16"
+
+    @Option(help: "fused (FlashAttention-style) or materialized (scores written to memory).")
+    var attention: String = "fused"
+
+    @Flag(help: "Prefill: compute logits for every position, not only the last.")
+    var lmHeadAllPositions = false
+
+    @Option(help: "h200, host, or a host profile .json written by `roofline probe`.")
+    var device: String
+
+    @Option(help: "text, json or markdown.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Write the result to this file instead of stdout.")
+    var output: String?
+
+    /// The step as the options describe it; usage errors name the option to fix.
+    func step() throws -> (phase: Phase, batch: Int, precision: Precision, attention: AttentionMode) {
+        let parsedPhase: Phase
+        switch phase.lowercased() {
+        case "prefill":
+            guard context == nil else {
+                throw RooflineError.usage("--context applies to decode; prefill starts from an empty cache: drop --context")
+            }
+            guard let tokens else { throw RooflineError.usage("prefill needs --tokens N (the prompt length, e.g. 4096)") }
+            parsedPhase = .prefill(tokens: try Quantity.parseCount(tokens, name: "--tokens"))
+        case "decode":
+            guard tokens == nil else {
+                throw RooflineError.usage("--tokens applies to prefill; decode adds one token: give --context C instead")
+            }
+            guard let context else { throw RooflineError.usage("decode needs --context C (the tokens attended, e.g. 128k)") }
+            parsedPhase = .decode(context: try Quantity.parseCount(context, name: "--context"))
+        default:
+            throw RooflineError.usage("unknown --phase '\(phase)': use prefill or decode")
+        }
+        guard let mode = AttentionMode(rawValue: attention.lowercased()) else {
+            throw RooflineError.usage("unknown --attention '\(attention)': use fused or materialized")
+        }
+        let precision = Precision(weights: try DataType(parsing: weights), activations: try DataType(parsing: activations),
+                                  kvCache: try DataType(parsing: kv))
+        return (parsedPhase, try Quantity.parseCount(batch, name: "--batch"), precision, mode)
+    }
+
+    func run() throws {
+        let step = try step()
+        let config = try ModelConfig.load(model)
+        let workload = try Workload(model: config, phase: step.phase, batch: step.batch, precision: step.precision,
+                                    attention: step.attention, lmHeadAllPositions: lmHeadAllPositions)
+        let (roofline, deviceNotes) = try resolveRoofline(device)
+        let report = ClassifyReport(workload: workload, analysis: try roofline.analyze(workload.operators()),
+                                    deviceNotes: deviceNotes)
+        let text = switch format {
+        case .text: report.text()
+        case .json: try jsonString(report)
+        case .markdown: report.markdown()
+        }
+        try emit(text, output: output)
+    }
+}

@@ -1,0 +1,136 @@
+import RooflineCore
+import RooflineModels
+
+/// The result of `roofline classify` as a value: what the JSON carries and the text and markdown render.
+struct ClassifyReport: Encodable {
+    /// One operator placed on the roofline.
+    struct Row: Encodable {
+        var name: String
+        var kind: OperatorKind
+        var count: Int
+        var flops: Double
+        var bytes: Double
+        var weightBytes: Double
+        var activationBytes: Double
+        var kvBytes: Double
+        var computeType: DataType
+        var ceilingDataType: DataType
+        var fellBackFrom: DataType?
+        var arithmeticIntensity: Double
+        var attainableFlopsPerSecond: Double
+        var computeSeconds: Double
+        var memorySeconds: Double
+        var seconds: Double
+        var bound: Bound
+        /// Fraction of the step's time.
+        var share: Double
+    }
+
+    /// Sums over the step (operators run one after another).
+    struct Totals: Encodable {
+        var flops: Double
+        var bytes: Double
+        var weightBytes: Double
+        var activationBytes: Double
+        var kvBytes: Double
+        /// totals.flops / totals.bytes.
+        var arithmeticIntensity: Double
+        var seconds: Double
+        var computeBoundSeconds: Double
+        var memoryBoundSeconds: Double
+        /// New tokens of the step (B·N prefill, B decode) ÷ seconds.
+        var tokensPerSecond: Double
+    }
+
+    /// The roofline the step was placed on.
+    struct Device: Encodable {
+        var name: String
+        var mainMemoryLevel: String
+        var bandwidthBytesPerSecond: Double
+        var computeCeilings: [ComputeCeiling]
+        var bandwidthCeilings: [BandwidthCeiling]
+    }
+
+    var model: String
+    var family: ModelFamily
+    var phase: String
+    var tokens: Int?
+    var context: Int?
+    var batch: Int
+    var precision: Precision
+    var attention: AttentionMode
+    var lmHeadAllPositions: Bool
+    var device: Device
+    /// Ridge of the matmul data type: peak FLOP/s ÷ main-memory bytes/s.
+    var ridgeFlopsPerByte: Double?
+    var ridgeDataType: DataType
+    /// Bytes of all weights (the footprint) and of the KV cache after the step.
+    var weightFootprintBytes: Double
+    var kvCacheBytes: Double
+    var notes: [String]
+    var operators: [Row]
+    var totals: Totals
+
+    init(workload: Workload, analysis: Analysis, deviceNotes: [String]) {
+        let roofline = analysis.roofline
+        model = workload.model.name
+        family = workload.model.family
+        batch = workload.batch
+        precision = workload.precision
+        attention = workload.attention
+        lmHeadAllPositions = workload.lmHeadAllPositions
+        switch workload.phase {
+        case .prefill(let count):
+            phase = "prefill"
+            tokens = count
+        case .decode(let length):
+            phase = "decode"
+            context = length
+        }
+        device = Device(name: roofline.name, mainMemoryLevel: roofline.mainMemoryLevel,
+                        bandwidthBytesPerSecond: roofline.bandwidthCeiling()?.bytesPerSecond ?? 0,
+                        computeCeilings: roofline.computeCeilings, bandwidthCeilings: roofline.bandwidthCeilings)
+        ridgeDataType = analysis.placements.first { $0.operator.kind == .matmul }?.operator.computeType
+            ?? workload.precision.activations
+        ridgeFlopsPerByte = roofline.ridgeFlopsPerByte(dataType: ridgeDataType)
+        weightFootprintBytes = workload.weightBytes
+        kvCacheBytes = workload.kvCacheBytes
+        operators = analysis.placements.map { p in
+            Row(name: p.operator.name, kind: p.operator.kind, count: p.operator.count, flops: p.operator.flops,
+                bytes: p.operator.bytes.total, weightBytes: p.operator.bytes.weights,
+                activationBytes: p.operator.bytes.activations, kvBytes: p.operator.bytes.kvCache,
+                computeType: p.operator.computeType, ceilingDataType: p.ceilingDataType, fellBackFrom: p.fellBackFrom,
+                arithmeticIntensity: p.arithmeticIntensity, attainableFlopsPerSecond: p.attainableFlopsPerSecond,
+                computeSeconds: p.computeSeconds, memorySeconds: p.memorySeconds, seconds: p.seconds, bound: p.bound,
+                share: analysis.share(of: p))
+        }
+        let bytes = analysis.totalBytes
+        let newTokens = Double(workload.batch) * Double(workload.tokensPerSequence)
+        totals = Totals(
+            flops: analysis.totalFlops, bytes: bytes.total, weightBytes: bytes.weights,
+            activationBytes: bytes.activations, kvBytes: bytes.kvCache,
+            arithmeticIntensity: bytes.total > 0 ? analysis.totalFlops / bytes.total : 0,
+            seconds: analysis.totalSeconds,
+            computeBoundSeconds: analysis.placements.filter { $0.bound == .compute }.reduce(0) { $0 + $1.seconds },
+            memoryBoundSeconds: analysis.placements.filter { $0.bound == .memory }.reduce(0) { $0 + $1.seconds },
+            tokensPerSecond: analysis.totalSeconds > 0 ? newTokens / analysis.totalSeconds : 0)
+        notes = deviceNotes
+        for fallback in analysis.fallbacks {
+            notes.append("\(roofline.name) has no \(fallback.requested.rawValue) compute ceiling: "
+                + "\(fallback.requested.rawValue) operators use the \(fallback.used.rawValue) ceiling")
+        }
+        notes.append("vector operators (norms, softmax, RoPE, activations, adds) use the fp32 ceiling")
+        if workload.attention == .fused {
+            notes.append("fused attention reads K and V once per layer and sequence (query blocks re-use them on chip): "
+                + "a lower bound on memory traffic")
+        }
+        if workload.model.mla != nil {
+            notes.append(phase == "decode"
+                ? "MLA decode counted in the absorbed form (attention over the cached latent)"
+                : "MLA prefill counted in the naive form (K and V decompressed by kv_b_proj)")
+        }
+        if workload.model.moe != nil {
+            notes.append("MoE expert weights counted for the expected distinct experts E·(1 − (1 − k/E)^T), uniform routing")
+        }
+    }
+}

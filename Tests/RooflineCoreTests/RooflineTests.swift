@@ -1,0 +1,59 @@
+import Testing
+import RooflineCore
+
+@Suite struct RooflineTests {
+    /// 100 GFLOP/s fp32, 10 GB/s DRAM: ridge at 10 FLOP/byte.
+    let roofline = Roofline(
+        name: "test", computeCeilings: [ComputeCeiling(dataType: .fp32, flopsPerSecond: 100e9, source: "fixed")],
+        bandwidthCeilings: [BandwidthCeiling(level: "L2", bytesPerSecond: 100e9, source: "fixed"),
+                            BandwidthCeiling(level: "DRAM", bytesPerSecond: 10e9, source: "fixed")],
+        mainMemoryLevel: "DRAM")
+
+    @Test func ridgeAndPlacement() throws {
+        #expect(roofline.ridgeFlopsPerByte(dataType: .fp32) == 10)
+        let memoryBound = Operator(name: "gemv", kind: .matmul, flops: 2e9, bytes: ByteCounts(weights: 1e9), computeType: .fp32)
+        let p = try roofline.place(memoryBound)
+        #expect(p.bound == .memory)
+        #expect(p.arithmeticIntensity == 2)
+        #expect(p.seconds == 0.1)  // 1e9 B / 10e9 B/s
+        #expect(p.attainableFlopsPerSecond == 20e9)  // 2 FLOP/B × 10 GB/s
+        let atRidge = Operator(name: "ridge", kind: .matmul, flops: 10e9, bytes: ByteCounts(activations: 1e9), computeType: .fp32)
+        let r = try roofline.place(atRidge)
+        #expect(r.bound == .compute)
+        #expect(r.seconds == 0.1)
+        #expect(r.attainableFlopsPerSecond == 100e9)
+        let inL2 = try roofline.place(memoryBound, level: "L2")
+        #expect(inL2.seconds == 0.02 && inL2.bound == .compute)  // compute 2e9/1e11 = 0.02 s ≥ memory 0.01 s
+    }
+
+    @Test func zeroFlopOperatorsAreMemoryBoundWithoutNaN() throws {
+        let write = Operator(name: "kv write", kind: .kvWrite, flops: 0, bytes: ByteCounts(kvCache: 5e8), computeType: .fp32)
+        let p = try roofline.place(write)
+        #expect(p.bound == .memory)
+        #expect(p.arithmeticIntensity == 0 && p.attainableFlopsPerSecond == 0)
+        #expect(p.seconds == 0.05)
+    }
+
+    @Test func missingDataTypeFallsBackToTheNearestWiderCeiling() throws {
+        let fp8 = Operator(name: "fp8 gemm", kind: .matmul, flops: 1e9, bytes: ByteCounts(weights: 1e6), computeType: .fp8)
+        let p = try roofline.place(fp8)
+        #expect(p.ceilingDataType == .fp32)
+        #expect(p.fellBackFrom == .fp8)
+        let analysis = try roofline.analyze([fp8])
+        #expect(analysis.fallbacks.map(\.requested) == [.fp8])
+        let noCeiling = Roofline(name: "empty", computeCeilings: [], bandwidthCeilings: roofline.bandwidthCeilings, mainMemoryLevel: "DRAM")
+        #expect(throws: RooflineError.self) { try noCeiling.place(fp8) }
+    }
+
+    @Test func analysisSumsTheStep() throws {
+        let ops = [
+            Operator(name: "a", kind: .matmul, flops: 2e9, bytes: ByteCounts(weights: 1e9), computeType: .fp32),
+            Operator(name: "b", kind: .norm, flops: 0, bytes: ByteCounts(activations: 1e9), computeType: .fp32),
+        ]
+        let analysis = try roofline.analyze(ops)
+        #expect(analysis.totalSeconds == 0.2)
+        #expect(analysis.totalFlops == 2e9)
+        #expect(analysis.totalBytes.total == 2e9)
+        #expect(analysis.share(of: analysis.placements[0]) == 0.5)
+    }
+}
