@@ -16,8 +16,8 @@ struct ValidateCommand: ParsableCommand {
             AVX-512, OPENBLAS_CORETYPE is set for the load (a value you set is always respected).
             """)
 
-    @Option(name: .long, help: "Host profile JSON from `roofline probe --format json`.")
-    var profile: String
+    @Option(name: .long, help: "Host profile JSON from `roofline probe --output FILE` (default: run a quick probe now).")
+    var profile: String?
 
     @Option(name: .long, help: "Comma-separated kernels: gemm, softmax, kv, rmsnorm (default: all).")
     var kernels: String = OperatorSuite.Kernel.allCases.map(\.rawValue).joined(separator: ",")
@@ -60,12 +60,19 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = quiet
-        let hostProfile = try ValidateCommand.loadProfile(profile)
+        let hostProfile: HostProfile
+        if let profile {
+            hostProfile = try ValidateCommand.loadProfile(profile)
+        } else {
+            Diagnostics.progress("no --profile: running a quick probe (save a full one with `roofline probe --output host.json`)")
+            hostProfile = try HostProbe.run(.quick, progress: Diagnostics.progress)
+        }
         let wanted = threads ?? (hostProfile.flops.map(\.threads).max() ?? 1)
         let roofline = try hostProfile.roofline(threads: wanted)
         let suite = OperatorSuite(kernels: try parsedKernels(), sizes: OperatorSuite.SizeSet(rawValue: sizes)!,
                                   threads: wanted, samples: samples,
-                                  memoryLimitBytes: OperatorSuite.defaultMemoryLimitBytes())
+                                  memoryLimitBytes: OperatorSuite.defaultMemoryLimitBytes(),
+                                  counting: try WorkloadModelCounting())
         let result = try suite.run(roofline: roofline, features: CPUFeatureReport.current()) { Diagnostics.progress($0) }
         let text: String
         switch format {
@@ -79,12 +86,12 @@ struct ValidateCommand: ParsableCommand {
     /// Reads and decodes a host profile, with errors that name the file and the fix.
     static func loadProfile(_ path: String) throws -> HostProfile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw RooflineError.usage("cannot read profile \(path): run `roofline probe --format json --output \(path)` first")
+            throw RooflineError.usage("cannot read profile \(path): run `roofline probe --output \(path)` first")
         }
         do {
             return try JSONDecoder().decode(HostProfile.self, from: data)
         } catch {
-            throw RooflineError.badData("\(path) is not a host profile (\(error)); write one with `roofline probe --format json`")
+            throw RooflineError.badData("\(path) is not a host profile (\(error)); write one with `roofline probe --output \(path)`")
         }
     }
 }

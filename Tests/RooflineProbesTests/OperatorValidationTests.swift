@@ -15,7 +15,7 @@ struct OperatorValidationTests {
                             median: Double) -> OperatorMeasurement {
         let op = Operator(name: family, kind: .norm, flops: flops, bytes: ByteCounts(activations: bytes), computeType: .fp32)
         return OperatorMeasurement(family: family, shape: "\(workingSet)", storageType: .fp32, operator: op,
-                                   workingSetBytes: workingSet, threads: 2,
+                                   countedBy: "test", workingSetBytes: workingSet, threads: 2,
                                    seconds: SampleSummary(best: best, median: median, worst: median, count: 5))
     }
 
@@ -107,7 +107,8 @@ struct OperatorValidationTests {
         let materialized = OperatorCounts.softmax(name: "m", rows: 1000, length: 1000, dataType: .fp32, variant: .materialized)
         let online = OperatorCounts.softmax(name: "o", rows: 1000, length: 1000, dataType: .fp32, variant: .online)
         func m(_ family: String, _ op: Operator, _ seconds: Double) -> OperatorMeasurement {
-            OperatorMeasurement(family: family, shape: "1000×1000", storageType: .fp32, operator: op, workingSetBytes: 8e6,
+            OperatorMeasurement(family: family, shape: "1000×1000", storageType: .fp32, operator: op, countedBy: "test",
+                                workingSetBytes: 8e6,
                                 threads: 1, seconds: SampleSummary(best: seconds, median: seconds, worst: seconds, count: 5))
         }
         let rows = try OperatorValidation.rows([m("mat", materialized, 0.9e-3), m("onl", online, 0.6e-3)], roofline: Self.roofline)

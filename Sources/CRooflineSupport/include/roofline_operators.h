@@ -80,4 +80,11 @@ static inline __attribute__((always_inline)) void roofline_prefetch_range(const 
     for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(c + offset, 0, 3);
 }
 
+/// Stores 16 floats to 64-byte-aligned `p` bypassing the caches (vmovntps): an output larger than the last-level
+/// cache then costs its bytes once, without the write-allocate read. Follow a streaming loop with
+/// roofline_store_fence().
+static inline __attribute__((always_inline)) void roofline_stream_f32x16(float *p, roofline_f32x16 v) {
+    __builtin_nontemporal_store(v, (roofline_f32x16 *)p);
+}
+
 #endif

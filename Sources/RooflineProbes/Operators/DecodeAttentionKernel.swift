@@ -96,13 +96,13 @@ public enum DecodeAttentionKernel {
 
     public static func run<E: KVElement>(q: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
                                          out: UnsafeMutablePointer<Float>, heads: Int, kvHeads: Int, headDim: Int,
-                                         context: Int, threads: Int, repetitions: Int = 1) throws {
+                                         context: Int, threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1) throws {
         try validate(heads: heads, kvHeads: kvHeads, headDim: headDim, context: context)
         let group = heads / kvHeads
         let workers = min(threads, kvHeads)
         let scratch = try (0..<workers).map { _ in try Scratch(headDim: headDim, group: group) }
         let kvStride = context * headDim
-        OperatorThreads.run(workers) { worker in
+        OperatorThreads.run(workers, team: team) { worker in
             let mine = OperatorThreads.slice(kvHeads, worker: worker, of: workers)
             for _ in 0..<repetitions {
                 for j in mine {
@@ -125,6 +125,9 @@ public enum DecodeAttentionKernel {
         return fold(fold(l2.0, l2.1), fold(l2.2, l2.3))
     }
 
+    /// How many 16-token blocks ahead K and V are prefetched.
+    static let prefetchBlocks = 4
+
     /// One KV head: its `group` query heads against all `context` tokens, 16 tokens per block.
     @inline(__always)
     static func head<E: KVElement>(q: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
@@ -141,15 +144,19 @@ public enum DecodeAttentionKernel {
         var t0 = 0
         while t0 < context {
             let count = min(16, context - t0)
-            // Two blocks ahead: the hardware prefetchers stop at each page, and a bf16 block is one page.
-            if t0 + 32 < context {
-                let ahead = min(16, context - t0 - 32) * d * MemoryLayout<E>.stride
-                roofline_prefetch_range(k + (t0 + 32) * d, ahead)
-                roofline_prefetch_range(v + (t0 + 32) * d, ahead)
-            }
+            // Prefetch the block `prefetchBlocks` ahead, a 1/group share before each query head's work, so the
+            // requests spread over the block's compute instead of queueing in one burst.
+            let aheadStart = t0 + 16 * prefetchBlocks
+            let aheadBytes = aheadStart < context ? min(16, context - aheadStart) * d * MemoryLayout<E>.stride : 0
+            let share = (aheadBytes / group + 63) / 64 * 64
             let kb = E.fp32(k + t0 * d, count: count * d, scratch: kScratch)
             let vb = E.fp32(v + t0 * d, count: count * d, scratch: vScratch)
             for i in 0..<group {
+                if aheadBytes > 0 && i * share < aheadBytes {
+                    let offset = i * share, length = min(share, aheadBytes - offset)
+                    roofline_prefetch_range(UnsafeRawPointer(k + aheadStart * d) + offset, length)
+                    roofline_prefetch_range(UnsafeRawPointer(v + aheadStart * d) + offset, length)
+                }
                 if d == 128 {
                     scores128(q: q + i * d, k: kb, count: count, partial: partial)
                 } else {

@@ -1,18 +1,24 @@
 import Dispatch
 
 /// A 64-byte-aligned array of `count` elements, freed when the last reference goes. Kernels take its pointer.
+/// Buffers of 4 MiB and more are 2 MiB-aligned and advised to use transparent huge pages, as the bandwidth
+/// probe's are, so kernel and ceiling pay the same (small) TLB cost.
 public final class OperatorBuffer<Element>: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<Element>
     public let count: Int
+
+    static var hugePageBytes: Int { 2 << 20 }
 
     /// Allocates `count` elements (uninitialised; fill before reading). Throws a runtime error when memory is short.
     public init(count: Int) throws {
         precondition(count > 0)
         var raw: UnsafeMutableRawPointer?
         let bytes = count * MemoryLayout<Element>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+        let huge = bytes >= 2 * Self.hugePageBytes
+        guard posix_memalign(&raw, huge ? Self.hugePageBytes : 64, bytes) == 0, let raw else {
             throw RooflineError.runtime("cannot allocate \(Format.bytes(Double(bytes))) for an operator buffer: use smaller sizes")
         }
+        if huge { _ = madvise(raw, bytes / Self.hugePageBytes * Self.hugePageBytes, 14 /* MADV_HUGEPAGE */) }
         pointer = raw.bindMemory(to: Element.self, capacity: count)
         self.count = count
     }
@@ -58,18 +64,23 @@ extension OperatorBuffer where Element == Float {
     }
 }
 
-/// Splits work over threads for the operator kernels: `threads` workers via `DispatchQueue.concurrentPerform`
-/// (one dispatch per timed sample; the kernels repeat inside each worker). Threads are not pinned.
+/// Splits work over threads for the operator kernels: a pinned `ThreadTeam` when one is given (what the suite
+/// uses, like the bandwidth probe), else `DispatchQueue.concurrentPerform` (unpinned; the checks and tests).
+/// One hand-off per timed sample; the kernels repeat inside each worker.
 enum OperatorThreads {
     /// Runs `body(worker)` for every worker and returns when all are done. The kernels give each worker a
     /// disjoint slice of their output, which is what makes sharing the non-Sendable closure safe: it is treated as
     /// `@Sendable` for the duration of the call only.
-    static func run(_ threads: Int, _ body: (Int) -> Void) {
+    static func run(_ threads: Int, team: ThreadTeam?, _ body: (Int) -> Void) {
         if threads == 1 {
             body(0)
-        } else {
-            withoutActuallyEscaping(body) { escapable in
-                let shared = unsafeBitCast(escapable, to: (@Sendable (Int) -> Void).self)
+            return
+        }
+        withoutActuallyEscaping(body) { escapable in
+            let shared = unsafeBitCast(escapable, to: (@Sendable (Int) -> Void).self)
+            if let team, team.count == threads {
+                team.run(shared)
+            } else {
                 DispatchQueue.concurrentPerform(iterations: threads, execute: shared)
             }
         }

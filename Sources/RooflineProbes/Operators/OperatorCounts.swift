@@ -1,10 +1,45 @@
-/// FLOP and byte counts of the operators the host kernels run: the one place these formulas live.
+/// Supplies the counted operator (FLOPs and bytes) of each kernel the suite runs, and says who counted it.
 ///
-/// The workload model (RooflineModels) counts the same operators for whole models; until its counting functions
-/// are on main these are the definitions both sides should agree on. Counting follows the field's convention:
-/// algorithmic bytes (each array read or written once per pass counted once; no write-allocate traffic), a
-/// multiply-add counts 2 FLOPs, and an exp counts 1.
+/// `OperatorCounts` is the default. The command line substitutes the workload model's counting (RooflineModels,
+/// which this target cannot import) wherever a kernel is one of the model's operators, so the prediction uses the
+/// same counting code as a model analysis.
+public protocol OperatorCounting: Sendable {
+    func matmul(name: String, m: Int, n: Int, k: Int, dataType: DataType) -> (operator: Operator, countedBy: String)
+    func softmax(name: String, rows: Int, length: Int, dataType: DataType,
+                 variant: OperatorCounts.SoftmaxVariant) -> (operator: Operator, countedBy: String)
+    func decodeAttention(name: String, heads: Int, kvHeads: Int, headDim: Int, context: Int,
+                         kvType: DataType) -> (operator: Operator, countedBy: String)
+    func rmsNorm(name: String, rows: Int, hidden: Int, dataType: DataType) -> (operator: Operator, countedBy: String)
+}
+
+/// FLOP and byte counts of the operators the host kernels run, in one place.
+///
+/// The formulas are the workload model's (RooflineModels `OperatorBuilder`: matmul, norm, fused attention;
+/// `FlopCosts`: 4 FLOPs per RMSNorm element, 5 per softmax score) plus what the model does not count: the softmax
+/// schedules' passes over the score matrix. Counting follows the field's convention: algorithmic bytes (each array
+/// read or written once per pass counted once; no write-allocate traffic), a multiply-add counts 2 FLOPs, an exp 1.
 public enum OperatorCounts {
+    /// `OperatorCounts` as an `OperatorCounting`.
+    public struct Standard: OperatorCounting {
+        public init() {}
+        public static let source = "OperatorCounts (RooflineProbes)"
+        public func matmul(name: String, m: Int, n: Int, k: Int, dataType: DataType) -> (operator: Operator, countedBy: String) {
+            (OperatorCounts.matmul(name: name, m: m, n: n, k: k, dataType: dataType), Self.source)
+        }
+        public func softmax(name: String, rows: Int, length: Int, dataType: DataType,
+                            variant: SoftmaxVariant) -> (operator: Operator, countedBy: String) {
+            (OperatorCounts.softmax(name: name, rows: rows, length: length, dataType: dataType, variant: variant), Self.source)
+        }
+        public func decodeAttention(name: String, heads: Int, kvHeads: Int, headDim: Int, context: Int,
+                                    kvType: DataType) -> (operator: Operator, countedBy: String) {
+            (OperatorCounts.decodeAttention(name: name, heads: heads, kvHeads: kvHeads, headDim: headDim, context: context,
+                                            kvType: kvType), Self.source)
+        }
+        public func rmsNorm(name: String, rows: Int, hidden: Int, dataType: DataType) -> (operator: Operator, countedBy: String) {
+            (OperatorCounts.rmsNorm(name: name, rows: rows, hidden: hidden, dataType: dataType), Self.source)
+        }
+    }
+
     /// Which softmax schedule: how many passes over the score matrix the bytes count.
     public enum SoftmaxVariant: String, Codable, Sendable, CaseIterable {
         /// 3 passes: row max (read S); P = exp(S − max) and row sums (read S, write P); P ÷= sum (read P, write P).

@@ -19,8 +19,12 @@ public struct OperatorSuite: Sendable {
     public var samples: Int
     /// Bytes the suite may allocate at once (working sets above it are scaled down or skipped, with a note).
     public var memoryLimitBytes: Double
+    /// Who counts each kernel's FLOPs and bytes.
+    public var counting: any OperatorCounting
 
-    public init(kernels: [Kernel], sizes: SizeSet, threads: Int, samples: Int, memoryLimitBytes: Double) {
+    public init(kernels: [Kernel], sizes: SizeSet, threads: Int, samples: Int, memoryLimitBytes: Double,
+                counting: any OperatorCounting = OperatorCounts.Standard()) {
+        self.counting = counting
         self.kernels = kernels
         self.sizes = sizes
         self.threads = threads
@@ -33,21 +37,37 @@ public struct OperatorSuite: Sendable {
         Double(sysconf(Int32(_SC_AVPHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE))) / 4
     }
 
-    /// Target working-set sizes, in bytes, by level name, from the roofline's capacities (fallbacks when a level's
-    /// capacity is unknown: L1 32 KiB, L2 1 MiB, L3 16 MiB).
-    public func targets(_ roofline: Roofline) -> [(level: String, bytes: Double)] {
-        func capacity(_ level: String, _ fallback: Double) -> Double {
-            roofline.bandwidthCeiling(level: level)?.capacityBytes ?? fallback
+    /// A working-set size to run the kernels at, and whether their outputs should bypass the caches.
+    public struct Target: Sendable, Equatable {
+        public var level: String
+        public var bytes: Double
+        /// True for the main-memory target: outputs larger than the last-level cache are written with
+        /// non-temporal stores, so the bytes moved are the bytes counted (no write-allocate read).
+        public var streamingStores: Bool
+    }
+
+    /// Working sets, in bytes: half of each cache level the roofline has a ceiling and a capacity for (L1 serves as
+    /// the compute reference), and main memory at max(8 × last-level capacity, 256 MB) capped by
+    /// `memoryLimitBytes`. The last-level capacity is the largest cache capacity known (16 MiB when none is).
+    public func targets(_ roofline: Roofline) -> [Target] {
+        var result: [Target] = []
+        var lastLevel = 0.0
+        for ceiling in roofline.bandwidthCeilings where ceiling.level != roofline.mainMemoryLevel {
+            guard let capacity = ceiling.capacityBytes else { continue }
+            result.append(Target(level: ceiling.level, bytes: capacity / 2, streamingStores: false))
+            lastLevel = max(lastLevel, capacity)
         }
-        let l3 = capacity("L3", 16 * 1024 * 1024)
-        return [("L1", capacity("L1", 32 * 1024) / 2), ("L2", capacity("L2", 1024 * 1024) / 2), ("L3", l3 / 2),
-                (roofline.mainMemoryLevel, min(max(8 * l3, 256e6), memoryLimitBytes))]
+        if lastLevel == 0 { lastLevel = 16 * 1024 * 1024 }
+        result.append(Target(level: roofline.mainMemoryLevel, bytes: min(max(8 * lastLevel, 256e6), memoryLimitBytes),
+                             streamingStores: true))
+        return result
     }
 
     /// Runs the checks and the timed kernels; `progress` receives one line per step.
     public func run(roofline: Roofline, features: CPUFeatureReport?, progress: (String) -> Void) throws -> OperatorValidation {
         var notes: [String] = [
-            "Threads are not pinned; \(threads) worker\(threads == 1 ? "" : "s") per kernel (OpenBLAS set to the same).",
+            "\(threads) worker\(threads == 1 ? "" : "s") per kernel, pinned one per CPU (OpenBLAS set to the same thread count, its own threads).",
+            "Outputs of main-memory working sets are written with non-temporal stores; buffers of 4 MiB and more are advised to use transparent huge pages, as the probe's are.",
             "Bytes are counted algorithmically (no write-allocate traffic); predictions use the bandwidth ceiling of the level the working set fits in.",
         ]
         progress("checking kernels against references")
@@ -67,18 +87,30 @@ public struct OperatorSuite: Sendable {
         let sampler = Sampler.standard(samples: samples)
         var measurements: [OperatorMeasurement] = []
         let levels = targets(roofline)
+        let team = try OperatorSuite.team(threads: threads)
         for kernel in kernels {
             switch kernel {
             case .gemm: measurements += try gemm(sampler, progress: progress, notes: &notes)
-            case .softmax: measurements += try softmax(sampler, levels: levels, progress: progress)
-            case .kv: measurements += try kv(sampler, levels: levels, progress: progress)
-            case .rmsnorm: measurements += try rmsNorm(sampler, levels: levels, progress: progress)
+            case .softmax: measurements += try softmax(sampler, levels: levels, team: team, progress: progress)
+            case .kv: measurements += try kv(sampler, levels: levels, team: team, progress: progress)
+            case .rmsnorm: measurements += try rmsNorm(sampler, levels: levels, team: team, progress: progress)
             }
         }
         let rows = try OperatorValidation.rows(measurements, roofline: roofline)
         let comparisons = OperatorValidation.compare(rows, slower: "softmax materialized fp32", faster: "softmax online fp32")
         return OperatorValidation(roofline: roofline, threads: threads, openBLAS: openBLAS, checks: checks, rows: rows,
                                   comparisons: comparisons, notes: notes)
+    }
+
+    /// A pinned team on the first `threads` CPUs of this process's affinity mask (nil for one thread).
+    static func team(threads: Int) throws -> ThreadTeam? {
+        guard threads > 1 else { return nil }
+        var cpus = [Int32](repeating: 0, count: 4096)
+        let count = Int(roofline_affinity_cpus(&cpus, Int32(cpus.count)))
+        guard count >= threads else {
+            throw RooflineError.usage("--threads \(threads) exceeds the \(count) CPUs this process may run on")
+        }
+        return try ThreadTeam(cpus: cpus.prefix(threads).map(Int.init))
     }
 
     func summary(_ seconds: [Double]) -> SampleSummary { SampleSummary(seconds, higherIsBetter: false) }
@@ -114,8 +146,8 @@ public struct OperatorSuite: Sendable {
                 continue
             }
             progress("\(shape.family) \(label)")
-            let op = OperatorCounts.matmul(name: "\(shape.family) \(label)", m: shape.m, n: shape.n, k: shape.k,
-                                           dataType: shape.type)
+            let (op, countedBy) = counting.matmul(name: "\(shape.family) \(label)", m: shape.m, n: shape.n, k: shape.k,
+                                                  dataType: shape.type)
             let seconds: [Double]
             if shape.type == .fp64 {
                 let a = try OperatorBuffer<Double>(count: shape.m * shape.k), b = try OperatorBuffer<Double>(count: shape.k * shape.n)
@@ -140,7 +172,7 @@ public struct OperatorSuite: Sendable {
                 }
             }
             result.append(OperatorMeasurement(family: shape.family, shape: label, storageType: shape.type, operator: op,
-                                              workingSetBytes: workingSet, threads: threads, seconds: summary(seconds)))
+                                              countedBy: countedBy, workingSetBytes: workingSet, threads: threads, seconds: summary(seconds)))
         }
         return result
     }
@@ -149,7 +181,7 @@ public struct OperatorSuite: Sendable {
 
     /// Rows of 1,024 scores (a 1,024-token prompt's attention rows); rows = working set ÷ (2 × 1,024 × 4 B),
     /// at least one per thread.
-    func softmax(_ sampler: Sampler, levels: [(level: String, bytes: Double)], progress: (String) -> Void) throws -> [OperatorMeasurement] {
+    func softmax(_ sampler: Sampler, levels: [Target], team: ThreadTeam?, progress: (String) -> Void) throws -> [OperatorMeasurement] {
         let length = 1024
         var result: [OperatorMeasurement] = []
         for target in levels {
@@ -160,15 +192,17 @@ public struct OperatorSuite: Sendable {
             for variant in [OperatorCounts.SoftmaxVariant.online, .materialized] {
                 let label = "\(rows)×\(length)"
                 progress("softmax \(variant.rawValue) \(label) (\(target.level))")
-                let op = OperatorCounts.softmax(name: "softmax \(variant.rawValue) \(label)", rows: rows, length: length,
+                let (op, countedBy) = counting.softmax(name: "softmax \(variant.rawValue) \(label)", rows: rows, length: length,
                                                 dataType: .fp32, variant: variant)
+                let streaming = target.streamingStores
                 let seconds = sampler.secondsPerRepetition { repetitions in
                     SoftmaxKernel.run(variant, s: s.pointer, p: p.pointer, rows: rows, length: length,
-                                      rowMax: rowMax.pointer, rowSum: rowSum.pointer, threads: threads,
-                                      repetitions: repetitions)
+                                      rowMax: rowMax.pointer, rowSum: rowSum.pointer, threads: threads, team: team,
+                                      repetitions: repetitions, streamingStores: streaming)
                 }
                 result.append(OperatorMeasurement(
                     family: "softmax \(variant.rawValue) fp32", shape: label, storageType: .fp32, operator: op,
+                    countedBy: countedBy,
                     workingSetBytes: Double(s.bytes + p.bytes), threads: threads, seconds: summary(seconds)))
             }
         }
@@ -179,20 +213,20 @@ public struct OperatorSuite: Sendable {
 
     /// Llama 3.1 8B: 32 query heads, 8 KV heads, d = 128; context = working set ÷ (2 × 8 × 128 × e), at least 16.
     /// The L1 target is skipped (one token of K and V for all heads is 4–8 KiB; the L2 row is the reference).
-    func kv(_ sampler: Sampler, levels: [(level: String, bytes: Double)], progress: (String) -> Void) throws -> [OperatorMeasurement] {
+    func kv(_ sampler: Sampler, levels: [Target], team: ThreadTeam?, progress: (String) -> Void) throws -> [OperatorMeasurement] {
         let (heads, kvHeads, headDim) = (32, 8, 128)
         var result: [OperatorMeasurement] = []
         for target in levels where target.level != "L1" {
             result.append(try kvRun(Float.self, target: target, heads: heads, kvHeads: kvHeads, headDim: headDim,
-                                    sampler: sampler, progress: progress))
+                                    sampler: sampler, team: team, progress: progress))
             result.append(try kvRun(BFloat16.self, target: target, heads: heads, kvHeads: kvHeads, headDim: headDim,
-                                    sampler: sampler, progress: progress))
+                                    sampler: sampler, team: team, progress: progress))
         }
         return result
     }
 
-    func kvRun<E: KVElement>(_ type: E.Type, target: (level: String, bytes: Double), heads: Int, kvHeads: Int,
-                             headDim: Int, sampler: Sampler, progress: (String) -> Void) throws -> OperatorMeasurement {
+    func kvRun<E: KVElement>(_ type: E.Type, target: Target, heads: Int, kvHeads: Int,
+                             headDim: Int, sampler: Sampler, team: ThreadTeam?, progress: (String) -> Void) throws -> OperatorMeasurement {
         let perToken = Double(2 * kvHeads * headDim) * E.dataType.bytesPerElement
         let context = max(16, Int(target.bytes / perToken))
         let label = "H=\(heads) KV=\(kvHeads) d=\(headDim) C=\(context)"
@@ -210,14 +244,15 @@ public struct OperatorSuite: Sendable {
             do {
                 try DecodeAttentionKernel.run(q: q.pointer, k: k.pointer, v: v.pointer, out: out.pointer, heads: heads,
                                               kvHeads: kvHeads, headDim: headDim, context: context, threads: threads,
-                                              repetitions: repetitions)
+                                              team: team, repetitions: repetitions)
             } catch { failure = error }
         }
         if let failure { throw failure }
-        let op = OperatorCounts.decodeAttention(name: "decode attention \(E.dataType.rawValue) \(label)", heads: heads,
+        let (op, countedBy) = counting.decodeAttention(name: "decode attention \(E.dataType.rawValue) \(label)", heads: heads,
                                                 kvHeads: kvHeads, headDim: headDim, context: context, kvType: E.dataType)
         return OperatorMeasurement(
             family: "decode attention \(E.dataType.rawValue) KV", shape: label, storageType: E.dataType, operator: op,
+            countedBy: countedBy,
             workingSetBytes: Double(k.bytes + v.bytes + q.bytes + out.bytes), threads: threads, seconds: summary(seconds))
     }
 
@@ -225,7 +260,7 @@ public struct OperatorSuite: Sendable {
 
     /// Rows of 4,096 (Llama 3.1 8B's hidden size); rows = working set ÷ (2 × 4,096 × 4 B); the L1 reference uses
     /// rows of 1,024 so that each thread has rows of its own.
-    func rmsNorm(_ sampler: Sampler, levels: [(level: String, bytes: Double)], progress: (String) -> Void) throws -> [OperatorMeasurement] {
+    func rmsNorm(_ sampler: Sampler, levels: [Target], team: ThreadTeam?, progress: (String) -> Void) throws -> [OperatorMeasurement] {
         var result: [OperatorMeasurement] = []
         for target in levels {
             let hidden = target.level == "L1" ? 1024 : 4096
@@ -236,13 +271,14 @@ public struct OperatorSuite: Sendable {
             let w = try OperatorBuffer<Float>(count: hidden)
             x.fillRandom(-2, 2, seed: 6)
             w.fillRandom(0.5, 1.5, seed: 7)
+            let streaming = target.streamingStores
             let seconds = sampler.secondsPerRepetition { repetitions in
                 RMSNormKernel.run(x: x.pointer, w: w.pointer, y: y.pointer, rows: rows, hidden: hidden, epsilon: 1e-5,
-                                  threads: threads, repetitions: repetitions)
+                                  threads: threads, team: team, repetitions: repetitions, streamingStores: streaming)
             }
-            let op = OperatorCounts.rmsNorm(name: "rmsnorm \(label)", rows: rows, hidden: hidden, dataType: .fp32)
+            let (op, countedBy) = counting.rmsNorm(name: "rmsnorm \(label)", rows: rows, hidden: hidden, dataType: .fp32)
             result.append(OperatorMeasurement(
-                family: "rmsnorm fp32", shape: label, storageType: .fp32, operator: op,
+                family: "rmsnorm fp32", shape: label, storageType: .fp32, operator: op, countedBy: countedBy,
                 workingSetBytes: Double(x.bytes + y.bytes + w.bytes), threads: threads, seconds: summary(seconds)))
         }
         return result

@@ -28,6 +28,13 @@ extension OperatorValidation {
             lines.append("Core decision: \(blas.decision.reason)")
             if let fallback = blas.fallbackReason { lines.append("Fallback: \(fallback)") }
         }
+        var sources: [String: [String]] = [:]
+        for row in rows { sources[row.measurement.countedBy, default: []].append(row.measurement.family) }
+        for (source, families) in sources.sorted(by: { $0.key < $1.key }) {
+            var seen = Set<String>()
+            let unique = families.filter { seen.insert($0).inserted }
+            lines.append("Counted by \(source): \(unique.joined(separator: ", "))")
+        }
         let failed = checks.filter { !$0.passed }
         lines.append("Correctness: \(checks.count - failed.count) of \(checks.count) checks within their bounds"
             + (failed.isEmpty ? "" : "; failed: " + failed.map { "\($0.kernel) \($0.shape)" }.joined(separator: ", ")))

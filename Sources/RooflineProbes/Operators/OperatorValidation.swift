@@ -29,18 +29,21 @@ public struct OperatorMeasurement: Codable, Sendable, Equatable {
     /// Storage type of the data the kernel streams (the compute type is in `operator`).
     public var storageType: DataType
     public var `operator`: Operator
+    /// Whose counting produced `operator` (the workload model's, or `OperatorCounts`).
+    public var countedBy: String
     /// Bytes of all arrays the kernel touches (inputs, outputs, cache), which decides the memory level.
     public var workingSetBytes: Double
     public var threads: Int
     /// Seconds per call: best = minimum.
     public var seconds: SampleSummary
 
-    public init(family: String, shape: String, storageType: DataType, operator: Operator, workingSetBytes: Double,
-                threads: Int, seconds: SampleSummary) {
+    public init(family: String, shape: String, storageType: DataType, operator: Operator, countedBy: String,
+                workingSetBytes: Double, threads: Int, seconds: SampleSummary) {
         self.family = family
         self.shape = shape
         self.storageType = storageType
         self.operator = `operator`
+        self.countedBy = countedBy
         self.workingSetBytes = workingSetBytes
         self.threads = threads
         self.seconds = seconds

@@ -4,19 +4,27 @@
 /// read hits the cache and the matrix is streamed once in, once out.
 public enum RMSNormKernel {
     /// `x` and `y` are rows×hidden, row-major; `w` holds `hidden` scales. Rows are split over `threads` workers.
+    /// `streamingStores` writes y with non-temporal stores (for a y larger than the last-level cache; honoured when
+    /// `y` is 64-byte aligned and `hidden` a multiple of 16).
     public static func run(x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int,
-                           hidden: Int, epsilon: Float, threads: Int, repetitions: Int = 1) {
-        OperatorThreads.run(threads) { worker in
+                           hidden: Int, epsilon: Float, threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1, streamingStores: Bool = false) {
+        let streaming = streamingStores && hidden % 16 == 0 && Int(bitPattern: y) % 64 == 0
+        OperatorThreads.run(threads, team: team) { worker in
             let mine = OperatorThreads.slice(rows, worker: worker, of: threads)
             for _ in 0..<repetitions {
-                for r in mine { row(x + r * hidden, w, y + r * hidden, hidden, epsilon) }
+                if streaming {
+                    for r in mine { row(x + r * hidden, w, y + r * hidden, hidden, epsilon, streaming: true) }
+                } else {
+                    for r in mine { row(x + r * hidden, w, y + r * hidden, hidden, epsilon, streaming: false) }
+                }
             }
+            if streaming { roofline_store_fence() }
         }
     }
 
     @inline(__always)
     static func row(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                    _ hidden: Int, _ epsilon: Float) {
+                    _ hidden: Int, _ epsilon: Float, streaming: Bool) {
         var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
         var i = 0
         while i + 64 <= hidden {
@@ -42,7 +50,7 @@ public enum RMSNormKernel {
         let sv = SIMD16<Float>(repeating: scale)
         i = 0
         while i + 16 <= hidden {
-            SoftmaxKernel.store(SoftmaxKernel.load(x + i) * sv * SoftmaxKernel.load(w + i), y + i)
+            SoftmaxKernel.put(SoftmaxKernel.load(x + i) * sv * SoftmaxKernel.load(w + i), y + i, streaming: streaming)
             i += 16
         }
         while i < hidden {

@@ -6,19 +6,34 @@
 /// counted. Rows may have any length; the tail of a row that is not a multiple of 16 is padded in registers.
 public enum SoftmaxKernel {
     /// P = softmax(S) row by row. `s` and `p` are rows×length, row-major; `rowMax` and `rowSum` hold `rows`
-    /// scratch values. Rows are split over `threads` workers.
+    /// scratch values. Rows are split over `threads` workers. `streamingStores` writes P with non-temporal stores
+    /// (for a P larger than the last-level cache; honoured when `p` is 64-byte aligned and `length` a multiple of 16).
     public static func run(_ variant: OperatorCounts.SoftmaxVariant, s: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>,
                            rows: Int, length: Int, rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>,
-                           threads: Int, repetitions: Int = 1) {
-        OperatorThreads.run(threads) { worker in
+                           threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1, streamingStores: Bool = false) {
+        let streaming = streamingStores && length % 16 == 0 && Int(bitPattern: p) % 64 == 0
+        OperatorThreads.run(threads, team: team) { worker in
             let mine = OperatorThreads.slice(rows, worker: worker, of: threads)
             for _ in 0..<repetitions {
-                switch variant {
-                case .materialized: materialized(s: s, p: p, rows: mine, length: length, rowMax: rowMax, rowSum: rowSum)
-                case .online: online(s: s, p: p, rows: mine, length: length, rowMax: rowMax, rowSum: rowSum)
+                switch (variant, streaming) {
+                case (.materialized, false):
+                    materialized(s: s, p: p, rows: mine, length: length, rowMax: rowMax, rowSum: rowSum, streaming: false)
+                case (.materialized, true):
+                    materialized(s: s, p: p, rows: mine, length: length, rowMax: rowMax, rowSum: rowSum, streaming: true)
+                case (.online, false):
+                    online(s: s, p: p, rows: mine, length: length, rowMax: rowMax, rowSum: rowSum, streaming: false)
+                case (.online, true):
+                    online(s: s, p: p, rows: mine, length: length, rowMax: rowMax, rowSum: rowSum, streaming: true)
                 }
             }
+            if streaming { roofline_store_fence() }
         }
+    }
+
+    /// A normal store, or a non-temporal one (`p` 64-byte aligned) when `streaming`.
+    @inline(__always)
+    static func put(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>, streaming: Bool) {
+        if streaming { roofline_stream_f32x16(p, v) } else { store(v, p) }
     }
 
     @inline(__always)
@@ -62,7 +77,7 @@ public enum SoftmaxKernel {
     /// y = exp(x − m)·scale for a whole row; returns Σ exp(x − m) (before scaling).
     @inline(__always)
     static func expRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ length: Int, max m: Float,
-                       scale: Float) -> Float {
+                       scale: Float, streaming: Bool) -> Float {
         let mv = SIMD16<Float>(repeating: m), sv = SIMD16<Float>(repeating: scale)
         var s0 = SIMD16<Float>(), s1 = SIMD16<Float>()
         var i = 0
@@ -70,14 +85,14 @@ public enum SoftmaxKernel {
             let e0 = FastExp.exp(load(x + i) - mv), e1 = FastExp.exp(load(x + i + 16) - mv)
             s0 += e0
             s1 += e1
-            store(e0 * sv, y + i)
-            store(e1 * sv, y + i + 16)
+            put(e0 * sv, y + i, streaming: streaming)
+            put(e1 * sv, y + i + 16, streaming: streaming)
             i += 32
         }
         while i + 16 <= length {
             let e = FastExp.exp(load(x + i) - mv)
             s0 += e
-            store(e * sv, y + i)
+            put(e * sv, y + i, streaming: streaming)
             i += 16
         }
         if i < length {
@@ -89,17 +104,18 @@ public enum SoftmaxKernel {
     }
 
     /// Pass 1 max, pass 2 exp and sums (writes P), pass 3 normalise P in place.
+    @inline(__always)
     static func materialized(s: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>, rows: Range<Int>, length: Int,
-                             rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>) {
+                             rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>, streaming: Bool) {
         for r in rows { rowMax[r] = rowMaximum(s + r * length, length) }
-        for r in rows { rowSum[r] = expRow(s + r * length, p + r * length, length, max: rowMax[r], scale: 1) }
+        for r in rows { rowSum[r] = expRow(s + r * length, p + r * length, length, max: rowMax[r], scale: 1, streaming: streaming) }
         for r in rows {
             let y = p + r * length
             let inverse = 1 / rowSum[r]
             let iv = SIMD16<Float>(repeating: inverse)
             var i = 0
             while i + 16 <= length {
-                store(load(y + i) * iv, y + i)
+                put(load(y + i) * iv, y + i, streaming: streaming)
                 i += 16
             }
             while i < length {
@@ -111,8 +127,9 @@ public enum SoftmaxKernel {
 
     /// Pass 1: per-lane running max M and running sum Σ exp(x − M), rescaled by exp(M_old − M_new) once per block of
     /// 4 vectors; lanes combined at the end of the row. Pass 2: P = exp(S − max) ÷ sum.
+    @inline(__always)
     static func online(s: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>, rows: Range<Int>, length: Int,
-                       rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>) {
+                       rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>, streaming: Bool) {
         let lowest: Float = -.greatestFiniteMagnitude
         for r in rows {
             let x = s + r * length
@@ -140,7 +157,7 @@ public enum SoftmaxKernel {
             rowSum[r] = roofline_sum_f32x16(sum * FastExp.exp(m - SIMD16(repeating: rowM)))
         }
         for r in rows {
-            _ = expRow(s + r * length, p + r * length, length, max: rowMax[r], scale: 1 / rowSum[r])
+            _ = expRow(s + r * length, p + r * length, length, max: rowMax[r], scale: 1 / rowSum[r], streaming: streaming)
         }
     }
 
