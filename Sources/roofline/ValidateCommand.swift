@@ -16,7 +16,7 @@ struct ValidateCommand: ParsableCommand {
             AVX-512, OPENBLAS_CORETYPE is set for the load (a value you set is always respected).
             """)
 
-    @Option(name: .long, help: "Host profile JSON from `roofline probe --output FILE` (default: run a quick probe now).")
+    @Option(name: .long, help: "Host profile JSON from `roofline probe --format json --output FILE` (default: run a quick probe now).")
     var profile: String?
 
     @Option(name: .long, help: "Comma-separated kernels: gemm, softmax, kv, rmsnorm (default: all).")
@@ -64,7 +64,7 @@ struct ValidateCommand: ParsableCommand {
         if let profile {
             hostProfile = try ValidateCommand.loadProfile(profile)
         } else {
-            Diagnostics.progress("no --profile: running a quick probe (save a full one with `roofline probe --output host.json`)")
+            Diagnostics.progress("no --profile: running a quick probe (save a full one with `roofline probe --format json --output host.json`)")
             hostProfile = try HostProbe.run(.quick, progress: Diagnostics.progress)
         }
         let wanted = threads ?? (hostProfile.flops.map(\.threads).max() ?? 1)
@@ -86,12 +86,12 @@ struct ValidateCommand: ParsableCommand {
     /// Reads and decodes a host profile, with errors that name the file and the fix.
     static func loadProfile(_ path: String) throws -> HostProfile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw RooflineError.usage("cannot read profile \(path): run `roofline probe --output \(path)` first")
+            throw RooflineError.usage("cannot read profile \(path): run `roofline probe --format json --output \(path)` first")
         }
         do {
             return try JSONDecoder().decode(HostProfile.self, from: data)
         } catch {
-            throw RooflineError.badData("\(path) is not a host profile (\(error)); write one with `roofline probe --output \(path)`")
+            throw RooflineError.badData("\(path) is not a host profile (\(error)); write one with `roofline probe --format json --output \(path)`")
         }
     }
 }

@@ -5,7 +5,6 @@
 #ifndef ROOFLINE_OPERATORS_H
 #define ROOFLINE_OPERATORS_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 typedef int32_t roofline_i32x16 __attribute__((ext_vector_type(16)));
@@ -70,14 +69,6 @@ static inline __attribute__((always_inline)) float roofline_hmax_f32x16(roofline
     a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
     a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
     return a[0];
-}
-
-/// Asks for the cache lines of [p, p + bytes) ahead of use (prefetcht0 per 64-byte line). Hardware prefetchers stop
-/// at 4 KiB page boundaries; a kernel that reads one page-sized block and then computes for a while needs this to
-/// keep memory busy.
-static inline __attribute__((always_inline)) void roofline_prefetch_range(const void *p, size_t bytes) {
-    const char *c = (const char *)p;
-    for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(c + offset, 0, 3);
 }
 
 /// Stores 16 floats to 64-byte-aligned `p` bypassing the caches (vmovntps): an output larger than the last-level

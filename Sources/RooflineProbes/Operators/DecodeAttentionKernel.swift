@@ -61,7 +61,8 @@ extension BFloat16: KVElement {
 /// the group, 16 scores (q·k ÷ √d), an online-softmax update of the running max and sum with rescaling, and the
 /// P·V accumulation, all from L1. KV heads are split over `threads` workers.
 public enum DecodeAttentionKernel {
-    /// Per-worker scratch: widened K and V blocks, 16 partial dot products, 16 softmax weights, g×d accumulators,
+    /// Per-worker scratch: widened K and V blocks, 16 partial dot products and 16 softmax weights for each of two
+    /// query heads, g×d accumulators,
     /// and the running max and sum of each query head of the group.
     final class Scratch {
         let k: OperatorBuffer<Float>, v: OperatorBuffer<Float>
@@ -73,8 +74,8 @@ public enum DecodeAttentionKernel {
         init(headDim: Int, group: Int) throws {
             k = try OperatorBuffer(count: 16 * headDim)
             v = try OperatorBuffer(count: 16 * headDim)
-            partial = try OperatorBuffer(count: 16)
-            weight = try OperatorBuffer(count: 16)
+            partial = try OperatorBuffer(count: 32)
+            weight = try OperatorBuffer(count: 32)
             accumulator = try OperatorBuffer(count: group * headDim)
             runningMax = try OperatorBuffer(count: group)
             runningSum = try OperatorBuffer(count: group)
@@ -125,9 +126,6 @@ public enum DecodeAttentionKernel {
         return fold(fold(l2.0, l2.1), fold(l2.2, l2.3))
     }
 
-    /// How many 16-token blocks ahead K and V are prefetched.
-    static let prefetchBlocks = 4
-
     /// One KV head: its `group` query heads against all `context` tokens, 16 tokens per block.
     @inline(__always)
     static func head<E: KVElement>(q: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
@@ -144,38 +142,42 @@ public enum DecodeAttentionKernel {
         var t0 = 0
         while t0 < context {
             let count = min(16, context - t0)
-            // Prefetch the block `prefetchBlocks` ahead, a 1/group share before each query head's work, so the
-            // requests spread over the block's compute instead of queueing in one burst.
-            let aheadStart = t0 + 16 * prefetchBlocks
-            let aheadBytes = aheadStart < context ? min(16, context - aheadStart) * d * MemoryLayout<E>.stride : 0
-            let share = (aheadBytes / group + 63) / 64 * 64
             let kb = E.fp32(k + t0 * d, count: count * d, scratch: kScratch)
             let vb = E.fp32(v + t0 * d, count: count * d, scratch: vScratch)
-            for i in 0..<group {
-                if aheadBytes > 0 && i * share < aheadBytes {
-                    let offset = i * share, length = min(share, aheadBytes - offset)
-                    roofline_prefetch_range(UnsafeRawPointer(k + aheadStart * d) + offset, length)
-                    roofline_prefetch_range(UnsafeRawPointer(v + aheadStart * d) + offset, length)
-                }
-                if d == 128 {
+            // Query heads in pairs when d = 128: each K and V vector loaded from L1 feeds two FMAs.
+            let step = d == 128 && group % 2 == 0 ? 2 : 1
+            var i = 0
+            while i < group {
+                if step == 2 {
+                    scoresPair128(qa: q + i * d, qb: q + (i + 1) * d, k: kb, count: count, partial: partial)
+                } else if d == 128 {
                     scores128(q: q + i * d, k: kb, count: count, partial: partial)
                 } else {
                     scores(q: q + i * d, k: kb, count: count, headDim: d, partial: partial)
                 }
-                for t in count..<16 { partial[t] = SIMD16() }
-                var s = reduce16(partial) * scale
-                if count < 16 { s = s.replacing(with: -.infinity, where: lanes .>= Int32(count)) }
-                let newMax = max(runningMax[i], roofline_hmax_f32x16(s))
-                let alpha = FastExp.exp(runningMax[i] - newMax)
-                let p = FastExp.exp(s - SIMD16(repeating: newMax))
-                runningSum[i] = runningSum[i] * alpha + roofline_sum_f32x16(p)
-                runningMax[i] = newMax
-                UnsafeMutableRawPointer(weight).storeBytes(of: p, as: SIMD16<Float>.self)
-                if d == 128 {
-                    accumulate128(acc + i * d, alpha: alpha, weight: weight, v: vb, count: count)
-                } else {
-                    accumulate(acc + i * d, alpha: alpha, weight: weight, v: vb, count: count, headDim: d)
+                var alphas = (Float(1), Float(1))
+                for h in 0..<step {
+                    let partialH = partial + 16 * h
+                    for t in count..<16 { partialH[t] = SIMD16() }
+                    var s = reduce16(partialH) * scale
+                    if count < 16 { s = s.replacing(with: -.infinity, where: lanes .>= Int32(count)) }
+                    let newMax = max(runningMax[i + h], roofline_hmax_f32x16(s))
+                    let alpha = FastExp.exp(runningMax[i + h] - newMax)
+                    let p = FastExp.exp(s - SIMD16(repeating: newMax))
+                    runningSum[i + h] = runningSum[i + h] * alpha + roofline_sum_f32x16(p)
+                    runningMax[i + h] = newMax
+                    UnsafeMutableRawPointer(weight + 16 * h).storeBytes(of: p, as: SIMD16<Float>.self)
+                    if h == 0 { alphas.0 = alpha } else { alphas.1 = alpha }
                 }
+                if step == 2 {
+                    accumulatePair128(acc + i * d, acc + (i + 1) * d, alphas: alphas, weightA: weight,
+                                      weightB: weight + 16, v: vb, count: count)
+                } else if d == 128 {
+                    accumulate128(acc + i * d, alpha: alphas.0, weight: weight, v: vb, count: count)
+                } else {
+                    accumulate(acc + i * d, alpha: alphas.0, weight: weight, v: vb, count: count, headDim: d)
+                }
+                i += step
             }
             t0 += 16
         }
@@ -203,6 +205,71 @@ public enum DecodeAttentionKernel {
             a1 = roofline_fma_f32x16(q7, load(r + 112), a1)
             partial[t] = a0 + a1
         }
+    }
+
+    /// `scores128` for two query heads at once (16 q registers): partial[t] for head a, partial[16 + t] for head b.
+    @inline(__always)
+    static func scoresPair128(qa: UnsafePointer<Float>, qb: UnsafePointer<Float>, k: UnsafePointer<Float>, count: Int,
+                              partial: UnsafeMutablePointer<SIMD16<Float>>) {
+        let load = SoftmaxKernel.load
+        let a0 = load(qa), a1 = load(qa + 16), a2 = load(qa + 32), a3 = load(qa + 48)
+        let a4 = load(qa + 64), a5 = load(qa + 80), a6 = load(qa + 96), a7 = load(qa + 112)
+        let b0 = load(qb), b1 = load(qb + 16), b2 = load(qb + 32), b3 = load(qb + 48)
+        let b4 = load(qb + 64), b5 = load(qb + 80), b6 = load(qb + 96), b7 = load(qb + 112)
+        for t in 0..<count {
+            let r = k + t * 128
+            var k0 = load(r), k1 = load(r + 16)
+            var x0 = a0 * k0, x1 = a1 * k1, y0 = b0 * k0, y1 = b1 * k1
+            k0 = load(r + 32); k1 = load(r + 48)
+            x0 = roofline_fma_f32x16(a2, k0, x0); x1 = roofline_fma_f32x16(a3, k1, x1)
+            y0 = roofline_fma_f32x16(b2, k0, y0); y1 = roofline_fma_f32x16(b3, k1, y1)
+            k0 = load(r + 64); k1 = load(r + 80)
+            x0 = roofline_fma_f32x16(a4, k0, x0); x1 = roofline_fma_f32x16(a5, k1, x1)
+            y0 = roofline_fma_f32x16(b4, k0, y0); y1 = roofline_fma_f32x16(b5, k1, y1)
+            k0 = load(r + 96); k1 = load(r + 112)
+            x0 = roofline_fma_f32x16(a6, k0, x0); x1 = roofline_fma_f32x16(a7, k1, x1)
+            y0 = roofline_fma_f32x16(b6, k0, y0); y1 = roofline_fma_f32x16(b7, k1, y1)
+            partial[t] = x0 + x1
+            partial[16 + t] = y0 + y1
+        }
+    }
+
+    /// `accumulate128` for two query heads at once: 16 accumulator registers, each V vector loaded once.
+    @inline(__always)
+    static func accumulatePair128(_ accA: UnsafeMutablePointer<Float>, _ accB: UnsafeMutablePointer<Float>,
+                                  alphas: (Float, Float), weightA: UnsafePointer<Float>, weightB: UnsafePointer<Float>,
+                                  v: UnsafePointer<Float>, count: Int) {
+        let load = SoftmaxKernel.load
+        let sa = SIMD16<Float>(repeating: alphas.0), sb = SIMD16<Float>(repeating: alphas.1)
+        var a0 = load(accA) * sa, a1 = load(accA + 16) * sa, a2 = load(accA + 32) * sa, a3 = load(accA + 48) * sa
+        var a4 = load(accA + 64) * sa, a5 = load(accA + 80) * sa, a6 = load(accA + 96) * sa, a7 = load(accA + 112) * sa
+        var b0 = load(accB) * sb, b1 = load(accB + 16) * sb, b2 = load(accB + 32) * sb, b3 = load(accB + 48) * sb
+        var b4 = load(accB + 64) * sb, b5 = load(accB + 80) * sb, b6 = load(accB + 96) * sb, b7 = load(accB + 112) * sb
+        for t in 0..<count {
+            let wa = SIMD16<Float>(repeating: weightA[t]), wb = SIMD16<Float>(repeating: weightB[t])
+            let r = v + t * 128
+            var x = load(r)
+            a0 = roofline_fma_f32x16(wa, x, a0); b0 = roofline_fma_f32x16(wb, x, b0)
+            x = load(r + 16)
+            a1 = roofline_fma_f32x16(wa, x, a1); b1 = roofline_fma_f32x16(wb, x, b1)
+            x = load(r + 32)
+            a2 = roofline_fma_f32x16(wa, x, a2); b2 = roofline_fma_f32x16(wb, x, b2)
+            x = load(r + 48)
+            a3 = roofline_fma_f32x16(wa, x, a3); b3 = roofline_fma_f32x16(wb, x, b3)
+            x = load(r + 64)
+            a4 = roofline_fma_f32x16(wa, x, a4); b4 = roofline_fma_f32x16(wb, x, b4)
+            x = load(r + 80)
+            a5 = roofline_fma_f32x16(wa, x, a5); b5 = roofline_fma_f32x16(wb, x, b5)
+            x = load(r + 96)
+            a6 = roofline_fma_f32x16(wa, x, a6); b6 = roofline_fma_f32x16(wb, x, b6)
+            x = load(r + 112)
+            a7 = roofline_fma_f32x16(wa, x, a7); b7 = roofline_fma_f32x16(wb, x, b7)
+        }
+        let store = SoftmaxKernel.store
+        store(a0, accA); store(a1, accA + 16); store(a2, accA + 32); store(a3, accA + 48)
+        store(a4, accA + 64); store(a5, accA + 80); store(a6, accA + 96); store(a7, accA + 112)
+        store(b0, accB); store(b1, accB + 16); store(b2, accB + 32); store(b3, accB + 48)
+        store(b4, accB + 64); store(b5, accB + 80); store(b6, accB + 96); store(b7, accB + 112)
     }
 
     /// Any d that is a multiple of 32.
