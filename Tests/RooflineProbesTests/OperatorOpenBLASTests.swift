@@ -92,6 +92,18 @@ struct OperatorOpenBLASGEMMTests {
         }
     }
 
+    /// The reload the override relies on: loading with a core type picks that core (dlclose really unloads the
+    /// library), and the environment is exactly as before afterwards (the variable is set only during the load).
+    @Test func reloadWithACoreTypeRestoresTheEnvironment() throws {
+        let before = getenv(OpenBLASLibrary.environmentVariable).map { String(cString: $0) }
+        try OpenBLASLibrary.load(coreType: "Prescott")
+        #expect(OpenBLASLibrary.coreName.lowercased() == "prescott")
+        #expect(getenv(OpenBLASLibrary.environmentVariable).map { String(cString: $0) } == before)
+        for check in GEMMKernel.checks() { #expect(check.passed, "\(check.kernel) \(check.shape) on Prescott") }
+        try OpenBLASLibrary.load(coreType: nil)
+        #expect(OpenBLASLibrary.coreName.lowercased() != "prescott" || before?.lowercased() == "prescott")
+    }
+
     /// [[1, 2], [3, 4]]·[[5, 6], [7, 8]] = [[19, 22], [43, 50]] by hand.
     @Test func gemmHandValues() throws {
         try OpenBLASLibrary.load(coreType: nil)
