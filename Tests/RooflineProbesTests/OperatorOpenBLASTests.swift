@@ -69,6 +69,7 @@ struct OperatorOpenBLASSelectionTests {
         let decision = OpenBLASCoreSelection.decide(userSetting: "Haswell", libraryChoice: "Haswell", features: Self.skylakeX)
         #expect(decision.action == .respectUser)
         #expect(decision.core == "Haswell")
+        #expect(decision.reason.contains("could use SkylakeX"))
         #expect(OpenBLASCoreSelection.decide(userSetting: "", libraryChoice: "Prescott", features: Self.skylakeX).action == .override)
     }
 

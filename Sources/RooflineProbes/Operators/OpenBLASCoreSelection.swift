@@ -120,9 +120,11 @@ public enum OpenBLASCoreSelection {
     /// narrower than `widestCore(for:)`, override with the widest core; otherwise keep the library's choice.
     public static func decide(userSetting: String?, libraryChoice: String, features: CPUFeatureReport?) -> OpenBLASCoreDecision {
         if let userSetting, !userSetting.isEmpty {
-            return OpenBLASCoreDecision(
-                action: .respectUser, core: userSetting,
-                reason: "OPENBLAS_CORETYPE=\(userSetting) was set by the user; respected, never overridden")
+            var reason = "OPENBLAS_CORETYPE=\(userSetting) was set by the user; respected, never overridden"
+            if let features, let widest = widestCore(for: features), let set = isa(ofCore: userSetting), set < widest.isa {
+                reason += " (this CPU could use \(widest.core), \(widest.isa))"
+            }
+            return OpenBLASCoreDecision(action: .respectUser, core: userSetting, reason: reason)
         }
         guard let chosen = isa(ofCore: libraryChoice) else {
             return OpenBLASCoreDecision(
