@@ -59,7 +59,8 @@ extension BFloat16: KVElement {
 /// Layout: q and out are [heads][headDim] fp32; K and V are [kvHeads][context][headDim] of the storage type. Query
 /// head h uses KV head h ÷ group. Each KV head is streamed once, in blocks of 16 tokens: for every query head of
 /// the group, 16 scores (q·k ÷ √d), an online-softmax update of the running max and sum with rescaling, and the
-/// P·V accumulation, all from L1. KV heads are split over `threads` workers.
+/// P·V accumulation, all from L1. KV heads are split over `threads` workers. `mainMemory` (a cache larger than the
+/// last-level cache) prefetches K and V into L2 64 KiB ahead.
 public enum DecodeAttentionKernel {
     /// Per-worker scratch: widened K and V blocks, 16 partial dot products and 16 softmax weights for each of two
     /// query heads, g×d accumulators,
@@ -97,7 +98,8 @@ public enum DecodeAttentionKernel {
 
     public static func run<E: KVElement>(q: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
                                          out: UnsafeMutablePointer<Float>, heads: Int, kvHeads: Int, headDim: Int,
-                                         context: Int, threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1) throws {
+                                         context: Int, threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1,
+                                         mainMemory: Bool = false) throws {
         try validate(heads: heads, kvHeads: kvHeads, headDim: headDim, context: context)
         let group = heads / kvHeads
         let workers = min(threads, kvHeads)
@@ -109,7 +111,7 @@ public enum DecodeAttentionKernel {
                 for j in mine {
                     head(q: q + j * group * headDim, k: k + j * kvStride, v: v + j * kvStride,
                          out: out + j * group * headDim, context: context, headDim: headDim, group: group,
-                         scratch: scratch[worker])
+                         scratch: scratch[worker], prefetch: mainMemory)
                 }
             }
         }
@@ -130,7 +132,7 @@ public enum DecodeAttentionKernel {
     @inline(__always)
     static func head<E: KVElement>(q: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
                                    out: UnsafeMutablePointer<Float>, context: Int, headDim d: Int, group: Int,
-                                   scratch: Scratch) {
+                                   scratch: Scratch, prefetch: Bool) {
         let scale = SIMD16<Float>(repeating: 1 / Float(d).squareRoot())
         let acc = scratch.accumulator.pointer, partial = scratch.partial.pointer, weight = scratch.weight.pointer
         let runningMax = scratch.runningMax.pointer, runningSum = scratch.runningSum.pointer
@@ -148,8 +150,13 @@ public enum DecodeAttentionKernel {
             let step = d == 128 && group % 2 == 0 ? 2 : 1
             var i = 0
             while i < group {
+                // The first pair of each block prefetches, spread over its token loops, the K and V rows 64 KiB ahead
+                // of each stream into L2 (see `roofline_prefetch_l2`).
+                let rowBytes = d * MemoryLayout<E>.stride
+                let ahead = prefetch && i == 0
                 if step == 2 {
-                    scoresPair128(qa: q + i * d, qb: q + (i + 1) * d, k: kb, count: count, partial: partial)
+                    scoresPair128(qa: q + i * d, qb: q + (i + 1) * d, k: kb, count: count, partial: partial,
+                                  ahead: UnsafeRawPointer(k + t0 * d), rowBytes: rowBytes, prefetch: ahead)
                 } else if d == 128 {
                     scores128(q: q + i * d, k: kb, count: count, partial: partial)
                 } else {
@@ -171,7 +178,8 @@ public enum DecodeAttentionKernel {
                 }
                 if step == 2 {
                     accumulatePair128(acc + i * d, acc + (i + 1) * d, alphas: alphas, weightA: weight,
-                                      weightB: weight + 16, v: vb, count: count)
+                                      weightB: weight + 16, v: vb, count: count,
+                                      ahead: UnsafeRawPointer(v + t0 * d), rowBytes: rowBytes, prefetch: ahead)
                 } else if d == 128 {
                     accumulate128(acc + i * d, alpha: alphas.0, weight: weight, v: vb, count: count)
                 } else {
@@ -210,13 +218,15 @@ public enum DecodeAttentionKernel {
     /// `scores128` for two query heads at once (16 q registers): partial[t] for head a, partial[16 + t] for head b.
     @inline(__always)
     static func scoresPair128(qa: UnsafePointer<Float>, qb: UnsafePointer<Float>, k: UnsafePointer<Float>, count: Int,
-                              partial: UnsafeMutablePointer<SIMD16<Float>>) {
+                              partial: UnsafeMutablePointer<SIMD16<Float>>, ahead: UnsafeRawPointer, rowBytes: Int,
+                              prefetch: Bool) {
         let load = SoftmaxKernel.load
         let a0 = load(qa), a1 = load(qa + 16), a2 = load(qa + 32), a3 = load(qa + 48)
         let a4 = load(qa + 64), a5 = load(qa + 80), a6 = load(qa + 96), a7 = load(qa + 112)
         let b0 = load(qb), b1 = load(qb + 16), b2 = load(qb + 32), b3 = load(qb + 48)
         let b4 = load(qb + 64), b5 = load(qb + 80), b6 = load(qb + 96), b7 = load(qb + 112)
         for t in 0..<count {
+            SoftmaxKernel.prefetchAhead(ahead + t * rowBytes, bytes: rowBytes, streaming: prefetch)
             let r = k + t * 128
             var k0 = load(r), k1 = load(r + 16)
             var x0 = a0 * k0, x1 = a1 * k1, y0 = b0 * k0, y1 = b1 * k1
@@ -238,7 +248,8 @@ public enum DecodeAttentionKernel {
     @inline(__always)
     static func accumulatePair128(_ accA: UnsafeMutablePointer<Float>, _ accB: UnsafeMutablePointer<Float>,
                                   alphas: (Float, Float), weightA: UnsafePointer<Float>, weightB: UnsafePointer<Float>,
-                                  v: UnsafePointer<Float>, count: Int) {
+                                  v: UnsafePointer<Float>, count: Int, ahead: UnsafeRawPointer, rowBytes: Int,
+                                  prefetch: Bool) {
         let load = SoftmaxKernel.load
         let sa = SIMD16<Float>(repeating: alphas.0), sb = SIMD16<Float>(repeating: alphas.1)
         var a0 = load(accA) * sa, a1 = load(accA + 16) * sa, a2 = load(accA + 32) * sa, a3 = load(accA + 48) * sa
@@ -246,6 +257,7 @@ public enum DecodeAttentionKernel {
         var b0 = load(accB) * sb, b1 = load(accB + 16) * sb, b2 = load(accB + 32) * sb, b3 = load(accB + 48) * sb
         var b4 = load(accB + 64) * sb, b5 = load(accB + 80) * sb, b6 = load(accB + 96) * sb, b7 = load(accB + 112) * sb
         for t in 0..<count {
+            SoftmaxKernel.prefetchAhead(ahead + t * rowBytes, bytes: rowBytes, streaming: prefetch)
             let wa = SIMD16<Float>(repeating: weightA[t]), wb = SIMD16<Float>(repeating: weightB[t])
             let r = v + t * 128
             var x = load(r)

@@ -41,8 +41,9 @@ public struct OperatorSuite: Sendable {
     public struct Target: Sendable, Equatable {
         public var level: String
         public var bytes: Double
-        /// True for the main-memory target: outputs larger than the last-level cache are written with
-        /// non-temporal stores, so the bytes moved are the bytes counted (no write-allocate read).
+        /// True for the main-memory target: inputs are prefetched into L2 ahead of use, and outputs larger than the
+        /// last-level cache are written with non-temporal stores, so the bytes moved are the bytes counted (no
+        /// write-allocate read).
         public var streamingStores: Bool
     }
 
@@ -67,7 +68,7 @@ public struct OperatorSuite: Sendable {
     public func run(roofline: Roofline, features: CPUFeatureReport?, progress: (String) -> Void) throws -> OperatorValidation {
         var notes: [String] = [
             "\(threads) worker\(threads == 1 ? "" : "s") per kernel, pinned one per CPU (OpenBLAS set to the same thread count, its own threads).",
-            "Outputs of main-memory working sets are written with non-temporal stores; buffers of 4 MiB and more are advised to use transparent huge pages, as the probe's are.",
+            "Main-memory working sets: inputs prefetched into L2 64 KiB ahead, outputs written with non-temporal stores; buffers of 4 MiB and more are advised to use transparent huge pages, as the probe's are.",
             "Bytes are counted algorithmically (no write-allocate traffic); predictions use the bandwidth ceiling of the level the working set fits in.",
         ]
         progress("checking kernels against references")
@@ -198,7 +199,7 @@ public struct OperatorSuite: Sendable {
                 let seconds = sampler.secondsPerRepetition { repetitions in
                     SoftmaxKernel.run(variant, s: s.pointer, p: p.pointer, rows: rows, length: length,
                                       rowMax: rowMax.pointer, rowSum: rowSum.pointer, threads: threads, team: team,
-                                      repetitions: repetitions, streamingStores: streaming)
+                                      repetitions: repetitions, mainMemory: streaming)
                 }
                 result.append(OperatorMeasurement(
                     family: "softmax \(variant.rawValue) fp32", shape: label, storageType: .fp32, operator: op,
@@ -244,7 +245,7 @@ public struct OperatorSuite: Sendable {
             do {
                 try DecodeAttentionKernel.run(q: q.pointer, k: k.pointer, v: v.pointer, out: out.pointer, heads: heads,
                                               kvHeads: kvHeads, headDim: headDim, context: context, threads: threads,
-                                              team: team, repetitions: repetitions)
+                                              team: team, repetitions: repetitions, mainMemory: target.streamingStores)
             } catch { failure = error }
         }
         if let failure { throw failure }
@@ -274,7 +275,7 @@ public struct OperatorSuite: Sendable {
             let streaming = target.streamingStores
             let seconds = sampler.secondsPerRepetition { repetitions in
                 RMSNormKernel.run(x: x.pointer, w: w.pointer, y: y.pointer, rows: rows, hidden: hidden, epsilon: 1e-5,
-                                  threads: threads, team: team, repetitions: repetitions, streamingStores: streaming)
+                                  threads: threads, team: team, repetitions: repetitions, mainMemory: streaming)
             }
             let (op, countedBy) = counting.rmsNorm(name: "rmsnorm \(label)", rows: rows, hidden: hidden, dataType: .fp32)
             result.append(OperatorMeasurement(

@@ -6,11 +6,11 @@
 /// the read stream and the write stream overlap instead of taking turns.
 public enum RMSNormKernel {
     /// `x` and `y` are rows×hidden, row-major; `w` holds `hidden` scales. Rows are split over `threads` workers.
-    /// `streamingStores` writes y with non-temporal stores (for a y larger than the last-level cache; honoured when
-    /// `y` is 64-byte aligned and `hidden` a multiple of 16).
+    /// `mainMemory` (for matrices larger than the last-level cache) prefetches x into L2 64 KiB ahead and writes y
+    /// with non-temporal stores (honoured when `y` is 64-byte aligned and `hidden` a multiple of 64).
     public static func run(x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int,
-                           hidden: Int, epsilon: Float, threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1, streamingStores: Bool = false) {
-        let streaming = streamingStores && hidden % 16 == 0 && Int(bitPattern: y) % 64 == 0
+                           hidden: Int, epsilon: Float, threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1, mainMemory: Bool = false) {
+        let streaming = mainMemory && hidden % 64 == 0 && Int(bitPattern: y) % 64 == 0
         OperatorThreads.run(threads, team: team) { worker in
             let mine = OperatorThreads.slice(rows, worker: worker, of: threads)
             for _ in 0..<repetitions {
@@ -58,6 +58,7 @@ public enum RMSNormKernel {
                 let xn = xr + hidden
                 var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
                 while i < hidden {
+                    SoftmaxKernel.prefetchAhead(xn + i, bytes: 256, streaming: streaming)
                     SoftmaxKernel.put(load(xr + i) * sv * load(w + i), yr + i, streaming: streaming)
                     SoftmaxKernel.put(load(xr + i + 16) * sv * load(w + i + 16), yr + i + 16, streaming: streaming)
                     SoftmaxKernel.put(load(xr + i + 32) * sv * load(w + i + 32), yr + i + 32, streaming: streaming)

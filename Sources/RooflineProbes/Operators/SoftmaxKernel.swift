@@ -7,12 +7,13 @@
 /// counted. Rows may have any length; the tail of a row that is not a multiple of 16 is padded in registers.
 public enum SoftmaxKernel {
     /// P = softmax(S) row by row. `s` and `p` are rows×length, row-major; `rowMax` and `rowSum` hold `rows`
-    /// scratch values. Rows are split over `threads` workers. `streamingStores` writes P with non-temporal stores
-    /// (for a P larger than the last-level cache; honoured when `p` is 64-byte aligned and `length` a multiple of 16).
+    /// scratch values. Rows are split over `threads` workers. `mainMemory` (for matrices larger than the last-level
+    /// cache) prefetches the rows being read `prefetchDistanceBytes` ahead into L2 and writes P with non-temporal
+    /// stores (honoured when `p` is 64-byte aligned and `length` a multiple of 16).
     public static func run(_ variant: OperatorCounts.SoftmaxVariant, s: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>,
                            rows: Int, length: Int, rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>,
-                           threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1, streamingStores: Bool = false) {
-        let streaming = streamingStores && length % 16 == 0 && Int(bitPattern: p) % 64 == 0
+                           threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1, mainMemory: Bool = false) {
+        let streaming = mainMemory && length % 16 == 0 && Int(bitPattern: p) % 64 == 0
         OperatorThreads.run(threads, team: team) { worker in
             let mine = OperatorThreads.slice(rows, worker: worker, of: threads)
             for _ in 0..<repetitions {
@@ -28,6 +29,20 @@ public enum SoftmaxKernel {
                 }
             }
             if streaming { roofline_store_fence() }
+        }
+    }
+
+    /// How far ahead of the reads main-memory kernels prefetch into L2 (see `roofline_prefetch_l2`).
+    static var prefetchDistanceBytes: Int { 64 * 1024 }
+
+    /// When `streaming`, prefetches into L2 the lines of [p + distance, p + distance + bytes).
+    @inline(__always)
+    static func prefetchAhead(_ p: UnsafeRawPointer, bytes: Int, streaming: Bool) {
+        guard streaming else { return }
+        var offset = 0
+        while offset < bytes {
+            roofline_prefetch_l2(p + prefetchDistanceBytes + offset)
+            offset += 64
         }
     }
 
@@ -64,11 +79,12 @@ public enum SoftmaxKernel {
 
     /// Row maximum (4 independent accumulators).
     @inline(__always)
-    static func rowMaximum(_ x: UnsafePointer<Float>, _ length: Int) -> Float {
+    static func rowMaximum(_ x: UnsafePointer<Float>, _ length: Int, streaming: Bool) -> Float {
         let lowest = SIMD16<Float>(repeating: -.greatestFiniteMagnitude)
         var m0 = lowest, m1 = lowest, m2 = lowest, m3 = lowest
         var i = 0
         while i + 64 <= length {
+            prefetchAhead(x + i, bytes: 256, streaming: streaming)
             m0 = roofline_max_f32x16(m0, load(x + i))
             m1 = roofline_max_f32x16(m1, load(x + i + 16))
             m2 = roofline_max_f32x16(m2, load(x + i + 32))
@@ -91,6 +107,7 @@ public enum SoftmaxKernel {
         var s0 = SIMD16<Float>(), s1 = SIMD16<Float>()
         var i = 0
         while i + 32 <= length {
+            prefetchAhead(x + i, bytes: 128, streaming: streaming)
             let e0 = expShifted(load(x + i), mv), e1 = expShifted(load(x + i + 16), mv)
             s0 += e0
             s1 += e1
@@ -116,7 +133,7 @@ public enum SoftmaxKernel {
     @inline(__always)
     static func materialized(s: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>, rows: Range<Int>, length: Int,
                              rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>, streaming: Bool) {
-        for r in rows { rowMax[r] = rowMaximum(s + r * length, length) }
+        for r in rows { rowMax[r] = rowMaximum(s + r * length, length, streaming: streaming) }
         for r in rows { rowSum[r] = expRow(s + r * length, p + r * length, length, max: rowMax[r], scale: 1, streaming: streaming) }
         for r in rows {
             let y = p + r * length
@@ -124,6 +141,7 @@ public enum SoftmaxKernel {
             let iv = SIMD16<Float>(repeating: inverse)
             var i = 0
             while i + 16 <= length {
+                prefetchAhead(y + i, bytes: 64, streaming: streaming)
                 put(load(y + i) * iv, y + i, streaming: streaming)
                 i += 16
             }
@@ -146,6 +164,7 @@ public enum SoftmaxKernel {
             var sum = SIMD16<Float>()
             var i = 0
             while i + 128 <= length {
+                prefetchAhead(x + i, bytes: 512, streaming: streaming)
                 let x0 = load(x + i), x1 = load(x + i + 16), x2 = load(x + i + 32), x3 = load(x + i + 48)
                 let x4 = load(x + i + 64), x5 = load(x + i + 80), x6 = load(x + i + 96), x7 = load(x + i + 112)
                 let blockMax = roofline_max_f32x16(
