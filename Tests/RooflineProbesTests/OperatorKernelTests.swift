@@ -9,6 +9,11 @@ struct OperatorKernelTests {
             let check = try OperatorChecks.softmax(variant, rows: rows, length: length)
             #expect(check.passed, "\(check.kernel) \(check.shape): \(check.error) > \(check.bound)")
         }
+        // The main-memory path: prefetching and non-temporal stores (rows of a multiple of 16).
+        for (rows, length) in [(6, 256), (3, 1024)] {
+            let check = try OperatorChecks.softmax(variant, rows: rows, length: length, mainMemory: true)
+            #expect(check.passed, "\(check.kernel) \(check.shape): \(check.error) > \(check.bound)")
+        }
     }
 
     /// softmax([0, ln 3]) = [1/4, 3/4] and softmax([x, x, x, x]) = 1/4 each, by hand; a length-2 row runs only the
@@ -34,6 +39,11 @@ struct OperatorKernelTests {
             let check = try OperatorChecks.rmsNorm(rows: rows, hidden: hidden)
             #expect(check.passed, "\(check.shape): \(check.error) > \(check.bound)")
         }
+        // The pipelined main-memory path (hidden a multiple of 64), odd row counts per worker included.
+        for (rows, hidden) in [(5, 4096), (1, 128), (7, 192)] {
+            let check = try OperatorChecks.rmsNorm(rows: rows, hidden: hidden, mainMemory: true)
+            #expect(check.passed, "\(check.kernel) \(check.shape): \(check.error) > \(check.bound)")
+        }
     }
 
     /// x = [3, 4] (mean square 12.5), w = [1, 2], ε = 0: y = [3, 8] ÷ √12.5 = [0.848528, 2.262742].
@@ -54,6 +64,8 @@ struct OperatorKernelTests {
             for check in [
                 try OperatorChecks.decodeAttention(Float.self, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, context: c.context),
                 try OperatorChecks.decodeAttention(BFloat16.self, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, context: c.context),
+                try OperatorChecks.decodeAttention(Float.self, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+                                                   context: c.context, mainMemory: true),
             ] {
                 #expect(check.passed, "\(check.kernel) \(check.shape): \(check.error) > \(check.bound)")
             }

@@ -11,12 +11,15 @@ public enum OperatorChecks {
         for variant in OperatorCounts.SoftmaxVariant.allCases {
             checks.append(try softmax(variant, rows: 5, length: 1000))
             checks.append(try softmax(variant, rows: 3, length: 37))
+            checks.append(try softmax(variant, rows: 6, length: 256, mainMemory: true))
         }
         checks.append(try rmsNorm(rows: 3, hidden: 1000))
         checks.append(try rmsNorm(rows: 4, hidden: 77))
+        checks.append(try rmsNorm(rows: 5, hidden: 4096, mainMemory: true))
         checks.append(try decodeAttention(Float.self, heads: 8, kvHeads: 2, headDim: 64, context: 100))
         checks.append(try decodeAttention(BFloat16.self, heads: 8, kvHeads: 2, headDim: 64, context: 37))
         checks.append(try decodeAttention(Float.self, heads: 4, kvHeads: 4, headDim: 128, context: 16))
+        checks.append(try decodeAttention(BFloat16.self, heads: 32, kvHeads: 8, headDim: 128, context: 40, mainMemory: true))
         return checks
     }
 
@@ -40,30 +43,32 @@ public enum OperatorChecks {
                            error: worst, bound: FastExp.relativeErrorBound)
     }
 
-    /// Softmax of random scores in [−8, 8]: max over elements of |p − ref| ÷ ref.
-    public static func softmax(_ variant: OperatorCounts.SoftmaxVariant, rows: Int, length: Int) throws -> KernelCheck {
+    /// Softmax of random scores in [−8, 8]: max over elements of |p − ref| ÷ ref. `mainMemory` runs the
+    /// main-memory path (prefetching, non-temporal stores).
+    public static func softmax(_ variant: OperatorCounts.SoftmaxVariant, rows: Int, length: Int,
+                               mainMemory: Bool = false) throws -> KernelCheck {
         let s = try OperatorBuffer<Float>(count: rows * length), p = try OperatorBuffer<Float>(count: rows * length)
         let rowMax = try OperatorBuffer<Float>(count: rows), rowSum = try OperatorBuffer<Float>(count: rows)
         s.fillRandom(-8, 8, seed: UInt64(rows * 7919 + length))
         SoftmaxKernel.run(variant, s: s.pointer, p: p.pointer, rows: rows, length: length, rowMax: rowMax.pointer,
-                          rowSum: rowSum.pointer, threads: min(2, rows))
+                          rowSum: rowSum.pointer, threads: min(2, rows), mainMemory: mainMemory)
         var worst = 0.0
         for r in 0..<rows {
             let reference = SoftmaxKernel.reference(Array(UnsafeBufferPointer(start: s.pointer + r * length, count: length)))
             for i in 0..<length { worst = max(worst, relative(Double(p.pointer[r * length + i]), reference[i])) }
         }
-        return KernelCheck(kernel: "softmax (\(variant.rawValue))", shape: "\(rows)×\(length)",
+        return KernelCheck(kernel: "softmax (\(variant.rawValue)\(mainMemory ? ", main-memory path" : ""))", shape: "\(rows)×\(length)",
                            measure: "max |p − ref| ÷ ref", error: worst, bound: fp32RelativeBound)
     }
 
     /// RMSNorm of random values in [−2, 2] with random scales in [0.5, 1.5]: max |y − ref| ÷ max |ref|.
-    public static func rmsNorm(rows: Int, hidden: Int) throws -> KernelCheck {
+    public static func rmsNorm(rows: Int, hidden: Int, mainMemory: Bool = false) throws -> KernelCheck {
         let x = try OperatorBuffer<Float>(count: rows * hidden), y = try OperatorBuffer<Float>(count: rows * hidden)
         let w = try OperatorBuffer<Float>(count: hidden)
         x.fillRandom(-2, 2, seed: UInt64(rows * 31 + hidden))
         w.fillRandom(0.5, 1.5, seed: UInt64(hidden))
         RMSNormKernel.run(x: x.pointer, w: w.pointer, y: y.pointer, rows: rows, hidden: hidden, epsilon: 1e-5,
-                          threads: min(2, rows))
+                          threads: min(2, rows), mainMemory: mainMemory)
         let weights = Array(UnsafeBufferPointer(start: w.pointer, count: hidden))
         var worst = 0.0
         for r in 0..<rows {
@@ -72,14 +77,14 @@ public enum OperatorChecks {
             worst = max(worst, normwise(UnsafeBufferPointer(start: y.pointer + r * hidden, count: hidden).map(Double.init),
                                         reference))
         }
-        return KernelCheck(kernel: "rmsnorm", shape: "\(rows)×\(hidden)", measure: "max |y − ref| ÷ max |ref|",
+        return KernelCheck(kernel: mainMemory ? "rmsnorm (main-memory path)" : "rmsnorm", shape: "\(rows)×\(hidden)", measure: "max |y − ref| ÷ max |ref|",
                            error: worst, bound: fp32RelativeBound)
     }
 
     /// Decode attention with random q, K, V in [−1, 1] (K and V stored as `E`; the reference sees the same stored
     /// values widened to fp32): max |out − ref| ÷ max |ref| over all heads.
     public static func decodeAttention<E: KVElement>(_ type: E.Type, heads: Int, kvHeads: Int, headDim: Int,
-                                                     context: Int) throws -> KernelCheck {
+                                                     context: Int, mainMemory: Bool = false) throws -> KernelCheck {
         let kvCount = kvHeads * context * headDim
         var random = OperatorRandom(seed: UInt64(heads * 131 + context))
         let q = (0..<(heads * headDim)).map { _ in random.nonZero(-1, 1) }
@@ -87,11 +92,11 @@ public enum OperatorChecks {
         let v = (0..<kvCount).map { _ in E(random.nonZero(-1, 1)) }
         var out = [Float](repeating: .nan, count: heads * headDim)
         try DecodeAttentionKernel.run(q: q, k: k, v: v, out: &out, heads: heads, kvHeads: kvHeads, headDim: headDim,
-                                      context: context, threads: min(2, kvHeads))
+                                      context: context, threads: min(2, kvHeads), mainMemory: mainMemory)
         let reference = DecodeAttentionKernel.reference(q: q, k: k.map(\.float), v: v.map(\.float), heads: heads,
                                                         kvHeads: kvHeads, headDim: headDim, context: context)
         return KernelCheck(
-            kernel: "decode attention (\(E.dataType.rawValue) KV)",
+            kernel: "decode attention (\(E.dataType.rawValue) KV\(mainMemory ? ", main-memory path" : ""))",
             shape: "H=\(heads) KV=\(kvHeads) d=\(headDim) C=\(context)", measure: "max |o − ref| ÷ max |ref|",
             error: normwise(out.map(Double.init), reference), bound: fp32RelativeBound)
     }
