@@ -10,10 +10,15 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Measure real operators on this host and hold the roofline's predictions against them.",
         discussion: """
-            Kernels: GEMM through OpenBLAS (fp32, fp64; decode and prefill shapes), softmax (materialized 3-pass and \
-            online 2-pass), decode attention over a GQA KV cache (fp32 and bf16), RMSNorm. Each is first checked \
-            against a reference. OpenBLAS is loaded at run time: when it picks a generic core on a CPU with AVX2 or \
-            AVX-512, OPENBLAS_CORETYPE is set for the load (a value you set is always respected).
+            Kernels, with Llama 3.1 8B's shapes: GEMM through OpenBLAS (fp32, fp64; decode M = 1, 16 and prefill), \
+            softmax over rows of scores (materialized 3-pass and online 2-pass), decode attention over a GQA KV \
+            cache (fp32 and bf16), RMSNorm. Each is first checked against a reference on small random inputs. \
+            Working sets are sized to half of each cache level of the profile and to main memory; each row shows \
+            the roofline's prediction (FLOPs and bytes from the workload model where the kernel is a model \
+            operator), the best and median measured time, efficiency = predicted ÷ measured, and whether the \
+            measurement agrees with the bound. OpenBLAS is loaded at run time: when it picks a generic core on a \
+            CPU with AVX2 or AVX-512, OPENBLAS_CORETYPE is set for the load and the output says so; a value you \
+            set is always respected. Threads: --threads (default: the profile's largest thread count).
             """)
 
     @Option(name: .long, help: "Host profile JSON from `roofline probe --format json --output FILE` (default: run a quick probe now).")

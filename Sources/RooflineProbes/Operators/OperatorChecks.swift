@@ -7,7 +7,7 @@ public enum OperatorChecks {
 
     /// Every non-GEMM check (GEMM checks need OpenBLAS loaded: `GEMMKernel.checks()`).
     public static func all() throws -> [KernelCheck] {
-        var checks = [exp()]
+        var checks = [exp(), softmaxExp()]
         for variant in OperatorCounts.SoftmaxVariant.allCases {
             checks.append(try softmax(variant, rows: 5, length: 1000))
             checks.append(try softmax(variant, rows: 3, length: 37))
@@ -41,6 +41,28 @@ public enum OperatorChecks {
         }
         return KernelCheck(kernel: "fast exp", shape: "x ∈ [−87.3, 88.3]", measure: "max |e − exp| ÷ exp",
                            error: worst, bound: FastExp.relativeErrorBound)
+    }
+
+    /// The base-2 exp the softmax kernels use, exp(x) = 2^(x·log₂e) (`SoftmaxKernel.expShifted` with m = 0), over
+    /// the range softmax feeds it, x − max ∈ [−87.3, 0], on 200,001 evenly spaced points: max relative error.
+    /// Bound 4.5e-6: the rounding of x·log₂e (≤ 87.3·log₂e·2⁻²⁴·ln 2 ≈ 4.5e-6 relative in the result) dominates
+    /// at the far end; near 0 it is below 1e-6.
+    public static func softmaxExp() -> KernelCheck {
+        var worst = 0.0
+        let (low, high, steps) = (-87.3, 0.0, 200_000)
+        var i = 0
+        while i <= steps {
+            var lanes = SIMD16<Float>()
+            for lane in 0..<16 { lanes[lane] = Float(low + (high - low) * Double(min(i + lane, steps)) / Double(steps)) }
+            let y = SoftmaxKernel.expShifted(lanes, SIMD16())
+            for lane in 0..<16 {
+                let exact = exactExp(Double(lanes[lane]))
+                worst = max(worst, abs(Double(y[lane]) - exact) / exact)
+            }
+            i += 16
+        }
+        return KernelCheck(kernel: "softmax exp (base 2)", shape: "x ∈ [−87.3, 0]", measure: "max |e − exp| ÷ exp",
+                           error: worst, bound: 4.5e-6)
     }
 
     /// Softmax of random scores in [−8, 8]: max over elements of |p − ref| ÷ ref. `mainMemory` runs the

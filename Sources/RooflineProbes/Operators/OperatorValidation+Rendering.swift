@@ -78,10 +78,11 @@ extension OperatorValidation {
         out += "(best and median of \(rows.first?.measurement.seconds.count ?? 0)).\n\n"
         out += "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + header.enumerated().map { i, _ in i < 2 ? "---" : "---:" }.joined(separator: "|") + "|\n"
-        for row in cells { out += "| " + row.joined(separator: " | ") + " |\n" }
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        for row in cells { out += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
         out += "\n### Correctness against references\n\n| kernel | shape | measure | error | bound | result |\n|---|---|---|---:|---:|---|\n"
         for c in checks {
-            out += "| \(c.kernel) | \(c.shape) | \(c.measure) | \(String(format: "%.2e", c.error)) | \(String(format: "%.2e", c.bound)) | \(c.passed ? "pass" : "FAIL") |\n"
+            out += "| \(cell(c.kernel)) | \(cell(c.shape)) | \(cell(c.measure)) | \(String(format: "%.2e", c.error)) | \(String(format: "%.2e", c.bound)) | \(c.passed ? "pass" : "FAIL") |\n"
         }
         out += "\n" + summaryLines.map { "- \($0)" }.joined(separator: "\n") + "\n"
         return out
