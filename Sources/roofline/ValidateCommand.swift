@@ -24,7 +24,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Host profile JSON from `roofline probe --format json --output FILE` (default: run a quick probe now).")
     var profile: String?
 
-    @Option(name: .long, help: "Comma-separated kernels: gemm, softmax, kv, rmsnorm (default: all).")
+    @Option(name: .long, help: "Comma-separated kernels: gemm, softmax, kv, rmsnorm.")
     var kernels: String = OperatorSuite.Kernel.allCases.map(\.rawValue).joined(separator: ",")
 
     @Option(name: .long, help: "Size set: quick or full.")
@@ -73,6 +73,10 @@ struct ValidateCommand: ParsableCommand {
             hostProfile = try HostProbe.run(.quick, progress: Diagnostics.progress)
         }
         let wanted = threads ?? (hostProfile.flops.map(\.threads).max() ?? 1)
+        let available = OperatorSuite.availableCPUs().count
+        guard wanted <= available else {
+            throw RooflineError.usage("--threads \(wanted) exceeds the \(available) CPUs this process may run on: pass --threads \(available) or fewer")
+        }
         let roofline = try hostProfile.roofline(threads: wanted)
         let suite = OperatorSuite(kernels: try parsedKernels(), sizes: OperatorSuite.SizeSet(rawValue: sizes)!,
                                   threads: wanted, samples: samples,

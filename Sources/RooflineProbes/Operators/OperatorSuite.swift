@@ -103,15 +103,21 @@ public struct OperatorSuite: Sendable {
                                   comparisons: comparisons, notes: notes)
     }
 
+    /// The CPUs in this process's affinity mask.
+    public static func availableCPUs() -> [Int] {
+        var cpus = [Int32](repeating: 0, count: 4096)
+        let count = Int(roofline_affinity_cpus(&cpus, Int32(cpus.count)))
+        return cpus.prefix(min(count, cpus.count)).map(Int.init)
+    }
+
     /// A pinned team on the first `threads` CPUs of this process's affinity mask (nil for one thread).
     static func team(threads: Int) throws -> ThreadTeam? {
         guard threads > 1 else { return nil }
-        var cpus = [Int32](repeating: 0, count: 4096)
-        let count = Int(roofline_affinity_cpus(&cpus, Int32(cpus.count)))
-        guard count >= threads else {
-            throw RooflineError.usage("--threads \(threads) exceeds the \(count) CPUs this process may run on")
+        let cpus = availableCPUs()
+        guard cpus.count >= threads else {
+            throw RooflineError.usage("--threads \(threads) exceeds the \(cpus.count) CPUs this process may run on: pass --threads \(cpus.count) or fewer")
         }
-        return try ThreadTeam(cpus: cpus.prefix(threads).map(Int.init))
+        return try ThreadTeam(cpus: Array(cpus.prefix(threads)))
     }
 
     func summary(_ seconds: [Double]) -> SampleSummary { SampleSummary(seconds, higherIsBetter: false) }
