@@ -65,6 +65,10 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = quiet
+        let available = OperatorSuite.availableCPUs().count
+        if let threads, threads > available {
+            throw RooflineError.usage("--threads \(threads) exceeds the \(available) CPUs this process may run on: pass --threads \(available) or fewer")
+        }
         let hostProfile: HostProfile
         if let profile {
             hostProfile = try ValidateCommand.loadProfile(profile)
@@ -73,10 +77,6 @@ struct ValidateCommand: ParsableCommand {
             hostProfile = try HostProbe.run(.quick, progress: Diagnostics.progress)
         }
         let wanted = threads ?? (hostProfile.flops.map(\.threads).max() ?? 1)
-        let available = OperatorSuite.availableCPUs().count
-        guard wanted <= available else {
-            throw RooflineError.usage("--threads \(wanted) exceeds the \(available) CPUs this process may run on: pass --threads \(available) or fewer")
-        }
         let roofline = try hostProfile.roofline(threads: wanted)
         let suite = OperatorSuite(kernels: try parsedKernels(), sizes: OperatorSuite.SizeSet(rawValue: sizes)!,
                                   threads: wanted, samples: samples,
