@@ -2,7 +2,7 @@
 # Both install missing system libraries first (libnuma-dev, libopenblas-dev).
 BIN := .build/release/roofline
 
-.PHONY: deps build report probe test bench
+.PHONY: deps build report probe test bench examples
 
 deps:
 	@scripts/install-deps.sh
@@ -10,8 +10,14 @@ deps:
 build: deps
 	swift build -c release
 
+report: build
+	$(BIN) report --output roofline-report.md
+
 probe: build
 	$(BIN) probe
+
+examples: build
+	sh Reports/regenerate.sh
 
 test: deps
 	swift test

@@ -1,7 +1,13 @@
 extension HostProfile {
+    /// The kernel whose bandwidth a level's ceiling is taken from when it was measured: a read-only stream, which
+    /// is what model operators mostly do (weights and KV cache are read, little is written).
+    public static let readKernel = "load"
+
     /// The host's roofline at `threads` (all available CPUs by default): per data type the best measured
-    /// FLOP rate at that thread count, per memory level the best measured bandwidth at that thread count.
-    /// Main memory is "DRAM". Throws when the profile lacks the measurements.
+    /// FLOP rate at that thread count; per memory level the best bandwidth of the read-only `load` kernel at that
+    /// thread count (the best of any kernel where load was not measured; streaming-store kernels can beat it on
+    /// some machines, but model operators do not write like them). Main memory is "DRAM". Throws when the profile
+    /// lacks the measurements.
     public func roofline(threads: Int? = nil) throws -> Roofline {
         let wanted = threads ?? (flops.map(\.threads).max() ?? 1)
         var compute: [ComputeCeiling] = []
@@ -15,8 +21,9 @@ extension HostProfile {
         }
         var memory: [BandwidthCeiling] = []
         for name in ["L1", "L2", "L3", "DRAM"] {
-            let candidates = levels.filter { $0.level == name && $0.threads == wanted }
-            if let best = candidates.max(by: { $0.bytesPerSecond.best < $1.bytesPerSecond.best }) {
+            let all = levels.filter { $0.level == name && $0.threads == wanted }
+            let reads = all.filter { $0.kernel == Self.readKernel }
+            if let best = (reads.isEmpty ? all : reads).max(by: { $0.bytesPerSecond.best < $1.bytesPerSecond.best }) {
                 memory.append(BandwidthCeiling(
                     level: name, bytesPerSecond: best.bytesPerSecond.best,
                     source: "measured: \(best.kernel) kernel, \(wanted) thread\(wanted == 1 ? "" : "s")",

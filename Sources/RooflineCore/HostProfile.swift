@@ -83,10 +83,13 @@ public struct HostInfo: Codable, Sendable, Equatable {
     public var memoryTotalBytes: Int
     public var memoryAvailableBytes: Int
     public var kernelRelease: String
+    /// Distinct physical cores (socket, core id) among `cpusAvailable`, from sysfs topology; nil where unknown.
+    public var physicalCores: Int?
 
     public init(cpuModel: String, architecture: String, cpusAvailable: [Int], caches: [CacheInfo], numaAvailable: Bool,
                 numaNodes: [NumaNodeInfo], kernelISA: String, vectorBits: Int, cpuFeatures: [String],
-                memoryTotalBytes: Int, memoryAvailableBytes: Int, kernelRelease: String) {
+                memoryTotalBytes: Int, memoryAvailableBytes: Int, kernelRelease: String, physicalCores: Int? = nil) {
+        self.physicalCores = physicalCores
         self.cpuModel = cpuModel
         self.architecture = architecture
         self.cpusAvailable = cpusAvailable

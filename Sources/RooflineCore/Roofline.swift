@@ -74,28 +74,38 @@ public struct Roofline: Codable, Sendable, Equatable {
         return compute.flopsPerSecond / memory.bytesPerSecond
     }
 
+    /// Operator kinds that are vector work on the memory system: where a device states no peak for their data type
+    /// (or a wider one), they are timed by their bytes alone rather than refused.
+    public static let vectorKinds: Set<OperatorKind> = [.norm, .elementwise, .embedding, .softmax, .kvRead, .kvWrite, .collective]
+
     /// Places one operator on this roofline, reading its bytes from `level` (main memory by default).
     ///
     /// compute time = flops / peak; memory time = bytes / bandwidth; time = max of the two;
     /// attainable FLOP/s = min(peak, intensity × bandwidth). Bound is compute when compute time ≥ memory time
     /// (an operator exactly at the ridge counts as compute-bound), memory otherwise; an operator with no FLOPs
-    /// is memory-bound.
+    /// is memory-bound. Without a peak for the operator's type or a wider one, an operator with no FLOPs or of a
+    /// vector kind is timed by its bytes (`computeCeilingMissing`); any other is a usage error.
     public func place(_ op: Operator, level: String? = nil) throws -> Placement {
-        guard let (compute, fellBack) = computeCeiling(for: op.computeType) else {
-            throw RooflineError.usage("\(name) has no compute ceiling for \(op.computeType.rawValue) or any wider type")
-        }
         guard let memory = bandwidthCeiling(level: level) else {
             throw RooflineError.usage("\(name) has no bandwidth ceiling for memory level \(level ?? mainMemoryLevel)")
         }
-        let computeSeconds = op.flops / compute.flopsPerSecond
+        let found = computeCeiling(for: op.computeType)
+        if found == nil && op.flops > 0 && !Self.vectorKinds.contains(op.kind) {
+            throw RooflineError.usage(
+                "\(name) has no compute ceiling for \(op.computeType.rawValue) or any wider type, needed for \(op.name): describe the device with --device-file")
+        }
+        let peak = found?.ceiling.flopsPerSecond
+        let computeSeconds = peak.map { op.flops / $0 } ?? 0
         let memorySeconds = op.bytes.total / memory.bytesPerSecond
-        let bound: Bound = (op.flops > 0 && computeSeconds >= memorySeconds) ? .compute : .memory
+        let bound: Bound = (op.flops > 0 && peak != nil && computeSeconds >= memorySeconds) ? .compute : .memory
         let intensity = op.flopsPerByte
-        let attainable = op.flops == 0 ? 0 : min(compute.flopsPerSecond, intensity * memory.bytesPerSecond)
+        let roof = intensity * memory.bytesPerSecond
+        let attainable = op.flops == 0 ? 0 : peak.map { min($0, roof) } ?? roof
         return Placement(
             operator: op, arithmeticIntensity: intensity, attainableFlopsPerSecond: attainable,
             computeSeconds: computeSeconds, memorySeconds: memorySeconds, seconds: max(computeSeconds, memorySeconds),
-            bound: bound, ceilingDataType: compute.dataType, fellBackFrom: fellBack, memoryLevel: memory.level)
+            bound: bound, ceilingDataType: found?.ceiling.dataType ?? op.computeType, fellBackFrom: found?.fellBackFrom,
+            memoryLevel: memory.level, computeCeilingMissing: found == nil)
     }
 
     /// Places every operator and sums the step.
@@ -118,6 +128,8 @@ public struct Placement: Codable, Sendable, Equatable {
     public var ceilingDataType: DataType
     public var fellBackFrom: DataType?
     public var memoryLevel: String
+    /// True when the roofline has no peak for the operator's type or a wider one: it was timed by its bytes alone.
+    public var computeCeilingMissing: Bool
 }
 
 /// A step's operators on one roofline, with totals.
@@ -138,6 +150,11 @@ public struct Analysis: Codable, Sendable, Equatable {
     public func share(of placement: Placement) -> Double {
         totalSeconds > 0 ? placement.seconds / totalSeconds : 0
     }
+    /// Data types with FLOPs that the roofline has no peak for (timed by their bytes alone).
+    public var untimedTypes: [DataType] {
+        Set(placements.filter { $0.computeCeilingMissing && $0.operator.flops > 0 }.map(\.operator.computeType)).sorted()
+    }
+
     /// Data types the roofline lacked, with the type used instead.
     public var fallbacks: [(requested: DataType, used: DataType)] {
         var seen: [DataType: DataType] = [:]

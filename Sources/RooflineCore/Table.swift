@@ -19,7 +19,8 @@ public struct Table: Sendable, Equatable {
 
     private func alignment(_ column: Int) -> Alignment { column < alignments.count ? alignments[column] : .right }
 
-    /// Columns padded to their widest cell, separated by two spaces, with a dashed rule under the header.
+    /// Columns padded to their widest cell, separated by two spaces, with a dashed rule under the header
+    /// (no header lines when every header is empty).
     public var text: String {
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
@@ -32,16 +33,23 @@ public struct Table: Sendable, Equatable {
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
         let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-        return ([line(headers), rule] + rows.map(line)).joined(separator: "\n") + "\n"
+        let head = headers.allSatisfy(\.isEmpty) ? [] : [line(headers), rule]  // a key/value table needs no header
+        return (head + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
-    /// A GitHub-flavoured markdown table; `|` inside cells is escaped.
+    /// A GitHub-flavoured markdown table: `|` inside cells is escaped and line breaks become spaces, so any text
+    /// keeps the table intact; rows shorter than the header are padded with empty cells.
     public var markdown: String {
-        func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
-        let header = "| " + headers.map(escape).joined(separator: " | ") + " |"
-        let rule = "|" + headers.indices.map { alignment($0) == .left ? ":---|" : "---:|" }.joined()
-        let body = rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
-        return ([header, rule] + body).joined(separator: "\n") + "\n"
+        func escape(_ cell: String) -> String {
+            cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ")
+                .replacingOccurrences(of: "\n", with: " ")
+        }
+        func line(_ cells: [String]) -> String {
+            let padded = cells + Array(repeating: "", count: max(0, headers.count - cells.count))
+            return "| " + padded.map(escape).joined(separator: " | ") + " |"
+        }
+        let rule = "|" + headers.indices.map { alignment($0) == .left ? "---" : "---:" }.joined(separator: "|") + "|"
+        return ([line(headers), rule] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 }
 

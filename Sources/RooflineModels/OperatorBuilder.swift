@@ -82,13 +82,15 @@ struct OperatorBuilder {
             computeType: vectorType, count: layers)
     }
 
-    /// Input embedding gather: M rows of h read from the table (weights M·h·w), written as activations (M·h·a);
+    /// Input embedding gather: M token rows of h, written as activations (M·h·a); the table is read once per
+    /// distinct row, expected V·(1 − (1 − 1/V)^M) rows of V for M tokens drawn uniformly (weights ≤ min(M, V)·h·w);
     /// FLOPs 0, or M·h for Gemma's √h scaling. GPT-2 adds learned positions: T rows of h (shared by the batch,
     /// weights T·h·w), read with the token embedding (M·h·a) and written back (M·h·a), M·h FLOPs.
     func embedding() -> [Operator] {
+        let distinctRows = OperatorBuilder.expectedDistinctExperts(experts: model.vocabularySize, perToken: 1, routedTokens: rows)
         var ops = [elementwise("embedding", kind: .embedding, elements: rows * hidden,
                                flopsPerElement: model.scalesEmbeddings ? 1 : 0, readElements: 0,
-                               writtenElements: rows * hidden, weightElements: rows * hidden, layers: 1)]
+                               writtenElements: rows * hidden, weightElements: distinctRows * hidden, layers: 1)]
         if model.learnedPositionCount != nil {
             ops.append(elementwise("position_embedding", kind: .embedding, elements: rows * hidden,
                                    flopsPerElement: FlopCosts.add, readElements: rows * hidden,

@@ -8,7 +8,8 @@ public struct Workload: Sendable {
     /// Prefill only: compute logits for every position instead of the last one.
     public var lmHeadAllPositions: Bool
 
-    /// Validates sizes (batch, tokens, context ≥ 1) and data types (storage formats only); usage errors otherwise.
+    /// Validates sizes (batch, tokens, context ≥ 1; a model with learned positions, like GPT-2/3, cannot see more
+    /// tokens than it has positions) and data types (storage formats only); usage errors otherwise.
     public init(model: ModelConfig, phase: Phase, batch: Int, precision: Precision, attention: AttentionMode,
                 lmHeadAllPositions: Bool = false) throws {
         guard batch >= 1 else { throw RooflineError.usage("batch must be at least 1, got \(batch)") }
@@ -17,6 +18,16 @@ public struct Workload: Sendable {
             guard tokens >= 1 else { throw RooflineError.usage("prefill tokens must be at least 1, got \(tokens)") }
         case .decode(let context):
             guard context >= 1 else { throw RooflineError.usage("decode context must be at least 1, got \(context)") }
+        }
+        if let positions = model.learnedPositionCount {
+            let length: Int
+            switch phase {
+            case .prefill(let tokens): length = tokens
+            case .decode(let context): length = context
+            }
+            guard length <= positions else {
+                throw RooflineError.usage("\(model.name) has \(positions) learned positions: a sequence of \(length) tokens does not exist for it; use at most \(positions)")
+            }
         }
         for (role, type) in [("weights", precision.weights), ("activations", precision.activations),
                              ("KV cache", precision.kvCache)] where !Precision.storageTypes.contains(type) {

@@ -24,7 +24,8 @@ extension HostInfo {
             kernelISA: String(cString: roofline_compiled_isa()), vectorBits: Int(roofline_compiled_vector_bits()),
             cpuFeatures: interesting.filter(flags.contains),
             memoryTotalBytes: meminfoKiB(meminfo, "MemTotal") * 1024,
-            memoryAvailableBytes: meminfoKiB(meminfo, "MemAvailable") * 1024, kernelRelease: release)
+            memoryAvailableBytes: meminfoKiB(meminfo, "MemAvailable") * 1024, kernelRelease: release,
+            physicalCores: physicalCores(of: cpus))
     }
 
     /// The CPUs this process may run on.
@@ -32,6 +33,18 @@ extension HostInfo {
         var buffer = [Int32](repeating: 0, count: 4096)
         let count = Int(roofline_affinity_cpus(&buffer, Int32(buffer.count)))
         return count > 0 ? buffer.prefix(min(count, buffer.count)).map(Int.init) : [0]
+    }
+
+    /// Distinct (package, core) pairs among `cpus`, from /sys/devices/system/cpu/cpuN/topology; nil when unreadable.
+    static func physicalCores(of cpus: [Int]) -> Int? {
+        var cores = Set<String>()
+        for cpu in cpus {
+            let root = "/sys/devices/system/cpu/cpu\(cpu)/topology"
+            guard let package = try? String(contentsOfFile: root + "/physical_package_id", encoding: .utf8),
+                  let core = try? String(contentsOfFile: root + "/core_id", encoding: .utf8) else { return nil }
+            cores.insert(package.trimmingCharacters(in: .whitespacesAndNewlines) + ":" + core.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return cores.count
     }
 
     /// Caches of `cpu` from /sys/devices/system/cpu/cpuN/cache/index*.

@@ -59,7 +59,7 @@ public struct HostProbe {
     public typealias Progress = (String) -> Void
 
     /// Measures this host as `options` say. Progress lines go to `progress`; results come back as a value.
-    public static func run(_ options: ProbeOptions, progress: Progress) throws -> HostProfile {
+    public static func run(_ options: ProbeOptions, progress: @escaping Progress) throws -> HostProfile {
         var host = HostInfo.detect()
         let cpus = host.cpusAvailable
         var notes: [String] = []
@@ -82,6 +82,34 @@ public struct HostProbe {
         for size in (options.workingSets ?? []) + [dramBytes] where size > maxBytes {
             throw RooflineError.usage(
                 "working set \(Format.bytes(Double(size))) is more than half of available memory (\(Format.bytes(Double(maxBytes)))): choose a smaller size")
+        }
+
+        // The sizes each thread count measures, fixed before anything runs so progress can say how far it is.
+        let quick = options.mode == "quick"
+        func levelSizes(_ threads: Int) -> [(String?, Int)] {
+            options.workingSets.map { $0.map { (nil as String?, $0) } }
+                ?? defaultLevelSizes(capacities: PlateauDetector.levels(caches: host.caches, threads: threads),
+                                     dramBytes: dramBytes, quick: quick)
+        }
+        func sweepSizesFor(_ threads: Int) -> [Int] {
+            guard threads == 1 || threads == threadCounts.last else { return [] }
+            let capacities = PlateauDetector.levels(caches: host.caches, threads: threads)
+            return sweepSizes(from: 16 << 10, to: min(maxBytes, max(4 * (capacities.last?.capacityBytes ?? lastCache), 128 << 20)))
+        }
+        let latencySizes = defaultLevelSizes(capacities: PlateauDetector.levels(caches: host.caches, threads: 1),
+                                             dramBytes: dramBytes, quick: false)
+        var total = 1
+        if options.phases.contains(.flops) { total += 2 * threadCounts.count }
+        for threads in threadCounts {
+            if options.phases.contains(.bandwidth) { total += levelSizes(threads).count * options.kernels.count }
+            if options.phases.contains(.sweep) { total += sweepSizesFor(threads).count * options.sweepKernels.count }
+        }
+        if options.phases.contains(.latency) { total += latencySizes.count }
+        if options.phases.contains(.numa) { total += host.numaNodes.count * host.numaNodes.count }
+        var done = 0
+        let progress: Progress = { message in
+            done += 1
+            progress("[\(done)/\(total)] \(message)")
         }
 
         progress("clock: measuring the core clock with a dependent add chain")
@@ -110,9 +138,7 @@ public struct HostProbe {
                 let runner = BandwidthRunner(team: team, sampler: sampler)
                 let capacities = PlateauDetector.levels(caches: host.caches, threads: threads)
                 if options.phases.contains(.bandwidth) {
-                    let sizes = options.workingSets.map { $0.map { (nil as String?, $0) } }
-                        ?? defaultLevelSizes(capacities: capacities, dramBytes: dramBytes, quick: options.mode == "quick")
-                    for (level, size) in sizes {
+                    for (level, size) in levelSizes(threads) {
                         for kernel in options.kernels {
                             progress("bandwidth: \(kernel.name) at \(Format.binaryBytes(size)), \(threads) thread\(threads == 1 ? "" : "s")")
                             let m = try runner.measure(kernel, workingSetBytes: size)
@@ -127,11 +153,10 @@ public struct HostProbe {
                         }
                     }
                 }
-                if options.phases.contains(.sweep) && (threads == 1 || threads == threadCounts.last) {
-                    let sweepTop = min(maxBytes, max(4 * (capacities.last?.capacityBytes ?? lastCache), 128 << 20))
+                if options.phases.contains(.sweep) && !sweepSizesFor(threads).isEmpty {
                     for kernel in options.sweepKernels {
                         var points: [BandwidthMeasurement] = []
-                        for size in sweepSizes(from: 16 << 10, to: sweepTop) {
+                        for size in sweepSizesFor(threads) {
                             progress("sweep: \(kernel.name) at \(Format.binaryBytes(size)), \(threads) thread\(threads == 1 ? "" : "s")")
                             points.append(try runner.measure(kernel, workingSetBytes: size))
                         }
@@ -145,8 +170,7 @@ public struct HostProbe {
         var latency: [LatencyMeasurement] = []
         if options.phases.contains(.latency) {
             let probe = LatencyProbe(sampler: sampler)
-            let capacities = PlateauDetector.levels(caches: host.caches, threads: 1)
-            for (level, size) in defaultLevelSizes(capacities: capacities, dramBytes: dramBytes, quick: false) {
+            for (level, size) in latencySizes {
                 progress("latency: pointer chase in \(level ?? "?") at \(Format.binaryBytes(size))")
                 latency.append(LatencyMeasurement(level: level ?? "?", workingSetBytes: size,
                                                   nanosecondsPerLoad: try probe.measure(workingSetBytes: size),

@@ -119,6 +119,9 @@ struct ClassifyReport: Encodable {
             notes.append("\(roofline.name) has no \(fallback.requested.rawValue) compute ceiling: "
                 + "\(fallback.requested.rawValue) operators use the \(fallback.used.rawValue) ceiling")
         }
+        for type in analysis.untimedTypes {
+            notes.append("\(roofline.name) has no \(type.rawValue) or wider compute ceiling: \(type.rawValue) vector operators are timed by their bytes alone")
+        }
         notes.append("vector operators (norms, softmax, RoPE, activations, adds) use the fp32 ceiling")
         if workload.attention == .fused {
             notes.append("fused attention reads K and V once per layer and sequence (query blocks re-use them on chip): "

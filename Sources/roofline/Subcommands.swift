@@ -6,6 +6,9 @@ extension RooflineCommand {
         ProbeCommand.self,
         ModelsCommand.self,
         ClassifyCommand.self,
+        DevicesCommand.self,
+        PlanCommand.self,
+        ReportCommand.self,
         ValidateCommand.self,
     ]
 }

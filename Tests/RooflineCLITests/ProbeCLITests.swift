@@ -13,7 +13,7 @@ private let tinyProbe = ["probe", "--phases", "bandwidth", "--kernels", "triad",
         #expect(json?["mode"] as? String == "custom")
         let bandwidth = json?["bandwidth"] as? [[String: Any]]
         #expect(bandwidth?.count == 1)  // --sizes replaces the per-level defaults
-        #expect(result.stderr.contains("roofline: bandwidth: triad"))
+        #expect(result.stderr.contains("roofline: [2/2] bandwidth: triad"))  // progress says how far it is
         #expect(!result.stdout.contains("roofline:"))
     }
 

@@ -57,3 +57,25 @@ import RooflineCore
         #expect(analysis.share(of: analysis.placements[0]) == 0.5)
     }
 }
+
+@Suite struct MissingCeilingTests {
+    /// A device that states bf16 only (like a TPU without an fp32 figure).
+    let roofline = Roofline(
+        name: "bf16 only", computeCeilings: [ComputeCeiling(dataType: .bf16, flopsPerSecond: 100e12, source: "fixed")],
+        bandwidthCeilings: [BandwidthCeiling(level: "HBM", bytesPerSecond: 1e12, source: "fixed")], mainMemoryLevel: "HBM")
+
+    @Test func vectorWorkWithoutAPeakIsTimedByItsBytes() throws {
+        let norm = Operator(name: "norm", kind: .norm, flops: 4e9, bytes: ByteCounts(activations: 2e9), computeType: .fp32)
+        let p = try roofline.place(norm)
+        #expect(p.computeCeilingMissing)
+        #expect(p.seconds == 0.002 && p.computeSeconds == 0)  // 2e9 B / 1e12 B/s
+        #expect(p.bound == .memory)
+        #expect(p.attainableFlopsPerSecond == 2e12)  // 2 FLOP/B × 1 TB/s, no roof to cap it
+        #expect(try roofline.analyze([norm]).untimedTypes == [.fp32])
+    }
+
+    @Test func aMatmulWithoutAPeakIsRefused() {
+        let gemm = Operator(name: "gemm", kind: .matmul, flops: 1e12, bytes: ByteCounts(weights: 1e9), computeType: .fp32)
+        #expect(throws: RooflineError.self) { try roofline.place(gemm) }
+    }
+}

@@ -15,7 +15,7 @@ let h200 = Roofline(
 @Suite struct ClassificationTests {
     @Test(arguments: ModelConfig.presetNames)
     func decodeMatmulsAtBatchOneAreMemoryBound(preset: String) throws {
-        let analysis = try h200.analyze(workload(preset, .decode(context: 4096)).operators())
+        let analysis = try h200.analyze(workload(preset, .decode(context: longest(preset, 4096))).operators())
         let matmuls = analysis.placements.filter { $0.operator.kind == .matmul || $0.operator.kind == .router }
         #expect(!matmuls.isEmpty)
         for p in matmuls {

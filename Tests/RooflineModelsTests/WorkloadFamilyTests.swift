@@ -165,7 +165,8 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
 @Suite struct WorkloadInvariantTests {
     @Test(arguments: ModelConfig.presetNames)
     func decodeReadsEveryActiveWeightOnceAndTheWholeCache(preset: String) throws {
-        let w = try workload(preset, .decode(context: 10_000_000))
+        let context = longest(preset, 10_000_000)
+        let w = try workload(preset, .decode(context: context))
         let ops = w.operators()
         let model = w.model
         // Every active weight once, except the embedding tables: one token row (and one position row), and a tied
@@ -178,7 +179,7 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
         #expect(close(ops.reduce(0) { $0 + $1.bytes.weights }, expected, 1e-9))
         // KV: the attention reads exactly the cache a 10M context holds (windows capped); the write adds one token.
         let reads = ops.filter { $0.kind != .kvWrite }.reduce(0) { $0 + $1.bytes.kvCache }
-        #expect(close(reads, model.kvCacheBytes(context: 10_000_000, batch: 1, kvType: .bf16)))
+        #expect(close(reads, model.kvCacheBytes(context: context, batch: 1, kvType: .bf16)))
         #expect(try named(ops, "kv_write").bytes.kvCache == model.kvCacheBytesPerToken(kvType: .bf16))
         #expect(w.weightBytes == Double(model.parameterCount) * 2)
     }
@@ -187,8 +188,8 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
     func extremeSizesStayFinite(preset: String) throws {
         let model = try ModelConfig.load(preset)
         let roofline = h200
-        for phase in [Phase.decode(context: 1), .decode(context: 1_000_000_000), .prefill(tokens: 1),
-                      .prefill(tokens: 1_000_000_000)] {
+        let top = longest(preset, 1_000_000_000)
+        for phase in [Phase.decode(context: 1), .decode(context: top), .prefill(tokens: 1), .prefill(tokens: top)] {
             for attention in AttentionMode.allCases {
                 for batch in [1, 1024] {
                     let w = try Workload(model: model, phase: phase, batch: batch, precision: .bf16, attention: attention)
@@ -202,6 +203,15 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
                 }
             }
         }
+    }
+
+    @Test func learnedPositionsLimitTheSequence() throws {
+        let gpt3 = try ModelConfig.load("gpt3-175b")
+        #expect(try Workload(model: gpt3, phase: .decode(context: 2048), batch: 1, precision: .bf16, attention: .fused)
+            .operators().isEmpty == false)
+        #expect {
+            try Workload(model: gpt3, phase: .decode(context: 2049), batch: 1, precision: .bf16, attention: .fused)
+        } throws: { ($0 as? RooflineError)?.message.contains("2048 learned positions") == true }
     }
 
     @Test func invalidStepsAreUsageErrors() throws {

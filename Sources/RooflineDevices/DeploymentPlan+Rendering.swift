@@ -1,0 +1,135 @@
+import Foundation
+
+/// Text and markdown views of a `DeploymentPlan`: renderers only, every number comes from the plan.
+public enum DeploymentPlanRendering {
+    /// The plan for a terminal: sizing, decode per layout, prefill, economics, notes, assumptions.
+    public static func text(_ plan: DeploymentPlan) -> String {
+        var out = headline(plan) + "\n\nMemory\n"
+        let facts = memoryFacts(plan)
+        let width = facts.map(\.0.count).max() ?? 0
+        for (label, value) in facts {
+            out += "  \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)\n"
+        }
+        for (title, table) in tables(plan) {
+            out += "\n\(title)\n" + table.text
+        }
+        if !plan.notes.isEmpty {
+            out += "\nNotes\n" + plan.notes.map { "  - \($0)\n" }.joined()
+        }
+        out += "\nAssumptions\n" + plan.assumptions.map { "  - \($0)\n" }.joined()
+        for layout in plan.layouts {
+            out += "  \(layout.layout.rawValue):\n" + layout.assumptions.map { "    - \($0)\n" }.joined()
+        }
+        return out
+    }
+
+    /// The plan as a markdown section.
+    public static func markdown(_ plan: DeploymentPlan) -> String {
+        var out = "## \(headline(plan))\n\n### Memory\n\n"
+        out += Table(headers: ["quantity", "value"], rows: memoryFacts(plan).map { [$0.0, $0.1] },
+                     alignments: [.left, .left]).markdown
+        for (title, table) in tables(plan) {
+            out += "\n### \(title)\n\n" + table.markdown
+        }
+        if !plan.notes.isEmpty {
+            out += "\n### Notes\n\n" + plan.notes.map { "- \($0)\n" }.joined()
+        }
+        out += "\n### Assumptions\n\n" + plan.assumptions.map { "- \($0)\n" }.joined()
+        for layout in plan.layouts {
+            out += "- **\(layout.layout.rawValue)**\n" + layout.assumptions.map { "  - \($0)\n" }.joined()
+        }
+        return out
+    }
+
+    static func headline(_ plan: DeploymentPlan) -> String {
+        var line = "\(plan.model) on \(plan.deviceName) (\(plan.deviceID)): context \(Format.grouped(plan.contextTokens)), "
+            + "batch \(plan.batch), weights \(plan.weightType.rawValue), KV cache \(plan.kvCacheType.rawValue)"
+        if let prompt = plan.promptTokens { line += ", prompt \(Format.grouped(prompt))" }
+        return line + ", efficiency \(plain(plan.options.efficiency))"
+    }
+
+    static func memoryFacts(_ plan: DeploymentPlan) -> [(String, String)] {
+        let g = plan.options.devicesPerNode
+        return [
+            ("weights", Format.bytes(plan.weightBytes)),
+            ("KV cache", "\(Format.bytes(plan.kvCacheBytes)) (\(Format.grouped(Int(plan.kvCacheBytesPerToken))) B/token, "
+                + "\(Format.grouped(plan.contextTokens)) tokens, batch \(plan.batch))"),
+            ("weights + KV cache", Format.bytes(plan.weightBytes + plan.kvCacheBytes)),
+            ("device memory", Format.bytes(plan.deviceMemoryBytes)),
+            ("allowance per device", "\(Format.bytes(plan.allowanceBytesPerDevice)) (reserve \(Format.bytes(plan.options.reserveBytesPerDevice)) "
+                + "+ decode activations \(Format.bytes(plan.decodeWorkspaceBytes)))"),
+            ("devices for the KV cache alone", Format.grouped(plan.kvOnlyDevices)),
+            ("minimum devices", Format.grouped(plan.minimumDevices)),
+            ("deployed", "\(Format.grouped(plan.deployedDevices)) (\(Format.grouped(plan.deployedNodes)) node\(plan.deployedNodes == 1 ? "" : "s") of \(g))"),
+            ("price", plan.pricePerDeviceHourUSD.map { String(format: "$%.2f per device-hour", $0) + (plan.priceNote.map { " (\($0))" } ?? "") }
+                ?? "not known: give --price"),
+        ]
+    }
+
+    /// "30.1 (38.6)": the value at the plan's efficiency, then at the bound when they differ.
+    static func pair(_ value: Double?, _ bound: Double?, _ format: (Double) -> String) -> String {
+        guard let value else { return "-" }
+        guard let bound, bound != value else { return format(value) }
+        return "\(format(value)) (\(format(bound)))"
+    }
+
+    static func dollars(_ value: Double) -> String {
+        value >= 100 ? "$" + Format.grouped(Int(value.rounded())) : String(format: "$%.2f", value)
+    }
+
+    static func shape(_ layout: LayoutPlan) -> String {
+        guard let devices = layout.devices else { return "-" }
+        var parts: [String] = []
+        if let t = layout.tensorParallel, t > 1 { parts.append("tp \(t)") }
+        if let p = layout.pipelineStages, p > 1 { parts.append("pp \(p)") }
+        if let c = layout.contextGroups, c > 1 { parts.append("cp \(c)") }
+        return Format.grouped(devices) + (parts.isEmpty ? "" : " (\(parts.joined(separator: " × ")))")
+    }
+
+    /// One row per layout for a step: fits, devices, memory per device, compute / memory / communication time,
+    /// total and bound.
+    static func stepRows(_ plan: DeploymentPlan, _ step: (LayoutPlan) -> (StepEstimate?, StepEstimate?)) -> [[String]] {
+        plan.layouts.map { layout in
+            let (achieved, bound) = step(layout)
+            return [layout.layout.rawValue, layout.fits ? "yes" : "no", shape(layout),
+                    layout.memoryPerDeviceBytes.map(Format.bytes) ?? "-",
+                    achieved.map { Format.seconds($0.computeSeconds) } ?? "-",
+                    achieved.map { Format.seconds($0.memorySeconds) } ?? "-",
+                    achieved.map { Format.seconds($0.communicationSeconds) } ?? "-",
+                    pair(achieved?.seconds, bound?.seconds, Format.seconds),
+                    achieved?.bound.rawValue ?? "-"]
+        }
+    }
+
+    static func tables(_ plan: DeploymentPlan) -> [(String, Table)] {
+        let efficiency = plan.options.efficiency < 1
+            ? " at efficiency \(plain(plan.options.efficiency)) (at the bound in brackets)" : " at the roofline bound"
+        let stepHeaders = ["layout", "fits", "devices", "memory/device", "compute", "memory", "communication", "time", "bound"]
+        var tables = [(
+            "Decode, one token per sequence\(efficiency)",
+            Table(headers: stepHeaders, rows: stepRows(plan) { ($0.decode, $0.decodeAtBound) }, alignments: [.left, .left, .left])
+        )]
+        if let prompt = plan.promptTokens {
+            tables.append((
+                "Prefill of \(Format.grouped(prompt)) tokens (time to first token)\(efficiency)",
+                Table(headers: stepHeaders, rows: stepRows(plan) { ($0.prefill, $0.prefillAtBound) },
+                      alignments: [.left, .left, .left])))
+        }
+        let economics = plan.layouts.map { layout -> [String] in
+            [layout.layout.rawValue, layout.devices.map(Format.grouped) ?? "-",
+             pair(layout.tokensPerSecond, layout.boundTokensPerSecond) { Format.significant($0) },
+             layout.tokensPerHour.map { Format.grouped(Int($0.rounded())) } ?? "-",
+             layout.costPerHourUSD.map(dollars) ?? "-",
+             pair(layout.costPerMillionTokensUSD, layout.boundCostPerMillionTokensUSD, dollars)]
+        }
+        tables.append((
+            "Economics\(efficiency)",
+            Table(headers: ["layout", "devices", "tokens/s", "tokens/hour", "$/hour", "$ per million tokens"], rows: economics)))
+        let unfit = plan.layouts.filter { !$0.fits }
+        if !unfit.isEmpty {
+            tables.append(("Layouts that do not fit", Table(headers: ["layout", "why"],
+                rows: unfit.map { [$0.layout.rawValue, $0.reason ?? ""] }, alignments: [.left, .left])))
+        }
+        return tables
+    }
+}

@@ -1,0 +1,307 @@
+import Foundation
+
+extension Chart {
+    /// The chart as a standalone SVG document: white background, title, grid, axes with ticks and titles,
+    /// series clipped to the plot area, vertical markers, labels placed to avoid each other, point markers on
+    /// top (each with a `<title>` naming it), legend and footnotes. Elements carry a `class` naming what they are
+    /// (`axis x`, `ceiling memory`, `operator memory-bound`…).
+    public func svg() -> String {
+        let layout = layout()
+        let plot = layout.plotArea
+        var out = SVGDocument()
+        out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        out.line("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" "
+            + "height=\"\(n(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">")
+        out.line("<title>\(SVGText.escape(title))</title>")
+        out.line("<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>")
+        let titleSpans = layout.titleLines.enumerated().map { index, line in
+            "<tspan x=\"\(n(plot.x))\" y=\"\(n(20 + TextMetrics.titleFontSize + Double(index) * (TextMetrics.titleFontSize + 4)))\">"
+                + "\(SVGText.escape(line))</tspan>"
+        }.joined()
+        out.line("<text class=\"chart-title\" font-size=\"\(n(TextMetrics.titleFontSize))\" font-weight=\"bold\" fill=\"#222222\">"
+            + titleSpans + "</text>")
+
+        drawGridAndAxes(layout, into: &out)
+
+        var placer = LabelPlacer(bounds: plot)
+        var lineLabelRequests: [(text: String, x: Double, y: Double, color: String)] = []
+
+        // Lines first, so that points and labels sit on top of them.
+        out.line("<g class=\"series-lines\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">")
+        for series in series {
+            guard case .line(let dashed, _) = series.style else { continue }
+            let pieces = visiblePieces(of: series, layout: layout)
+            for piece in pieces {
+                let coordinates = piece.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
+                let dash = dashed ? " stroke-dasharray=\"7 4\"" : ""
+                out.line("<polyline class=\"\(series.role.rawValue)\" points=\"\(coordinates)\" stroke=\"\(series.color)\"\(dash)>"
+                    + "<title>\(SVGText.escape(series.name))</title></polyline>")
+                for (a, b) in zip(piece, piece.dropFirst()) { placer.addSegment(from: a, to: b) }
+            }
+            if let text = series.lineLabel, let anchor = Chart.point(along: pieces, fraction: series.lineLabelFraction) {
+                lineLabelRequests.append((text, anchor.x, anchor.y, series.color))
+            }
+        }
+        out.line("</g>")
+
+        // Vertical markers.
+        var markerLabels: [(text: String, x: Double)] = []
+        out.line("<g class=\"markers\" stroke-width=\"1.2\" stroke-dasharray=\"3 3\">")
+        for marker in markers {
+            guard let x = layout.pixelX(marker.x), x >= plot.x - 0.01, x <= plot.maxX + 0.01 else { continue }
+            out.line("<line class=\"marker\" x1=\"\(n(x))\" y1=\"\(n(plot.y))\" x2=\"\(n(x))\" y2=\"\(n(plot.maxY))\" "
+                + "stroke=\"\(marker.color)\"><title>\(SVGText.escape(marker.label))</title></line>")
+            placer.addSegment(from: (x, plot.y), to: (x, plot.maxY))
+            markerLabels.append((marker.label, x))
+        }
+        out.line("</g>")
+
+        // Point markers, drawn last so that no label hides a point.
+        var pointLabelRequests: [(texts: [String], x: Double, y: Double, role: SeriesRole)] = []
+        var pointsLayer = SVGDocument()
+        pointsLayer.line("<g class=\"series-points\">")
+        for series in series {
+            let drawMarkers: Bool
+            switch series.style {
+            case .points: drawMarkers = true
+            case .line(_, let markers): drawMarkers = markers
+            }
+            for (index, point) in series.points.enumerated() {
+                guard let x = layout.pixelX(point.x), let y = layout.pixelY(point.y), Chart.contains(plot, x, y) else { continue }
+                let label = index < series.pointLabels.count ? series.pointLabels[index] : nil
+                if drawMarkers {
+                    let radius = series.role == .ridge ? 5.0 : (series.style == .points ? 4.5 : 2.5)
+                    let fill = series.role == .ridge ? "#ffffff" : series.color
+                    let stroke = series.role == .ridge ? series.color : "#ffffff"
+                    let tip = label ?? series.name
+                    pointsLayer.line("<circle class=\"\(series.role.rawValue)\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" "
+                        + "fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"><title>\(SVGText.escape(tip))</title></circle>")
+                    placer.addPoint(x: x, y: y, radius: radius + 1)
+                }
+                if let label {
+                    // Points of one kind drawn on top of each other share a label.
+                    if let cluster = pointLabelRequests.firstIndex(where: { $0.role == series.role && hypot($0.x - x, $0.y - y) < 6 }) {
+                        pointLabelRequests[cluster].texts.append(label)
+                    } else {
+                        pointLabelRequests.append(([label], x, y, series.role))
+                    }
+                }
+            }
+        }
+        pointsLayer.line("</g>")
+
+        // Labels: lines' and markers' first (they have few good places), then points'.
+        var labelsToDraw: [(label: PlacedLabel, kind: String, color: String)] = []
+        for request in lineLabelRequests {
+            let label = placer.place(request.text, x: request.x, y: request.y, fontSize: TextMetrics.labelFontSize,
+                                     directions: [.northWest, .southEast, .north, .south, .northEast, .southWest, .east, .west])
+            labelsToDraw.append((label, "line-label", request.color))
+        }
+        for marker in markerLabels {
+            let label = placer.place(marker.text, x: marker.x, y: plot.y + 2, fontSize: TextMetrics.labelFontSize,
+                                     directions: [.southEast, .southWest, .east, .west])
+            labelsToDraw.append((label, "marker-label", "#222222"))
+        }
+        for request in pointLabelRequests {
+            let label = placer.place(Chart.clusterText(request.texts), x: request.x, y: request.y, fontSize: TextMetrics.labelFontSize,
+                                     directions: [.east, .northEast, .southEast, .west, .north, .south, .northWest, .southWest])
+            labelsToDraw.append((label, "point-label", "#222222"))
+        }
+        out.line("<g class=\"labels\" font-size=\"\(n(TextMetrics.labelFontSize))\">")
+        // Leader lines for point and marker labels set apart from their anchor (a line label's colour names its line).
+        for (label, kind, _) in labelsToDraw where label.needsLeader && kind != "line-label" {
+            let (ex, ey) = Chart.nearestEdgePoint(of: label.box, toX: label.anchorX, y: label.anchorY)
+            out.line("<line class=\"leader\" x1=\"\(n(label.anchorX))\" y1=\"\(n(label.anchorY))\" x2=\"\(n(ex))\" y2=\"\(n(ey))\" "
+                + "stroke=\"#888888\" stroke-width=\"0.8\"/>")
+        }
+        for (label, kind, color) in labelsToDraw {
+            out.line("<text class=\"\(kind)\" x=\"\(n(label.textX))\" y=\"\(n(label.textY))\" fill=\"\(color)\" stroke=\"#ffffff\" "
+                + "stroke-width=\"3\" stroke-opacity=\"0.85\" paint-order=\"stroke\">\(SVGText.escape(label.text))</text>")
+        }
+        out.line("</g>")
+        out.line(pointsLayer.text, newline: false)
+
+        drawLegend(layout, into: &out)
+
+        var footY = plot.maxY + 8 + TextMetrics.tickFontSize + 10 + TextMetrics.axisTitleFontSize + 10
+        for note in footnotes {
+            footY += TextMetrics.footnoteFontSize + 4
+            out.line("<text class=\"footnote\" x=\"\(n(plot.x))\" y=\"\(n(footY))\" font-size=\"\(n(TextMetrics.footnoteFontSize))\" "
+                + "fill=\"#555555\">\(SVGText.escape(note))</text>")
+        }
+        out.line("</svg>")
+        return out.text
+    }
+
+    private func n(_ value: Double) -> String { SVGText.number(value) }
+
+    /// Grid lines at labelled ticks (fainter at minor ones), the plot frame, tick marks, tick labels, axis titles.
+    private func drawGridAndAxes(_ layout: ChartLayout, into out: inout SVGDocument) {
+        let plot = layout.plotArea
+        let xTicks = Chart.ticks(for: xAxis).compactMap { tick in layout.pixelX(tick.value).map { (tick, $0) } }
+        let yTicks = Chart.ticks(for: yAxis).compactMap { tick in layout.pixelY(tick.value).map { (tick, $0) } }
+        out.line("<g class=\"grid\" stroke-width=\"1\">")
+        for (tick, x) in xTicks {
+            out.line("<line x1=\"\(n(x))\" y1=\"\(n(plot.y))\" x2=\"\(n(x))\" y2=\"\(n(plot.maxY))\" stroke=\"\(tick.label == nil ? "#f3f3f3" : "#e2e2e2")\"/>")
+        }
+        for (tick, y) in yTicks {
+            out.line("<line x1=\"\(n(plot.x))\" y1=\"\(n(y))\" x2=\"\(n(plot.maxX))\" y2=\"\(n(y))\" stroke=\"\(tick.label == nil ? "#f3f3f3" : "#e2e2e2")\"/>")
+        }
+        out.line("</g>")
+
+        out.line("<g class=\"axis x\" data-scale=\"\(xAxis.scale.rawValue)\" font-size=\"\(n(TextMetrics.tickFontSize))\" fill=\"#333333\">")
+        out.line("<line class=\"axis-line\" x1=\"\(n(plot.x))\" y1=\"\(n(plot.maxY))\" x2=\"\(n(plot.maxX))\" y2=\"\(n(plot.maxY))\" stroke=\"#333333\"/>")
+        for (tick, x) in xTicks {
+            let length = tick.label == nil ? 3.0 : 6.0
+            out.line("<line class=\"tick\" x1=\"\(n(x))\" y1=\"\(n(plot.maxY))\" x2=\"\(n(x))\" y2=\"\(n(plot.maxY + length))\" stroke=\"#333333\"/>")
+            if let label = tick.label {
+                out.line("<text class=\"tick-label\" x=\"\(n(x))\" y=\"\(n(plot.maxY + 8 + TextMetrics.tickFontSize))\" "
+                    + "text-anchor=\"middle\">\(SVGText.escape(label))</text>")
+            }
+        }
+        let xTitleY = plot.maxY + 8 + TextMetrics.tickFontSize + 10 + TextMetrics.axisTitleFontSize
+        out.line("<text class=\"axis-title\" x=\"\(n(plot.x + plot.width / 2))\" y=\"\(n(xTitleY))\" text-anchor=\"middle\" "
+            + "font-size=\"\(n(TextMetrics.axisTitleFontSize))\">\(SVGText.escape(xAxis.title))</text>")
+        out.line("</g>")
+
+        out.line("<g class=\"axis y\" data-scale=\"\(yAxis.scale.rawValue)\" font-size=\"\(n(TextMetrics.tickFontSize))\" fill=\"#333333\">")
+        out.line("<line class=\"axis-line\" x1=\"\(n(plot.x))\" y1=\"\(n(plot.y))\" x2=\"\(n(plot.x))\" y2=\"\(n(plot.maxY))\" stroke=\"#333333\"/>")
+        for (tick, y) in yTicks {
+            let length = tick.label == nil ? 3.0 : 6.0
+            out.line("<line class=\"tick\" x1=\"\(n(plot.x - length))\" y1=\"\(n(y))\" x2=\"\(n(plot.x))\" y2=\"\(n(y))\" stroke=\"#333333\"/>")
+            if let label = tick.label {
+                out.line("<text class=\"tick-label\" x=\"\(n(plot.x - 9))\" y=\"\(n(y + TextMetrics.tickFontSize * 0.35))\" "
+                    + "text-anchor=\"end\">\(SVGText.escape(label))</text>")
+            }
+        }
+        let yTitleX = 14 + TextMetrics.axisTitleFontSize * 0.5
+        let yTitleY = plot.y + plot.height / 2
+        out.line("<text class=\"axis-title\" x=\"\(n(yTitleX))\" y=\"\(n(yTitleY))\" text-anchor=\"middle\" "
+            + "font-size=\"\(n(TextMetrics.axisTitleFontSize))\" transform=\"rotate(-90 \(n(yTitleX)) \(n(yTitleY)))\">"
+            + "\(SVGText.escape(yAxis.title))</text>")
+        // The frame's top and right edges.
+        out.line("<polyline class=\"frame\" points=\"\(n(plot.x)),\(n(plot.y)) \(n(plot.maxX)),\(n(plot.y)) \(n(plot.maxX)),\(n(plot.maxY))\" "
+            + "fill=\"none\" stroke=\"#bbbbbb\"/>")
+        out.line("</g>")
+    }
+
+    /// One legend entry per named series: a line sample (dashed if the series is) or a marker, then the name.
+    private func drawLegend(_ layout: ChartLayout, into out: inout SVGDocument) {
+        let entries = series.filter { !$0.name.isEmpty }
+        guard !entries.isEmpty else { return }
+        let area = layout.legendArea
+        out.line("<g class=\"legend\" font-size=\"\(n(TextMetrics.legendFontSize))\">")
+        out.line("<rect x=\"\(n(area.x))\" y=\"\(n(area.y))\" width=\"\(n(area.width))\" height=\"\(n(area.height))\" "
+            + "fill=\"#ffffff\" stroke=\"#cccccc\"/>")
+        for (index, entry) in entries.enumerated() {
+            let y = area.y + 6 + Double(index) * (TextMetrics.legendFontSize + 8) + (TextMetrics.legendFontSize + 8) / 2
+            switch entry.style {
+            case .line(let dashed, _):
+                let dash = dashed ? " stroke-dasharray=\"7 4\"" : ""
+                out.line("<line x1=\"\(n(area.x + 8))\" y1=\"\(n(y))\" x2=\"\(n(area.x + 30))\" y2=\"\(n(y))\" stroke=\"\(entry.color)\" "
+                    + "stroke-width=\"2\"\(dash)/>")
+            case .points:
+                let fill = entry.role == .ridge ? "#ffffff" : entry.color
+                out.line("<circle cx=\"\(n(area.x + 19))\" cy=\"\(n(y))\" r=\"4.5\" fill=\"\(fill)\" stroke=\"\(entry.color)\" stroke-width=\"1.5\"/>")
+            }
+            out.line("<text class=\"legend-entry\" x=\"\(n(area.x + 36))\" y=\"\(n(y + TextMetrics.legendFontSize * 0.35))\" "
+                + "fill=\"#222222\">\(SVGText.escape(entry.name))</text>")
+        }
+        out.line("</g>")
+    }
+
+    /// The series' polyline in pixels, split where points cannot be drawn and clipped to the plot area.
+    func visiblePieces(of series: ChartSeries, layout: ChartLayout) -> [[(x: Double, y: Double)]] {
+        var pieces: [[(x: Double, y: Double)]] = []
+        var current: [(x: Double, y: Double)] = []
+        var previous: (x: Double, y: Double)?
+        for point in series.points {
+            guard let x = layout.pixelX(point.x), let y = layout.pixelY(point.y) else {
+                if current.count > 1 { pieces.append(current) }
+                current = []
+                previous = nil
+                continue
+            }
+            if let start = previous {
+                if let (a, b) = Chart.clip(from: start, to: (x, y), to: layout.plotArea) {
+                    if let last = current.last, abs(last.x - a.x) < 0.01, abs(last.y - a.y) < 0.01 {
+                        current.append(b)
+                    } else {
+                        if current.count > 1 { pieces.append(current) }
+                        current = [a, b]
+                    }
+                } else {
+                    if current.count > 1 { pieces.append(current) }
+                    current = []
+                }
+            }
+            previous = (x, y)
+        }
+        if current.count > 1 { pieces.append(current) }
+        return pieces
+    }
+
+    /// Liang–Barsky clipping of segment a→b to `rect`; nil when no part of it is inside.
+    static func clip(from a: (x: Double, y: Double), to b: (x: Double, y: Double), to rect: ChartRect)
+        -> ((x: Double, y: Double), (x: Double, y: Double))? {
+        let dx = b.x - a.x
+        let dy = b.y - a.y
+        var t0 = 0.0
+        var t1 = 1.0
+        let checks: [(p: Double, q: Double)] = [(-dx, a.x - rect.x), (dx, rect.maxX - a.x), (-dy, a.y - rect.y), (dy, rect.maxY - a.y)]
+        for (p, q) in checks {
+            if p == 0 {
+                if q < -1e-9 { return nil }
+            } else {
+                let r = q / p
+                if p < 0 { t0 = max(t0, r) } else { t1 = min(t1, r) }
+            }
+        }
+        guard t0 <= t1 else { return nil }
+        return ((a.x + t0 * dx, a.y + t0 * dy), (a.x + t1 * dx, a.y + t1 * dy))
+    }
+
+    /// The point `fraction` of the way along the pieces' total length.
+    static func point(along pieces: [[(x: Double, y: Double)]], fraction: Double) -> (x: Double, y: Double)? {
+        let segments = pieces.flatMap { piece in zip(piece, piece.dropFirst()).map { ($0, $1) } }
+        let total = segments.reduce(0) { $0 + hypot($1.1.x - $1.0.x, $1.1.y - $1.0.y) }
+        guard total > 0 else { return pieces.first?.first }
+        var remaining = min(max(fraction, 0), 1) * total
+        for (a, b) in segments {
+            let length = hypot(b.x - a.x, b.y - a.y)
+            if remaining <= length {
+                let t = length > 0 ? remaining / length : 0
+                return (a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t)
+            }
+            remaining -= length
+        }
+        return segments.last.map { $0.1 }
+    }
+
+    /// The point of `box`'s edge nearest to (x, y), where a leader line ends.
+    static func nearestEdgePoint(of box: ChartRect, toX x: Double, y: Double) -> (Double, Double) {
+        (min(max(x, box.x), box.maxX), min(max(y, box.y + 2), box.maxY - 2))
+    }
+
+    static func contains(_ rect: ChartRect, _ x: Double, _ y: Double) -> Bool {
+        x >= rect.x - 0.01 && x <= rect.maxX + 0.01 && y >= rect.y - 0.01 && y <= rect.maxY + 0.01
+    }
+
+    /// Labels of points drawn on top of each other, as one: up to four names, then "+N more".
+    static func clusterText(_ texts: [String]) -> String {
+        var unique: [String] = []
+        for text in texts where !unique.contains(text) { unique.append(text) }
+        if unique.count <= 4 { return unique.joined(separator: ", ") }
+        return unique.prefix(3).joined(separator: ", ") + " +\(unique.count - 3) more"
+    }
+}
+
+/// An SVG document being written, one element per line.
+struct SVGDocument {
+    private(set) var text = ""
+
+    mutating func line(_ element: String, newline: Bool = true) {
+        text += element
+        if newline { text += "\n" }
+    }
+}

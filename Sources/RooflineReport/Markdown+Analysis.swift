@@ -1,0 +1,59 @@
+import Foundation
+
+extension Markdown {
+    /// One step's operators on one roofline, in step order: FLOPs, bytes (weights, activations, KV cache),
+    /// intensity = FLOPs ÷ bytes, bound, time = max(FLOPs ÷ peak, bytes ÷ bandwidth), share = time ÷ step time;
+    /// then a total row and the ceilings used.
+    public static func analysisTable(_ analysis: Analysis) -> String {
+        var rows: [[String]] = analysis.placements.map { p in
+            let op = p.operator
+            return [op.name, op.kind.rawValue, "\(op.count)", Format.flops(op.flops), Format.bytes(op.bytes.weights),
+                    Format.bytes(op.bytes.activations), Format.bytes(op.bytes.kvCache), intensity(p.arithmeticIntensity),
+                    p.bound.rawValue, duration(p.seconds), percent(analysis.share(of: p))]
+        }
+        let totalBytes = analysis.totalBytes
+        rows.append(["**total**", "", "", "**\(Format.flops(analysis.totalFlops))**", "**\(Format.bytes(totalBytes.weights))**",
+                     "**\(Format.bytes(totalBytes.activations))**", "**\(Format.bytes(totalBytes.kvCache))**",
+                     "**\(intensity(totalBytes.total > 0 ? analysis.totalFlops / totalBytes.total : 0))**",
+                     "", "**\(duration(analysis.totalSeconds))**", "**\(percent(analysis.totalSeconds > 0 ? 1 : 0))**"])
+        return table(["Operator", "Kind", "Count", "FLOPs", "Weights", "Activations", "KV cache", "FLOP/byte", "Bound", "Time", "Share"],
+                     alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .left, .right, .right], rows: rows)
+    }
+
+    /// The ceilings an analysis used, one line: each data type's peak, the memory level bytes were read from
+    /// and the ridge point = peak ÷ bandwidth; plus any data type the roofline lacked and what stood in for it.
+    public static func ceilingsUsed(_ analysis: Analysis) -> String {
+        let roofline = analysis.roofline
+        let types = Array(Set(analysis.placements.map(\.ceilingDataType))).sorted()
+        let levels = Array(Set(analysis.placements.map(\.memoryLevel))).sorted()
+        var parts: [String] = []
+        for type in types {
+            guard let ceiling = roofline.computeCeilings.first(where: { $0.dataType == type }) else { continue }
+            var text = "\(type.rawValue) \(Format.flopsPerSecond(ceiling.flopsPerSecond))"
+            if let ridge = roofline.ridgeFlopsPerByte(dataType: type, level: levels.first) {
+                text += " (ridge \(Format.significant(ridge)) FLOP/byte)"
+            }
+            parts.append(text)
+        }
+        for level in levels {
+            if let ceiling = roofline.bandwidthCeiling(level: level) {
+                parts.append("\(level) \(Format.bytesPerSecond(ceiling.bytesPerSecond))")
+            }
+        }
+        var out = "Ceilings on \(escape(roofline.name)): " + parts.joined(separator: ", ") + "."
+        for fallback in analysis.fallbacks {
+            out += " No \(fallback.requested.rawValue) ceiling: \(fallback.used.rawValue)'s used instead."
+        }
+        for type in analysis.untimedTypes {
+            out += " No \(type.rawValue) or wider ceiling: \(type.rawValue) vector operators are timed by their bytes alone."
+        }
+        return out + "\n"
+    }
+
+    /// Arithmetic intensity for a table: whole and grouped from 100 up ("1,536"), otherwise three significant
+    /// digits without trailing zeros ("16.8", "1", "0.125"); "∞" when nothing is moved.
+    static func intensity(_ value: Double) -> String {
+        if value.isInfinite { return "∞" }
+        return abs(value) >= 100 ? rate(value) : String(format: "%.3g", value)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import RooflineDevices
+
+extension Markdown {
+    /// The deployment section from the planner's plans, one per device (or the reason a device has none):
+    /// devices needed for weights + KV cache, then per device and layout the devices used, time per token
+    /// (one decode step), tokens/s = batch ÷ time per token, time to first token (the prompt's prefill),
+    /// $/hour = devices × price, $ per million tokens = $/hour ÷ (tokens/s × 3600) × 1e6; then the planner's
+    /// notes and assumptions. Every number is the plan's.
+    public static func deployment(_ plans: [(name: String, plan: Result<DeploymentPlan, RooflineError>)]) -> String {
+        let planned = plans.compactMap { entry -> DeploymentPlan? in
+            if case .success(let plan) = entry.plan { return plan }
+            return nil
+        }
+        var out = ""
+        if let first = planned.first {
+            let efficiency = first.options.efficiency
+            out += "Serving \(escape(first.model)) at context \(Format.grouped(first.contextTokens)), batch \(first.batch), "
+            out += "weights \(first.weightType.rawValue), KV cache \(first.kvCacheType.rawValue)"
+            out += first.promptTokens.map { ", prompt \(Format.grouped($0)) tokens" } ?? ""
+            out += efficiency == 1 ? ", at the roofline bound (efficiency 1).\n\n"
+                : ", at efficiency \(Format.significant(efficiency)) of peak.\n\n"
+            out += "### Devices needed\n\n"
+            let rows = planned.map { plan -> [String] in
+                [plan.deviceName, Format.bytes(plan.weightBytes), Format.bytes(plan.kvCacheBytes), Format.bytes(plan.deviceMemoryBytes),
+                 Format.grouped(plan.kvOnlyDevices), Format.grouped(plan.minimumDevices),
+                 "\(Format.grouped(plan.deployedDevices)) (\(Format.grouped(plan.deployedNodes)) node\(plan.deployedNodes == 1 ? "" : "s") of \(plan.options.devicesPerNode))",
+                 plan.pricePerDeviceHourUSD.map(dollars) ?? "not known"]
+            }
+            out += table(["Device", "Weights", "KV cache", "Memory per device", "Devices for the KV cache alone", "Minimum devices",
+                          "Deployed", "Price per device-hour"],
+                         alignments: [.left, .right, .right, .right, .right, .right, .right, .left], rows: rows) + "\n"
+            let priceNotes = planned.compactMap { plan in plan.priceNote.map { "\(plan.deviceName): \($0)" } }
+            if !priceNotes.isEmpty {
+                out += "Prices: " + priceNotes.map(escapeLine).joined(separator: "; ") + ".\n\n"
+            }
+            out += "### Throughput and cost per layout\n\n"
+            out += "Time per token is one decode step (the time between two tokens of a sequence); tokens/s = batch ÷ time per token; "
+            out += "time to first token is the prompt's prefill.\n\n"
+            var layoutRows: [[String]] = []
+            for plan in planned {
+                for layout in plan.layouts {
+                    guard layout.fits else {
+                        layoutRows.append([plan.deviceName, layout.layout.rawValue, "does not fit: \(layout.reason ?? "")"])
+                        continue
+                    }
+                    layoutRows.append([
+                        plan.deviceName, layout.layout.rawValue, shape(layout),
+                        layout.secondsPerToken.map(duration) ?? "–",
+                        layout.tokensPerSecond.map(rate) ?? "–",
+                        layout.timeToFirstTokenSeconds.map(duration) ?? "–",
+                        layout.costPerHourUSD.map(dollars) ?? "–",
+                        layout.costPerMillionTokensUSD.map(dollars) ?? "– (no price)",
+                        layout.decode?.bound.rawValue ?? "–",
+                    ])
+                }
+            }
+            out += table(["Device", "Layout", "Devices", "Time per token", "Tokens/s", "Time to first token", "$/hour",
+                          "$ per million tokens", "Decode bound"],
+                         alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .left], rows: layoutRows) + "\n"
+            let notes = planned.flatMap { plan in plan.notes.map { "\(plan.deviceName): \($0)" } }
+            if !notes.isEmpty {
+                out += "Read first:\n\n" + notes.map { "- \(escapeLine($0))\n" }.joined() + "\n"
+            }
+        }
+        for entry in plans {
+            if case .failure(let error) = entry.plan {
+                out += "No plan on \(escape(entry.name)): \(escapeLine(error.message)).\n\n"
+            }
+        }
+        for plan in planned {
+            out += "<details><summary>Planner assumptions on \(escape(plan.deviceName))</summary>\n\n"
+            out += plan.assumptions.map { "- \(escapeLine($0))\n" }.joined()
+            for layout in plan.layouts {
+                out += "- \(layout.layout.rawValue):\n" + layout.assumptions.map { "  - \(escapeLine($0))\n" }.joined()
+            }
+            out += "\n</details>\n\n"
+        }
+        return out
+    }
+
+    /// Devices of a layout with its shape: "48 (tp 8 × pp 6)".
+    static func shape(_ layout: LayoutPlan) -> String {
+        guard let devices = layout.devices else { return "–" }
+        var parts: [String] = []
+        if let t = layout.tensorParallel, t > 1 { parts.append("tp \(t)") }
+        if let p = layout.pipelineStages, p > 1 { parts.append("pp \(p)") }
+        if let c = layout.contextGroups, c > 1 { parts.append("cp \(c)") }
+        return Format.grouped(devices) + (parts.isEmpty ? "" : " (\(parts.joined(separator: " × ")))")
+    }
+
+    /// US dollars: whole and grouped from $100 ("$1,036"), cents below ("$3.00").
+    static func dollars(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        return value >= 100 ? "$" + Format.grouped(Int(value.rounded())) : String(format: "$%.2f", value)
+    }
+
+    /// A line of prose for a list item: line breaks as spaces (the planner's text is plain, not markdown).
+    static func escapeLine(_ text: String) -> String {
+        text.replacingOccurrences(of: "\n", with: " ")
+    }
+}

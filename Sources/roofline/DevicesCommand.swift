@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import RooflineCore
+import RooflineDevices
+
+/// `--device`, `--device-file` and `--price`, shared by `devices` and `plan`.
+struct DeviceSelection: ParsableArguments {
+    @Option(name: .long, help: "Accelerator id or short alias (h200, b200, mi300x, tpu-v5e); `roofline devices` lists them.")
+    var device: String?
+
+    @Option(name: .long, help: ArgumentHelp("A JSON file describing more accelerators (same shape as the bundled data or `roofline devices --format json`); repeatable.", valueName: "file"))
+    var deviceFile: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Price of one device for one hour in US dollars, instead of the bundled dated price.", valueName: "usd"))
+    var price: Double?
+
+    func validate() throws {
+        if let price, !(price.isFinite && price > 0) {
+            throw ValidationError("--price must be a positive number of US dollars per device-hour, got \(price)")
+        }
+        if price != nil && device == nil {
+            throw ValidationError("--price sets one device's price: give --device too")
+        }
+    }
+
+    /// The bundled devices plus those in every `--device-file`.
+    func catalog() throws -> DeviceCatalog {
+        var catalog = try DeviceCatalog.bundled()
+        for path in deviceFile { try catalog.add(contentsOf: path) }
+        return catalog
+    }
+
+    /// The `--device` from `catalog`, at `--price` when given; nil without `--device`.
+    func selected(from catalog: DeviceCatalog) throws -> Device? {
+        guard let device else { return nil }
+        let found = try catalog.device(named: device)
+        return price.map { found.pricedAt($0, note: "set with --price") } ?? found
+    }
+}
+
+struct DevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices",
+        abstract: "List the bundled accelerators with their ridge points, or show one in full.",
+        discussion: """
+            Values are dense peaks (no 2:4 sparsity), vendor memory bandwidth and capacity in decimal units, and a \
+            dated on-demand price where one is known; every device lists its sources. A missing value is shown as \
+            missing, never as 0.
+            """)
+
+    @OptionGroup var selection: DeviceSelection
+
+    @Option(name: .long, help: "Output format: text, json or markdown.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let catalog = try selection.catalog()
+        let output: String
+        if let device = try selection.selected(from: catalog) {
+            switch format {
+            case .json: output = try jsonString(DeviceListing(device: device))
+            case .text: output = DeviceRendering.detailText(device)
+            case .markdown: output = DeviceRendering.detailMarkdown(device)
+            }
+        } else {
+            switch format {
+            case .json: output = try jsonString(catalog.devices.map(DeviceListing.init))
+            case .text: output = DeviceRendering.text(catalog.devices)
+            case .markdown: output = DeviceRendering.markdown(catalog.devices)
+            }
+        }
+        try emit(output, output: nil)
+    }
+}

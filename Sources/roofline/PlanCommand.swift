@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import RooflineCore
+import RooflineDevices
+import RooflineModels
+
+/// `roofline plan`: how many accelerators a model needs at a context, how fast it decodes, what a token costs.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Size a deployment: devices for weights and KV cache, tokens/s and cost under explicit layouts.",
+        discussion: """
+            Memory: weights + KV cache (batch × context × bytes per token) + a stated allowance per device, rounded \
+            up to whole nodes. Decode time per token under three layouts: aggregate (every device reads its share at \
+            once: the bandwidth bound), tensor-pipeline (tensor parallel in a node, pipeline stages across nodes, in \
+            series at batch 1) and context-parallel (KV cache split across nodes by sequence, log-sum-exp merge). \
+            --efficiency scales memory bandwidth and FLOP rate; the bound at 1.0 is always shown too.
+            Example: roofline plan --model llama-3.1-405b --device h200 --context 10M --price 3 --efficiency 0.78
+            """)
+
+    @Option(help: "A bundled preset (see `roofline models`) or a path to a Hugging Face config.json.")
+    var model: String
+
+    @OptionGroup var selection: DeviceSelection
+
+    @Option(help: "Tokens in each sequence's KV cache while decoding (4096, 128k, 10M).")
+    var context: String
+
+    @Option(help: "Sequences decoded together.")
+    var batch: String = "1"
+
+    @Option(help: "Prompt tokens per sequence, for the time to first token.")
+    var prompt: String?
+
+    @Option(help: "Data type of the weights.")
+    var weights: String = "bf16"
+
+    @Option(help: "Data type of the KV cache.")
+    var kv: String = "bf16"
+
+    @Option(help: "Data type of the activations.")
+    var activations: String = "bf16"
+
+    @Option(name: .customLong("gpus-per-node"), help: "Devices per node (one tensor-parallel group).")
+    var devicesPerNode: Int = 8
+
+    @Option(help: "aggregate, tensor-pipeline, context-parallel or all.")
+    var layout: String = "all"
+
+    @Option(help: "Fraction of peak memory bandwidth and FLOP rate achieved, in (0, 1]; 1.0 is the roofline bound.")
+    var efficiency: Double = 1.0
+
+    @Option(help: "Memory kept free on each device for runtime, buffers and workspaces (1G, 512M).")
+    var reserve: String = "1G"
+
+    @Option(name: .customLong("network-gbps"), help: "Scale-out network bandwidth per device, one direction, in Gb/s.")
+    var networkGigabitsPerSecond: Double = 400
+
+    @Option(name: .customLong("network-latency-us"), help: "Latency of one message over the scale-out network, in µs.")
+    var networkLatencyMicroseconds: Double = 10
+
+    @Option(name: .customLong("link-latency-us"), help: "Latency of one collective over the scale-up link, in µs.")
+    var linkLatencyMicroseconds: Double = 5
+
+    @Option(help: "The largest deployment considered, in nodes.")
+    var maxNodes: Int = 1000
+
+    @Option(help: "text, json or markdown.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Write the result to this file instead of stdout.")
+    var output: String?
+
+    /// The planner's options from the command line; usage errors name the option.
+    func options() throws -> DeploymentOptions {
+        var options = DeploymentOptions()
+        options.devicesPerNode = devicesPerNode
+        options.efficiency = efficiency
+        options.reserveBytesPerDevice = reserve == "0" ? 0 : Double(try Quantity.parseBytes(reserve, name: "--reserve"))
+        options.networkBytesPerSecond = networkGigabitsPerSecond * 1e9 / 8
+        options.networkLatencySeconds = networkLatencyMicroseconds * 1e-6
+        options.linkLatencySeconds = linkLatencyMicroseconds * 1e-6
+        options.maxNodes = maxNodes
+        if layout.lowercased() != "all" {
+            guard let chosen = DeploymentLayout(rawValue: layout.lowercased()) else {
+                throw RooflineError.usage("unknown --layout '\(layout)': use aggregate, tensor-pipeline, context-parallel or all")
+            }
+            options.layouts = [chosen]
+        }
+        return try options.validated()
+    }
+
+    func run() throws {
+        let options = try options()
+        guard let device = try selection.selected(from: try selection.catalog()) else {
+            throw RooflineError.usage("plan needs --device (an id or alias such as h200, b200, mi300x; see `roofline devices`)")
+        }
+        let precision = Precision(weights: try DataType(parsing: weights), activations: try DataType(parsing: activations),
+                                  kvCache: try DataType(parsing: kv))
+        let workload = try DeploymentWorkload(
+            model: try ModelConfig.load(model), context: try Quantity.parseCount(context, name: "--context"),
+            batch: try Quantity.parseCount(batch, name: "--batch"),
+            prompt: try prompt.map { try Quantity.parseCount($0, name: "--prompt") }, precision: precision)
+        let plan = try DeploymentPlanner.plan(workload, on: device, options: options)
+        let text = switch format {
+        case .text: DeploymentPlanRendering.text(plan)
+        case .json: try jsonString(plan)
+        case .markdown: DeploymentPlanRendering.markdown(plan)
+        }
+        try emit(text, output: output)
+    }
+}

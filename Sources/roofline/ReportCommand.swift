@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import RooflineCore
+import RooflineModels
+import RooflineProbes
+import RooflineReport
+
+/// `roofline report`: profiles the host (or reads a profile), places a model's prefill and decode operators on
+/// the host's roofline and on accelerators', and writes a markdown report with SVG charts beside it.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a markdown roofline report with SVG charts: host ceilings, operators, accelerators, deployment.",
+        discussion: """
+            With no options: a quick probe of this host, the llama-3.1-8b preset, prompt and context 4096, batch 1, \
+            bf16, fused attention, on the H200; written to roofline-report.md and roofline-report-*.svg.
+
+            Sizes take 4096, 128k or 10M. All files are written together or not at all.
+
+            Example: roofline report --model llama-3.1-405b --context 10M --device h200 --price 3 --output Reports/405b-10m.md
+            """)
+
+    @Option(help: "A bundled preset (see `roofline models`) or a path to a Hugging Face config.json.")
+    var model: String = "llama-3.1-8b"
+
+    @Option(help: ArgumentHelp("Comma-separated accelerators to compare with the host (see `roofline devices`).", valueName: "D[,D…]"))
+    var device: String = "h200"
+
+    @Option(name: .long, help: ArgumentHelp("A JSON file describing more accelerators (as `roofline devices --device-file` takes); repeatable.", valueName: "file"))
+    var deviceFile: [String] = []
+
+    @Option(help: ArgumentHelp("A host profile written by `roofline probe --format json` instead of probing now.", valueName: "PROFILE.json"))
+    var profile: String?
+
+    @Option(help: "Probe this host now: quick (about 10 s), full (about a minute), or none to leave the host out.")
+    var probe: ProbeChoice?
+
+    @Option(help: "Prompt tokens per sequence for the prefill step.")
+    var prompt: String = "4096"
+
+    @Option(help: "Tokens in each sequence's KV cache for the decode step (default: the prompt length).")
+    var context: String?
+
+    @Option(help: "Sequences in the batch.")
+    var batch: String = "1"
+
+    @Option(help: "Data type of the weights.")
+    var weights: String = "bf16"
+
+    @Option(help: "Data type of the activations.")
+    var activations: String = "bf16"
+
+    @Option(help: "Data type of the KV cache.")
+    var kv: String = "bf16"
+
+    @Option(help: "fused (FlashAttention-style), materialized (scores written to memory) or both side by side.")
+    var attention: AttentionChoice = .fused
+
+    @Option(help: ArgumentHelp("Price of one device for one hour in US dollars (one --device only).", valueName: "USD"))
+    var price: Double?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The markdown file; charts go beside it as NAME-*.svg.", valueName: "NAME.md"))
+    var output: String = "roofline-report.md"
+
+    @Flag(name: .shortAndLong, help: "No progress on stderr.")
+    var quiet = false
+
+    enum ProbeChoice: String, ExpressibleByArgument, CaseIterable {
+        case quick, full, none
+    }
+
+    enum AttentionChoice: String, ExpressibleByArgument, CaseIterable {
+        case fused, materialized, both
+
+        var modes: [AttentionMode] {
+            switch self {
+            case .fused: [.fused]
+            case .materialized: [.materialized]
+            case .both: [.fused, .materialized]
+            }
+        }
+    }
+
+    func validate() throws {
+        if profile != nil && probe != nil {
+            throw ValidationError("give --profile or --probe, not both")
+        }
+        if let price, !(price.isFinite && price > 0) {
+            throw ValidationError("--price must be a positive number of US dollars per device-hour, got \(price)")
+        }
+        if price != nil && deviceNames.count != 1 {
+            throw ValidationError("--price sets one device's price: give a single --device")
+        }
+        guard output.hasSuffix(".md"), URL(fileURLWithPath: output).lastPathComponent.count > 3 else {
+            throw ValidationError("--output must name a markdown file ending in .md, got '\(output)'")
+        }
+    }
+
+    /// The `--device` list, trimmed, empty entries dropped.
+    var deviceNames: [String] {
+        device.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func run() throws {
+        Diagnostics.quiet = quiet
+        // Everything that can be wrong with the inputs is checked before the probe spends its seconds.
+        let promptTokens = try Quantity.parseCount(prompt, name: "--prompt")
+        let contextTokens = try context.map { try Quantity.parseCount($0, name: "--context") } ?? promptTokens
+        guard promptTokens <= contextTokens else {
+            throw RooflineError.usage("the prompt (\(promptTokens) tokens) is longer than the context (\(contextTokens)): give --prompt ≤ --context")
+        }
+        let batchSize = try Quantity.parseCount(batch, name: "--batch")
+        let precision = Precision(weights: try DataType(parsing: weights), activations: try DataType(parsing: activations),
+                                  kvCache: try DataType(parsing: kv))
+        let config = try ModelConfig.load(model)
+        let devices = try reportDevices(deviceNames, deviceFiles: deviceFile, price: price)
+        let outputURL = URL(fileURLWithPath: output)
+        let folder = outputURL.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.isWritableFile(atPath: folder) else {
+            throw RooflineError.runtime("cannot write \(output): folder \(folder) is missing or not writable; create it or choose another --output")
+        }
+        var hostProfile: HostProfile?
+        if let profile {
+            hostProfile = try loadHostProfile(profile)
+        }
+
+        let probeChoice = profile == nil ? (probe ?? .quick) : nil
+        switch probeChoice {
+        case .quick?:
+            Diagnostics.progress("probing this host (quick; save one with `roofline probe --quick --format json --output host.json` and pass --profile to reuse it)")
+            hostProfile = try HostProbe.run(.quick, progress: Diagnostics.progress)
+        case .full?:
+            Diagnostics.progress("probing this host (full, about a minute)")
+            hostProfile = try HostProbe.run(.full, progress: Diagnostics.progress)
+        case .none?, nil:
+            break
+        }
+
+        let request = ReportRequest(
+            model: config, promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize, precision: precision,
+            attention: attention.modes, devices: devices, host: hostProfile,
+            command: reproduceCommand(promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize,
+                                      precision: precision),
+            createdAt: ISO8601DateFormatter().string(from: Date()))
+        let report = try Report(request)
+        let baseName = String(outputURL.lastPathComponent.dropLast(3))
+        let rendered = report.render(baseName: baseName)
+        let folderURL = outputURL.deletingLastPathComponent()
+        var files: [(path: String, data: Data)] = [(output, Data(rendered.markdown.utf8))]
+        for chart in rendered.charts {
+            files.append((folderURL.appendingPathComponent(chart.name).path, Data(chart.contents.utf8)))
+        }
+        try AtomicFile.writeAll(files)
+        Diagnostics.progress("wrote \(output) and \(rendered.charts.count) chart\(rendered.charts.count == 1 ? "" : "s") beside it")
+        print(output)
+    }
+
+    /// The command with every option explicit, so that it reproduces the report when defaults change.
+    func reproduceCommand(promptTokens: Int, contextTokens: Int, batch: Int, precision: Precision) -> String {
+        var words = ["roofline", "report", "--model", model, "--device", deviceNames.joined(separator: ",")]
+        for file in deviceFile { words += ["--device-file", file] }
+        if let profile {
+            words += ["--profile", profile]
+        } else {
+            words += ["--probe", (probe ?? .quick).rawValue]
+        }
+        words += ["--prompt", "\(promptTokens)", "--context", "\(contextTokens)", "--batch", "\(batch)",
+                  "--weights", precision.weights.rawValue, "--activations", precision.activations.rawValue,
+                  "--kv", precision.kvCache.rawValue, "--attention", attention.rawValue]
+        if let price { words += ["--price", "\(price)"] }
+        words += ["--output", output]
+        return words.map(shellQuoted).joined(separator: " ")
+    }
+}
+
+/// A word as a POSIX shell reads it back: bare when it holds only safe characters, single-quoted otherwise.
+func shellQuoted(_ word: String) -> String {
+    let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,=:+@%")
+    if !word.isEmpty && word.unicodeScalars.allSatisfy(safe.contains) { return word }
+    return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

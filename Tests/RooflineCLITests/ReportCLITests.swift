@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// A probe small enough for tests whose profile still has a roofline: triad at one thread in each level and
+/// DRAM, and the FLOP peaks.
+private let tinyProbe = ["probe", "--phases", "bandwidth,flops", "--kernels", "triad", "--threads", "1", "--samples", "2",
+                         "--quiet", "--format", "json"]
+
+@Suite(.serialized) struct ReportCLITests {
+    /// Runs the tiny probe once and keeps its profile in a fresh folder.
+    static func tinyProfile() throws -> URL {
+        let folder = try CLIRunner.temporaryFolder()
+        let file = folder.appendingPathComponent("host.json")
+        let result = try CLIRunner.run(tinyProbe + ["--output", file.path])
+        #expect(result.status == 0, "tiny probe failed: \(result.stderr)")
+        return file
+    }
+
+    @Test func endToEndOnATinyProbeWritesTheReportAndItsCharts() throws {
+        let profile = try Self.tinyProfile()
+        defer { try? FileManager.default.removeItem(at: profile.deletingLastPathComponent()) }
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("tiny.md").path
+        let result = try CLIRunner.run(["report", "--profile", profile.path, "--model", "llama-3.1-8b", "--device", "h200",
+                                        "--prompt", "512", "--context", "2k", "--attention", "both", "--price", "3", "--output", output])
+        #expect(result.status == 0, "report failed: \(result.stderr)")
+        #expect(result.stdout == output + "\n")
+        #expect(result.stderr.contains("roofline: wrote \(output) and"))
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        for heading in ["## What was analysed", "## Machine", "## Host ceilings", "## Operators", "### Prefill: 512 prompt tokens",
+                        "### Decode at context 2,000", "#### Attention: fused vs materialized", "## Host vs accelerators",
+                        "## Method and assumptions"] {
+            #expect(markdown.contains(heading), "missing \(heading)")
+        }
+        #expect(markdown.contains("--prompt 512 --context 2000 --batch 1"))
+        // Every chart the markdown links is beside it, and nothing else was written.
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let charts = files.filter { $0.hasSuffix(".svg") }
+        #expect(files == (["tiny.md"] + charts).sorted())
+        #expect(charts.contains("tiny-bandwidth.svg") && charts.contains("tiny-roofline-host.svg")
+            && charts.contains("tiny-roofline-h200-decode-materialized.svg"))
+        for chart in charts {
+            #expect(markdown.contains("](\(chart))"), "\(chart) is not linked")
+            let svg = try String(contentsOfFile: folder.appendingPathComponent(chart).path, encoding: .utf8)
+            #expect(svg.hasPrefix("<?xml") && svg.contains("viewBox=\"0 0 960 600\"") && svg.hasSuffix("</svg>\n"))
+        }
+    }
+
+    @Test func withoutTheHostOnlyAcceleratorSectionsAppear() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("gpu.md").path
+        let result = try CLIRunner.run(["report", "--probe", "none", "--model", "llama-3.1-8b", "--output", output, "--quiet"])
+        #expect(result.status == 0, "report failed: \(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(!markdown.contains("## Host ceilings") && !markdown.contains("## Machine"))
+        #expect(markdown.contains("## Operators"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files == ["gpu-roofline-h200-decode.svg", "gpu-roofline-h200-prefill.svg", "gpu.md"])
+    }
+
+    @Test func aDeviceFileAddsAnAccelerator() throws {
+        let file = try CLIRunner.temporaryFile("accel.json", contents: Data("""
+            {"id": "test-accel", "name": "Test accelerator", "memory_gb": 100, "memory_bw_tbps": 2,
+             "peak_tflops": {"bf16": 400, "fp32": 50}, "price_usd_per_hour": 2}
+            """.utf8))
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("accel.md").path
+        let result = try CLIRunner.run(["report", "--probe", "none", "--device-file", file.path, "--device", "test-accel,h200",
+                                        "--output", output, "--quiet"])
+        #expect(result.status == 0, "report failed: \(result.stderr)")
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        // 2 TB/s and 400 TFLOP/s bf16: ridge 400e12 ÷ 2e12 = 200 FLOP/byte.
+        #expect(markdown.contains("| Device: Test accelerator | 2.00 TB/s HBM, bf16 400 TFLOP/s, 100 GB memory"))
+        #expect(markdown.contains("bf16 400 TFLOP/s (ridge 200 FLOP/byte)"))
+        #expect(markdown.contains("--device test-accel,h200 --device-file \(file.path)"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("accel-roofline-test-accel-decode.svg").path))
+    }
+
+    @Test(arguments: [
+        (["--device", "nosuch"], 64, "unknown device 'nosuch'"),
+        (["--model", "no-such-model"], 64, "unknown model 'no-such-model'"),
+        (["--weights", "fp7"], 64, "unknown data type 'fp7'"),
+        (["--prompt", "0"], 64, "--prompt must be at least 1"),
+        (["--prompt", "8k", "--context", "4k"], 64, "give --prompt ≤ --context"),
+        (["--output", "report.txt"], 64, "--output must name a markdown file ending in .md"),
+        (["--price", "3", "--device", "h200,h200"], 64, "--price sets one device's price"),
+        (["--probe", "quick", "--profile", "x.json"], 64, "give --profile or --probe, not both"),
+        (["--profile", "/nonexistent/host.json"], 64, "cannot read host profile /nonexistent/host.json"),
+        (["--output", "/nonexistent-folder/r.md"], 1, "folder /nonexistent-folder is missing or not writable"),
+    ])
+    func badInputExitsNonZeroWithOneLineAndNoFiles(arguments: [String], status: Int32, message: String) throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = ["--output", folder.appendingPathComponent("r.md").path]
+        // No probe unless the case is about --probe or --profile: bad input must fail before any measuring.
+        let host = arguments.contains("--probe") || arguments.contains("--profile") ? [] : ["--probe", "none"]
+        let result = try CLIRunner.run(["report"] + host + output + arguments)
+        #expect(result.status == status)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.hasPrefix("roofline: error: "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func badProfileJSONIsBadData() throws {
+        let profile = try CLIRunner.temporaryFile("host.json", contents: Data("{\"mode\": \"quick\"".utf8))
+        defer { try? FileManager.default.removeItem(at: profile.deletingLastPathComponent()) }
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLIRunner.run(["report", "--profile", profile.path, "--output", folder.appendingPathComponent("r.md").path])
+        #expect(result.status == 65)
+        #expect(result.stderr == "roofline: error: \(profile.path) is not a host profile (not valid JSON): write one with `roofline probe --format json --output \(profile.path)`\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+}

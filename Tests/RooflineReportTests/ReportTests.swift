@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import RooflineReport
+
+@Suite struct ReportTests {
+    static func report() throws -> Report {
+        let host = try Fixtures.profile.roofline()
+        let fused = [Operator(name: "attention", kind: .attention, flops: 5e9, bytes: ByteCounts(activations: 3e6), computeType: .bf16)]
+        let materialized = [
+            Operator(name: "attn_scores", kind: .attentionScores, flops: 2e9, bytes: ByteCounts(activations: 4e6), computeType: .bf16),
+            Operator(name: "softmax", kind: .softmax, flops: 1e9, bytes: ByteCounts(activations: 4e9), computeType: .bf16),
+            Operator(name: "attn_values", kind: .attentionValues, flops: 2e9, bytes: ByteCounts(activations: 2e9), computeType: .bf16),
+        ]
+        let rest = Array(Fixtures.operators.prefix(2))
+        func form(_ name: String, _ ops: [Operator]) throws -> ReportAttentionForm {
+            ReportAttentionForm(name: name, analyses: [
+                NamedAnalysis(name: "this host", slug: "host", analysis: try host.analyze(ops)),
+                NamedAnalysis(name: "H200-like", slug: "h200", analysis: try Fixtures.accelerator.analyze(ops)),
+            ])
+        }
+        return Report(
+            title: "Test report", createdAt: "2026-11-29T07:00:00Z", toolVersion: "0.1.0", command: "roofline report --model test",
+            subject: [ReportFact("Model", "test | model")], host: Fixtures.profile, hostRoofline: host,
+            phases: [
+                ReportPhase(title: "Prefill: 4,096 tokens", slug: "prefill", tokensPerStep: 4096, tokensMeaning: "prompt tokens",
+                            stepMeaning: "the time to first token",
+                            forms: [try form("fused", fused + rest), try form("materialized", materialized + rest)]),
+                ReportPhase(title: "Decode at context 4,096", slug: "decode", tokensPerStep: 1, tokensMeaning: "new tokens",
+                            stepMeaning: "the time per output token",
+                            forms: [try form("fused", fused + rest)]),
+            ],
+            deployment: "Deployment body.\n", method: ["Bandwidth: best of repetitions."])
+    }
+
+    @Test func markdownHoldsEverySection() throws {
+        let rendered = try Self.report().render(baseName: "test")
+        let md = rendered.markdown
+        for heading in ["# Test report\n", "## What was analysed\n", "## Machine\n", "## Host ceilings\n", "## Operators\n",
+                        "### Prefill: 4,096 tokens\n", "### Decode at context 4,096\n", "#### this host, fused attention\n",
+                        "#### H200-like, materialized attention\n", "#### Attention: fused vs materialized\n",
+                        "## Host vs accelerators\n", "### Prefill: 4,096 tokens, materialized attention\n",
+                        "## Deployment\n", "## Method and assumptions\n"] {
+            #expect(md.contains(heading), "missing \(heading)")
+        }
+        #expect(md.contains("```sh\nroofline report --model test\n```"))
+        #expect(md.contains("| Model | test \\| model |"))
+        #expect(md.contains("Deployment body.\n"))
+        #expect(md.contains("The step time is the time to first token; tokens/s = 4,096 prompt tokens ÷ step time.\n"))
+        #expect(md.contains("- Bandwidth: best of repetitions.\n"))
+    }
+
+    @Test func everyLinkedChartIsWrittenAndParses() throws {
+        let rendered = try Self.report().render(baseName: "test")
+        let names = rendered.charts.map(\.name)
+        // Bandwidth and host roofline, then per phase, form and roofline: prefill 2 × 2, decode 1 × 2.
+        #expect(names == ["test-bandwidth.svg", "test-roofline-host.svg",
+                          "test-roofline-host-prefill-fused.svg", "test-roofline-h200-prefill-fused.svg",
+                          "test-roofline-host-prefill-materialized.svg", "test-roofline-h200-prefill-materialized.svg",
+                          "test-roofline-host-decode.svg", "test-roofline-h200-decode.svg"])
+        for file in rendered.charts {
+            #expect(rendered.markdown.contains("](\(file.name))"), "\(file.name) is not linked")
+            let parsed = try ParsedSVG(file.contents)
+            #expect(parsed.document.rootElement()?.name == "svg")
+            keepForInspection(file.contents, name: file.name)
+        }
+        // Each operator chart has a point per drawable operator: materialized prefill has 5 (3 attention + 2).
+        let materialized = try #require(rendered.charts.first { $0.name == "test-roofline-h200-prefill-materialized.svg" })
+        let parsed = try ParsedSVG(materialized.contents)
+        let points = try parsed.elements("circle", className: "operator memory-bound") + parsed.elements("circle", className: "operator compute-bound")
+        #expect(points.compactMap(ParsedSVG.title).sorted() == ["attn.qkv", "attn_scores", "attn_values", "ffn.up", "softmax"])
+    }
+
+    @Test func slugsAreFileNameSafe() {
+        #expect(Report.slug("NVIDIA H200 SXM 141GB") == "nvidia-h200-sxm-141gb")
+        #expect(Report.slug("  ../x y/ ") == "x-y")
+        #expect(Report.slug("µ") == "chart")
+    }
+}
