@@ -46,6 +46,12 @@ public enum Format {
         return String(format: "%.\(decimals)f", value)
     }
 
+    /// US dollars: whole and grouped from $100 ("$1,036"), cents below ("$3.00"); "n/a" when not finite.
+    public static func dollars(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        return value >= 100 ? "$" + grouped(Int(value.rounded())) : String(format: "$%.2f", value)
+    }
+
     /// An integer with thousands separators: 516096 → "516,096".
     public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)

@@ -37,11 +37,13 @@ public struct Table: Sendable, Equatable {
         return (head + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
-    /// A GitHub-flavoured markdown table: `|` inside cells is escaped and line breaks become spaces, so any text
-    /// keeps the table intact; rows shorter than the header are padded with empty cells.
+    /// A GitHub-flavoured markdown table: `|` inside cells is escaped (and `$`, which GitHub could read as inline
+    /// math) and line breaks become spaces, so any text keeps the table intact; rows shorter than the header are
+    /// padded with empty cells.
     public var markdown: String {
         func escape(_ cell: String) -> String {
-            cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ")
+            cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "$", with: "\\$")
+                .replacingOccurrences(of: "\r", with: " ")
                 .replacingOccurrences(of: "\n", with: " ")
         }
         func line(_ cells: [String]) -> String {

@@ -49,18 +49,16 @@ public enum DeploymentPlanRendering {
     }
 
     static func memoryFacts(_ plan: DeploymentPlan) -> [(String, String)] {
-        let g = plan.options.devicesPerNode
         return [
             ("weights", Format.bytes(plan.weightBytes)),
-            ("KV cache", "\(Format.bytes(plan.kvCacheBytes)) (\(Format.grouped(Int(plan.kvCacheBytesPerToken))) B/token, "
-                + "\(Format.grouped(plan.contextTokens)) tokens, batch \(plan.batch))"),
+            ("KV cache", plan.kvCacheDescription),
             ("weights + KV cache", Format.bytes(plan.weightBytes + plan.kvCacheBytes)),
             ("device memory", Format.bytes(plan.deviceMemoryBytes)),
             ("allowance per device", "\(Format.bytes(plan.allowanceBytesPerDevice)) (reserve \(Format.bytes(plan.options.reserveBytesPerDevice)) "
                 + "+ decode activations \(Format.bytes(plan.decodeWorkspaceBytes)))"),
             ("devices for the KV cache alone", Format.grouped(plan.kvOnlyDevices)),
             ("minimum devices", Format.grouped(plan.minimumDevices)),
-            ("deployed", "\(Format.grouped(plan.deployedDevices)) (\(Format.grouped(plan.deployedNodes)) node\(plan.deployedNodes == 1 ? "" : "s") of \(g))"),
+            ("deployed", plan.deployedDescription),
             ("price", plan.pricePerDeviceHourUSD.map { String(format: "$%.2f per device-hour", $0) + (plan.priceNote.map { " (\($0))" } ?? "") }
                 ?? "not known: give --price"),
         ]
@@ -73,9 +71,6 @@ public enum DeploymentPlanRendering {
         return "\(format(value)) (\(format(bound)))"
     }
 
-    static func dollars(_ value: Double) -> String {
-        value >= 100 ? "$" + Format.grouped(Int(value.rounded())) : String(format: "$%.2f", value)
-    }
 
     static func shape(_ layout: LayoutPlan) -> String {
         guard let devices = layout.devices else { return "-" }
@@ -119,8 +114,8 @@ public enum DeploymentPlanRendering {
             [layout.layout.rawValue, layout.devices.map(Format.grouped) ?? "-",
              pair(layout.tokensPerSecond, layout.boundTokensPerSecond) { Format.significant($0) },
              layout.tokensPerHour.map { Format.grouped(Int($0.rounded())) } ?? "-",
-             layout.costPerHourUSD.map(dollars) ?? "-",
-             pair(layout.costPerMillionTokensUSD, layout.boundCostPerMillionTokensUSD, dollars)]
+             layout.costPerHourUSD.map(Format.dollars) ?? "-",
+             pair(layout.costPerMillionTokensUSD, layout.boundCostPerMillionTokensUSD, Format.dollars)]
         }
         tables.append((
             "Economics\(efficiency)",

@@ -24,10 +24,10 @@ extension Markdown {
             let rows = planned.map { plan -> [String] in
                 [plan.deviceName, Format.bytes(plan.weightBytes), Format.bytes(plan.kvCacheBytes), Format.bytes(plan.deviceMemoryBytes),
                  Format.grouped(plan.kvOnlyDevices), Format.grouped(plan.minimumDevices),
-                 "\(Format.grouped(plan.deployedDevices)) (\(Format.grouped(plan.deployedNodes)) node\(plan.deployedNodes == 1 ? "" : "s") of \(plan.options.devicesPerNode))",
-                 plan.pricePerDeviceHourUSD.map(dollars) ?? "not known"]
+                 plan.deployedDescription,
+                 plan.pricePerDeviceHourUSD.map(Format.dollars) ?? "not known"]
             }
-            out += table(["Device", "Weights", "KV cache", "Memory per device", "Devices for the KV cache alone", "Minimum devices",
+            out += table(["Device", "Weights", "KV cache", "Device memory", "Devices for the KV cache alone", "Minimum devices",
                           "Deployed", "Price per device-hour"],
                          alignments: [.left, .right, .right, .right, .right, .right, .right, .left], rows: rows) + "\n"
             let priceNotes = planned.compactMap { plan in plan.priceNote.map { "\(plan.deviceName): \($0)" } }
@@ -49,8 +49,8 @@ extension Markdown {
                         layout.secondsPerToken.map(duration) ?? "–",
                         layout.tokensPerSecond.map(rate) ?? "–",
                         layout.timeToFirstTokenSeconds.map(duration) ?? "–",
-                        layout.costPerHourUSD.map(dollars) ?? "–",
-                        layout.costPerMillionTokensUSD.map(dollars) ?? "– (no price)",
+                        layout.costPerHourUSD.map(Format.dollars) ?? "–",
+                        layout.costPerMillionTokensUSD.map(Format.dollars) ?? "– (no price)",
                         layout.decode?.bound.rawValue ?? "–",
                     ])
                 }
@@ -89,11 +89,7 @@ extension Markdown {
         return Format.grouped(devices) + (parts.isEmpty ? "" : " (\(parts.joined(separator: " × ")))")
     }
 
-    /// US dollars: whole and grouped from $100 ("$1,036"), cents below ("$3.00").
-    static func dollars(_ value: Double) -> String {
-        guard value.isFinite else { return "n/a" }
-        return value >= 100 ? "$" + Format.grouped(Int(value.rounded())) : String(format: "$%.2f", value)
-    }
+
 
     /// A line of prose for a list item: line breaks as spaces (the planner's text is plain, not markdown).
     static func escapeLine(_ text: String) -> String {

@@ -10,17 +10,12 @@ public enum Markdown {
         Table(headers: headers, rows: rows, alignments: alignments ?? headers.map { _ in .left }).markdown
     }
 
-    /// A table cell: `|` escaped, line breaks as spaces.
-    public static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ")
-            .replacingOccurrences(of: "\n", with: " ")
-    }
-
-    /// Text with markdown's emphasis and link characters escaped, for free text (a CPU model, a model name).
+    /// Text with markdown's emphasis, link and math characters escaped, for free text (a CPU model, a model name,
+    /// a price: two `$` on a line would otherwise start inline math on GitHub).
     public static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
-            if "\\`*_[]<>|#".contains(character) { out.append("\\") }
+            if "\\`*_[]<>|#$".contains(character) { out.append("\\") }
             out.append(character == "\n" ? " " : character)
         }
         return out

@@ -131,7 +131,8 @@ extension Report {
             method.append("Host bandwidth (\(host.mode) probe): the \(kernels) kernels at working sets inside each cache level and "
                 + "far beyond the last one\(swept ? ", plus a sweep of sizes" : ""); each figure is the best of up to \(samples) timed "
                 + "repetitions, bytes counted as arrays read + written (the STREAM convention). The host roofline "
-                + "(\(hostRoofline.name)) takes per level the fastest kernel at \(threads) thread\(threads == 1 ? "" : "s").")
+                + "(\(hostRoofline.name)) takes per level the read-only `\(HostProfile.readKernel)` kernel's best at \(threads) thread\(threads == 1 ? "" : "s") "
+                + "(model operators mostly read weights and KV cache; the fastest kernel where `\(HostProfile.readKernel)` was not measured).")
             method.append("Host FLOP/s: the probe's FMA loops per data type; theoretical peak = clock × FMA units × vector lanes × 2 "
                 + "× threads, each factor found as the peak table says.")
             if !host.latency.isEmpty {
@@ -205,7 +206,7 @@ extension Report {
             let shape = Markdown.shape(layout).drop { $0 != " " }  // " (tp 8 × pp 6)" or ""
             var text = "\(layout.layout.rawValue), \(Format.grouped(devices)) device\(devices == 1 ? "" : "s")\(shape): "
                 + Markdown.rate(layout.tokensPerSecond ?? 0)
-            if let cost = layout.costPerMillionTokensUSD { text += " (\(Markdown.dollars(cost)))" }
+            if let cost = layout.costPerMillionTokensUSD { text += " (\(Markdown.escape(Format.dollars(cost))))" }
             return text
         }
         if !layouts.isEmpty {

@@ -23,7 +23,7 @@ import Testing
 
     @Test func markdownHasTheSameTables() throws {
         let markdown = DeploymentPlanRendering.markdown(try plan(llama405BLike(context: 10_000_000), efficiency: 0.78))
-        #expect(markdown.contains("| aggregate | 48 | 30.1 (38.6) | 108,320 | $144 | $1,329 ($1,037) |"))
+        #expect(markdown.contains("| aggregate | 48 | 30.1 (38.6) | 108,320 | \\$144 | \\$1,329 (\\$1,037) |"))
         #expect(markdown.contains("### Assumptions"))
         #expect(markdown.contains("- **context-parallel**"))
     }

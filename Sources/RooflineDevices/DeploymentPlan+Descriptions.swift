@@ -1,0 +1,22 @@
+extension DeploymentPlan {
+    /// "48 (6 nodes of 8)", or "2 (part of a node of 8)" when one node is more than enough.
+    public var deployedDescription: String {
+        let g = options.devicesPerNode
+        if deployedDevices < g { return "\(Format.grouped(deployedDevices)) (part of a node of \(g))" }
+        return "\(Format.grouped(deployedDevices)) (\(Format.grouped(deployedNodes)) node\(deployedNodes == 1 ? "" : "s") of \(g))"
+    }
+
+    /// "5.16 TB (516,096 B/token × 10,000,000 tokens × batch 1)"; where sliding-window layers cap the cache, the
+    /// per-token figure is the average over the context: kvCacheBytes ÷ (context × batch).
+    public var kvCacheDescription: String {
+        let tokens = Double(contextTokens) * Double(batch)
+        let full = kvCacheBytesPerToken * tokens
+        let head = "\(Format.bytes(kvCacheBytes)) ("
+        let tail = " × \(Format.grouped(contextTokens)) tokens × batch \(batch))"
+        if kvCacheBytes.isApproximatelyEqual(to: full, relativeTolerance: 1e-9) {
+            return head + "\(Format.grouped(Int(kvCacheBytesPerToken))) B/token" + tail
+        }
+        return head + "on average \(Format.grouped(Int((kvCacheBytes / tokens).rounded()))) B/token" + tail
+            + "; sliding-window layers hold at most their window, \(Format.grouped(Int(kvCacheBytesPerToken))) B/token for the first window"
+    }
+}
