@@ -23,6 +23,8 @@ public protocol KVElement: Sendable {
     /// Returns `count` values starting at `source` as fp32: the pointer itself for fp32, else `scratch` after
     /// widening into it.
     static func fp32(_ source: UnsafePointer<Self>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float>
+    /// 16 values starting at `source` as fp32, in registers.
+    static func load16(_ source: UnsafePointer<Self>) -> SIMD16<Float>
 }
 
 extension Float: KVElement {
@@ -32,10 +34,18 @@ extension Float: KVElement {
     public static func fp32(_ source: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
         source
     }
+    @inline(__always)
+    public static func load16(_ source: UnsafePointer<Float>) -> SIMD16<Float> { SoftmaxKernel.load(source) }
 }
 
 extension BFloat16: KVElement {
     public static var dataType: DataType { .bf16 }
+    /// Zero-extends 16 values to 32 bits and shifts them into the upper half (vpmovzxwd + vpslld).
+    @inline(__always)
+    public static func load16(_ source: UnsafePointer<BFloat16>) -> SIMD16<Float> {
+        roofline_load_bf16x16(UnsafeRawPointer(source).assumingMemoryBound(to: UInt16.self))
+    }
+
     /// Widens 16 values per step: zero-extend to 32 bits, shift into the upper half (vpmovzxwd + vpslld).
     @inline(__always)
     public static func fp32(_ source: UnsafePointer<BFloat16>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
@@ -144,10 +154,11 @@ public enum DecodeAttentionKernel {
         var t0 = 0
         while t0 < context {
             let count = min(16, context - t0)
-            let kb = E.fp32(k + t0 * d, count: count * d, scratch: kScratch)
-            let vb = E.fp32(v + t0 * d, count: count * d, scratch: vScratch)
-            // Query heads in pairs when d = 128: each K and V vector loaded from L1 feeds two FMAs.
+            // Query heads in pairs when d = 128: each K and V vector loaded (and widened) from L1 feeds two FMAs.
+            // Otherwise the block is first widened into fp32 scratch.
             let step = d == 128 && group % 2 == 0 ? 2 : 1
+            let kb = step == 2 ? UnsafePointer(kScratch) : E.fp32(k + t0 * d, count: count * d, scratch: kScratch)
+            let vb = step == 2 ? UnsafePointer(vScratch) : E.fp32(v + t0 * d, count: count * d, scratch: vScratch)
             var i = 0
             while i < group {
                 // Every pair of each block prefetches, spread over its token loops, the K and V rows 64 KiB ahead of
@@ -156,7 +167,7 @@ public enum DecodeAttentionKernel {
                 let rowBytes = d * MemoryLayout<E>.stride
                 let ahead = prefetch
                 if step == 2 {
-                    scoresPair128(qa: q + i * d, qb: q + (i + 1) * d, k: kb, count: count, partial: partial,
+                    scoresPair128(qa: q + i * d, qb: q + (i + 1) * d, k: k + t0 * d, count: count, partial: partial,
                                   ahead: UnsafeRawPointer(k + t0 * d), rowBytes: rowBytes, prefetch: ahead)
                 } else if d == 128 {
                     scores128(q: q + i * d, k: kb, count: count, partial: partial)
@@ -179,7 +190,7 @@ public enum DecodeAttentionKernel {
                 }
                 if step == 2 {
                     accumulatePair128(acc + i * d, acc + (i + 1) * d, alphas: alphas, weightA: weight,
-                                      weightB: weight + 16, v: vb, count: count,
+                                      weightB: weight + 16, v: v + t0 * d, count: count,
                                       ahead: UnsafeRawPointer(v + t0 * d), rowBytes: rowBytes, prefetch: ahead)
                 } else if d == 128 {
                     accumulate128(acc + i * d, alpha: alphas.0, weight: weight, v: vb, count: count)
@@ -218,7 +229,7 @@ public enum DecodeAttentionKernel {
 
     /// `scores128` for two query heads at once (16 q registers): partial[t] for head a, partial[16 + t] for head b.
     @inline(__always)
-    static func scoresPair128(qa: UnsafePointer<Float>, qb: UnsafePointer<Float>, k: UnsafePointer<Float>, count: Int,
+    static func scoresPair128<E: KVElement>(qa: UnsafePointer<Float>, qb: UnsafePointer<Float>, k: UnsafePointer<E>, count: Int,
                               partial: UnsafeMutablePointer<SIMD16<Float>>, ahead: UnsafeRawPointer, rowBytes: Int,
                               prefetch: Bool) {
         let load = SoftmaxKernel.load
@@ -229,15 +240,15 @@ public enum DecodeAttentionKernel {
         for t in 0..<count {
             SoftmaxKernel.prefetchAhead(ahead + t * rowBytes, bytes: rowBytes, streaming: prefetch)
             let r = k + t * 128
-            var k0 = load(r), k1 = load(r + 16)
+            var k0 = E.load16(r), k1 = E.load16(r + 16)
             var x0 = a0 * k0, x1 = a1 * k1, y0 = b0 * k0, y1 = b1 * k1
-            k0 = load(r + 32); k1 = load(r + 48)
+            k0 = E.load16(r + 32); k1 = E.load16(r + 48)
             x0 = roofline_fma_f32x16(a2, k0, x0); x1 = roofline_fma_f32x16(a3, k1, x1)
             y0 = roofline_fma_f32x16(b2, k0, y0); y1 = roofline_fma_f32x16(b3, k1, y1)
-            k0 = load(r + 64); k1 = load(r + 80)
+            k0 = E.load16(r + 64); k1 = E.load16(r + 80)
             x0 = roofline_fma_f32x16(a4, k0, x0); x1 = roofline_fma_f32x16(a5, k1, x1)
             y0 = roofline_fma_f32x16(b4, k0, y0); y1 = roofline_fma_f32x16(b5, k1, y1)
-            k0 = load(r + 96); k1 = load(r + 112)
+            k0 = E.load16(r + 96); k1 = E.load16(r + 112)
             x0 = roofline_fma_f32x16(a6, k0, x0); x1 = roofline_fma_f32x16(a7, k1, x1)
             y0 = roofline_fma_f32x16(b6, k0, y0); y1 = roofline_fma_f32x16(b7, k1, y1)
             partial[t] = x0 + x1
@@ -247,9 +258,9 @@ public enum DecodeAttentionKernel {
 
     /// `accumulate128` for two query heads at once: 16 accumulator registers, each V vector loaded once.
     @inline(__always)
-    static func accumulatePair128(_ accA: UnsafeMutablePointer<Float>, _ accB: UnsafeMutablePointer<Float>,
+    static func accumulatePair128<E: KVElement>(_ accA: UnsafeMutablePointer<Float>, _ accB: UnsafeMutablePointer<Float>,
                                   alphas: (Float, Float), weightA: UnsafePointer<Float>, weightB: UnsafePointer<Float>,
-                                  v: UnsafePointer<Float>, count: Int, ahead: UnsafeRawPointer, rowBytes: Int,
+                                  v: UnsafePointer<E>, count: Int, ahead: UnsafeRawPointer, rowBytes: Int,
                                   prefetch: Bool) {
         let load = SoftmaxKernel.load
         let sa = SIMD16<Float>(repeating: alphas.0), sb = SIMD16<Float>(repeating: alphas.1)
@@ -261,21 +272,21 @@ public enum DecodeAttentionKernel {
             SoftmaxKernel.prefetchAhead(ahead + t * rowBytes, bytes: rowBytes, streaming: prefetch)
             let wa = SIMD16<Float>(repeating: weightA[t]), wb = SIMD16<Float>(repeating: weightB[t])
             let r = v + t * 128
-            var x = load(r)
+            var x = E.load16(r)
             a0 = roofline_fma_f32x16(wa, x, a0); b0 = roofline_fma_f32x16(wb, x, b0)
-            x = load(r + 16)
+            x = E.load16(r + 16)
             a1 = roofline_fma_f32x16(wa, x, a1); b1 = roofline_fma_f32x16(wb, x, b1)
-            x = load(r + 32)
+            x = E.load16(r + 32)
             a2 = roofline_fma_f32x16(wa, x, a2); b2 = roofline_fma_f32x16(wb, x, b2)
-            x = load(r + 48)
+            x = E.load16(r + 48)
             a3 = roofline_fma_f32x16(wa, x, a3); b3 = roofline_fma_f32x16(wb, x, b3)
-            x = load(r + 64)
+            x = E.load16(r + 64)
             a4 = roofline_fma_f32x16(wa, x, a4); b4 = roofline_fma_f32x16(wb, x, b4)
-            x = load(r + 80)
+            x = E.load16(r + 80)
             a5 = roofline_fma_f32x16(wa, x, a5); b5 = roofline_fma_f32x16(wb, x, b5)
-            x = load(r + 96)
+            x = E.load16(r + 96)
             a6 = roofline_fma_f32x16(wa, x, a6); b6 = roofline_fma_f32x16(wb, x, b6)
-            x = load(r + 112)
+            x = E.load16(r + 112)
             a7 = roofline_fma_f32x16(wa, x, a7); b7 = roofline_fma_f32x16(wb, x, b7)
         }
         let store = SoftmaxKernel.store
