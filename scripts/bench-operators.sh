@@ -98,16 +98,22 @@ def softmax_ratio(run):
             return c["measuredTimeRatio"], c["countedBytesRatio"]
 
 print(f"Acceptance ({rounds} rounds; median [min–max] of the per-round values, best-of-{last['rows'][0]['measurement']['seconds']['count']} time each)")
-def line(label, values, threshold):
+def line(label, values, threshold, family=None):
     if not values:
         print(f"  {label}: not measured"); return
     med = statistics.median(values)
     verdict = "PASS" if med >= threshold else "FAIL"
-    print(f"  {label}: {med:.2f} [{min(values):.2f}–{max(values):.2f}]  (≥ {threshold})  {verdict}")
-line("softmax online, DRAM, efficiency", per_round(dram_eff("softmax online fp32")), 0.8)
-line("KV-cache read fp32, DRAM, efficiency", per_round(dram_eff("decode attention fp32 KV")), 0.8)
-line("KV-cache read bf16, DRAM, efficiency", per_round(dram_eff("decode attention bf16 KV")), 0.8)
-line("RMSNorm, DRAM, efficiency", per_round(dram_eff("rmsnorm fp32")), 0.8)
+    bound = ""
+    if family:
+        bounds = [r["predictedBound"] + "-bound" for run in runs for r in run["rows"]
+                  if r["measurement"]["family"] == family and r["memoryLevel"] == main]
+        bound = f"  [roofline: {', '.join(sorted(set(bounds)))}]"
+    print(f"  {label}: {med:.2f} [{min(values):.2f}–{max(values):.2f}]  (≥ {threshold})  {verdict}{bound}")
+for label, family in [("softmax online, DRAM, efficiency", "softmax online fp32"),
+                      ("KV-cache read fp32, DRAM, efficiency", "decode attention fp32 KV"),
+                      ("KV-cache read bf16, DRAM, efficiency", "decode attention bf16 KV"),
+                      ("RMSNorm, DRAM, efficiency", "rmsnorm fp32")]:
+    line(label, per_round(dram_eff(family)), 0.8, family)
 line("sgemm 2048³ / fp32 FMA peak", per_round(gemm_peak), 0.7)
 ratios = per_round(softmax_ratio)
 if ratios:
