@@ -23,9 +23,8 @@ let package = Package(
         .systemLibrary(
             name: "CNuma", pkgConfig: "numa",
             providers: [.apt(["libnuma-dev"])]),
-        .systemLibrary(
-            name: "COpenBLAS", pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS is loaded with dlopen at run time (not linked), so the tool can set OPENBLAS_CORETYPE first.
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CRooflineSupport", cSettings: nativeC),
         .target(name: "RooflineCore"),
         .target(
@@ -36,7 +35,7 @@ let package = Package(
             resources: [.copy("Data")]),
         .target(
             name: "RooflineProbes",
-            dependencies: ["RooflineCore", "CRooflineSupport", "CNuma"],
+            dependencies: ["RooflineCore", "CRooflineSupport", "CNuma", "COpenBLAS"],
             swiftSettings: nativeSwift),
         .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices"]),
         .executableTarget(

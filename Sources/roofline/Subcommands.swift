@@ -9,5 +9,6 @@ extension RooflineCommand {
         DevicesCommand.self,
         PlanCommand.self,
         ReportCommand.self,
+        ValidateCommand.self,
     ]
 }

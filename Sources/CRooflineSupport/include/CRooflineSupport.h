@@ -52,4 +52,6 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_max_f32x16
     return __builtin_elementwise_max(a, b);
 }
 
+#include "roofline_operators.h"
+
 #endif
