@@ -22,10 +22,13 @@ public struct ReportRequest: Sendable {
     public var createdAt: String
     /// Planner settings for the deployment section; nil leaves the section out.
     public var deployment: DeploymentOptions?
+    /// Real operators measured on the host against its roofline (`roofline validate`); nil leaves the section out.
+    public var operators: OperatorValidation?
 
     public init(model: ModelConfig, promptTokens: Int, contextTokens: Int, batch: Int, precision: Precision,
                 attention: [AttentionMode], devices: [Device], host: HostProfile?, command: String, createdAt: String,
-                deployment: DeploymentOptions? = DeploymentOptions()) {
+                deployment: DeploymentOptions? = DeploymentOptions(), operators: OperatorValidation? = nil) {
+        self.operators = operators
         self.model = model
         self.promptTokens = promptTokens
         self.contextTokens = contextTokens
@@ -139,6 +142,11 @@ extension Report {
                 method.append("Latency: a dependent chain of loads, one per cache line, laid out as the latency table says.")
             }
         }
+        if request.operators != nil {
+            method.append("Host operators: GEMM through OpenBLAS, softmax, decode attention over a KV cache and RMSNorm run on "
+                + "this host, each checked against a reference first; the prediction uses the bandwidth ceiling of the level the "
+                + "working set lives in; efficiency = predicted ÷ measured time.")
+        }
         if !request.devices.isEmpty {
             method.append("Accelerators: dense peak FLOP/s per data type (no 2:4 sparsity) and vendor memory bandwidth from the "
                 + "bundled data; sources: " + request.devices.flatMap(\.sources).uniqued().joined(separator: "; ") + ".")
@@ -178,7 +186,7 @@ extension Report {
             title: "Roofline report: \(model.name), batch \(batch), \(precision.weights.rawValue) weights, on \(on)",
             createdAt: request.createdAt, toolVersion: RooflineVersion.current, command: request.command, subject: subject,
             host: request.host, hostRoofline: hostRoofline, phases: reportPhases, deployment: deploymentSection,
-            method: method, summary: summary)
+            method: method, summary: summary, operators: request.operators)
     }
 
     /// One line per phase: the step time and tokens/s on each roofline (the first attention form), and which

@@ -88,10 +88,13 @@ public struct Report: Sendable {
     public var method: [String]
     /// The findings in a few lines, shown first (markdown).
     public var summary: [String]
+    /// Real operators measured on the host against its roofline; nil leaves the section out.
+    public var operators: OperatorValidation?
 
     public init(title: String, createdAt: String, toolVersion: String, command: String, subject: [ReportFact],
                 host: HostProfile?, hostRoofline: Roofline?, phases: [ReportPhase], deployment: String?, method: [String],
-                summary: [String] = []) {
+                summary: [String] = [], operators: OperatorValidation? = nil) {
+        self.operators = operators
         self.title = title
         self.createdAt = createdAt
         self.toolVersion = toolVersion
@@ -131,6 +134,9 @@ extension Report {
             let bandwidth = chart("bandwidth", .bandwidth(host))
             let roofline = hostRoofline.map { chart("roofline-host", .roofline($0, title: "Hierarchical roofline: \(host.host.cpuModel)")) }
             md += Markdown.hostCeilings(host, bandwidthChart: bandwidth, rooflineChart: roofline)
+        }
+        if let operators {
+            md += operators.renderMarkdown(heading: "##") + "\n"
         }
 
         if !phases.isEmpty {

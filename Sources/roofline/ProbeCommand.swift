@@ -39,8 +39,8 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Timed samples per point (at least 5 for the summary to mean anything).")
     var samples: Int?
 
-    @Option(name: .shortAndLong, help: "Output format: text, json or markdown.")
-    var format: OutputFormat = .text
+    @Option(name: .shortAndLong, help: "Output format: text, json or markdown (default: from the --output extension, else text).")
+    var format: OutputFormat?
 
     @Option(name: .shortAndLong, help: "Write the result to this file (atomically) instead of stdout.")
     var output: String?
@@ -50,12 +50,7 @@ struct ProbeCommand: ParsableCommand {
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
-        if let output {
-            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
-            if !FileManager.default.isWritableFile(atPath: folder) {
-                throw ValidationError("cannot write --output \(output): folder \(folder) is missing or not writable")
-            }
-        }
+        try checkWritable(output)
     }
 
     func options() throws -> ProbeOptions {
@@ -96,7 +91,7 @@ struct ProbeCommand: ParsableCommand {
         let profile = try HostProbe.run(options, progress: Diagnostics.progress)
         Diagnostics.progress("probe finished in \(Format.significant(MonotonicClock.now() - start, digits: 3)) s")
         let rendered: String
-        switch format {
+        switch OutputFormat.resolve(format, output: output) {
         case .json: rendered = try jsonString(profile)
         case .text: rendered = HostProfileRenderer(profile: profile).text
         case .markdown: rendered = HostProfileRenderer(profile: profile).markdown

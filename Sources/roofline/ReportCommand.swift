@@ -63,6 +63,12 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Fraction of peak memory bandwidth and FLOP rate the deployment achieves, in (0, 1]; 1.0 is the roofline bound (shown too).")
     var efficiency: Double = 1.0
 
+    @Option(help: ArgumentHelp("Real operators measured on this host, as written by `roofline validate --format json`: adds the predicted-vs-measured section.", valueName: "VALIDATION.json"))
+    var validation: String?
+
+    @Flag(name: .customLong("validate"), help: "Measure real operators on this host now (GEMM, softmax, KV decode, RMSNorm; tens of seconds) and add the predicted-vs-measured section.")
+    var measureOperators = false
+
     @Option(name: .shortAndLong, help: ArgumentHelp("The markdown file; charts go beside it as NAME-*.svg.", valueName: "NAME.md"))
     var output: String = "roofline-report.md"
 
@@ -91,6 +97,12 @@ struct ReportCommand: ParsableCommand {
         }
         if let price, !(price.isFinite && price > 0) {
             throw ValidationError("--price must be a positive number of US dollars per device-hour, got \(price)")
+        }
+        if measureOperators && validation != nil {
+            throw ValidationError("give --validate or --validation FILE, not both")
+        }
+        if measureOperators && probe == ProbeChoice.none {
+            throw ValidationError("--validate measures against this host's roofline: leave out --probe none")
         }
         if price != nil && deviceNames.count != 1 {
             throw ValidationError("--price sets one device's price: give a single --device")
@@ -129,6 +141,7 @@ struct ReportCommand: ParsableCommand {
         if let profile {
             hostProfile = try loadHostProfile(profile)
         }
+        var operators = try validation.map(loadOperatorValidation)
 
         let probeChoice = profile == nil ? (probe ?? .quick) : nil
         switch probeChoice {
@@ -142,13 +155,18 @@ struct ReportCommand: ParsableCommand {
             break
         }
 
+        if measureOperators, let hostProfile {
+            Diagnostics.progress("measuring real operators on this host (save them with `roofline validate --format json --output ops.json` and pass --validation to reuse)")
+            operators = try ValidateCommand.measure(on: hostProfile)
+        }
+
         let request = ReportRequest(
             model: config, promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize, precision: precision,
             attention: attention.modes, devices: devices, host: hostProfile,
             command: reproduceCommand(promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize,
                                       precision: precision),
             createdAt: ISO8601DateFormatter().string(from: Date()),
-            deployment: try deploymentOptions())
+            deployment: try deploymentOptions(), operators: operators)
         let report = try Report(request)
         let baseName = String(outputURL.lastPathComponent.dropLast(3))
         let rendered = report.render(baseName: baseName)
@@ -183,6 +201,8 @@ struct ReportCommand: ParsableCommand {
                   "--kv", precision.kvCache.rawValue, "--attention", attention.rawValue]
         if let price { words += ["--price", "\(price)"] }
         if efficiency != 1 { words += ["--efficiency", "\(efficiency)"] }
+        if let validation { words += ["--validation", validation] }
+        if measureOperators { words.append("--validate") }
         words += ["--output", output]
         return words.map(shellQuoted).joined(separator: " ")
     }

@@ -7,16 +7,7 @@ import RooflineProbes
 /// probe now), or a bundled accelerator id or alias (`h200`, `b200`, `mi300x`…). Returns the roofline and lines saying where it came from.
 func resolveRoofline(_ spec: String) throws -> (roofline: Roofline, notes: [String]) {
     if spec.lowercased().hasSuffix(".json") {
-        guard let data = FileManager.default.contents(atPath: spec) else {
-            throw RooflineError.usage("cannot read host profile \(spec): check the path, or write one with `roofline probe --output \(spec)`")
-        }
-        let profile: HostProfile
-        do {
-            profile = try JSONDecoder().decode(HostProfile.self, from: data)
-        } catch {
-            throw RooflineError.badData(
-                "\(spec) is not a host profile (\(RooflineError.decodingProblem(error))): write one with `roofline probe --output \(spec)`")
-        }
+        let profile = try loadHostProfile(spec)
         let roofline = try profile.roofline()
         return (roofline, ["roofline measured on this host: \(spec) (\(profile.mode) probe, \(profile.createdAt))"])
     }

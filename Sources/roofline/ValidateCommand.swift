@@ -36,8 +36,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Timed samples per kernel (at least 5).")
     var samples: Int = 5
 
-    @Option(name: .long, help: "Output format: text, json or markdown.")
-    var format: OutputFormat = .text
+    @Option(name: .long, help: "Output format: text, json or markdown (default: from the --output extension, else text).")
+    var format: OutputFormat?
 
     @Option(name: .long, help: "Write the result to this file instead of stdout.")
     var output: String?
@@ -52,6 +52,7 @@ struct ValidateCommand: ParsableCommand {
         guard OperatorSuite.SizeSet(rawValue: sizes) != nil else {
             throw ValidationError("--sizes must be quick or full")
         }
+        try checkWritable(output)
     }
 
     func parsedKernels() throws -> [OperatorSuite.Kernel] {
@@ -71,20 +72,15 @@ struct ValidateCommand: ParsableCommand {
         }
         let hostProfile: HostProfile
         if let profile {
-            hostProfile = try ValidateCommand.loadProfile(profile)
+            hostProfile = try loadHostProfile(profile)
         } else {
             Diagnostics.progress("no --profile: running a quick probe (save a full one with `roofline probe --format json --output host.json`)")
             hostProfile = try HostProbe.run(.quick, progress: Diagnostics.progress)
         }
-        let wanted = threads ?? (hostProfile.flops.map(\.threads).max() ?? 1)
-        let roofline = try hostProfile.roofline(threads: wanted)
-        let suite = OperatorSuite(kernels: try parsedKernels(), sizes: OperatorSuite.SizeSet(rawValue: sizes)!,
-                                  threads: wanted, samples: samples,
-                                  memoryLimitBytes: OperatorSuite.defaultMemoryLimitBytes(),
-                                  counting: try WorkloadModelCounting())
-        let result = try suite.run(roofline: roofline, features: CPUFeatureReport.current()) { Diagnostics.progress($0) }
+        let result = try Self.measure(on: hostProfile, kernels: try parsedKernels(), sizes: OperatorSuite.SizeSet(rawValue: sizes)!,
+                                      threads: threads, samples: samples)
         let text: String
-        switch format {
+        switch OutputFormat.resolve(format, output: output) {
         case .text: text = result.renderText()
         case .markdown: text = result.renderMarkdown()
         case .json: text = try jsonString(result)
@@ -92,15 +88,15 @@ struct ValidateCommand: ParsableCommand {
         try emit(text, output: output)
     }
 
-    /// Reads and decodes a host profile, with errors that name the file and the fix.
-    static func loadProfile(_ path: String) throws -> HostProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RooflineError.usage("cannot read profile \(path): run `roofline probe --format json --output \(path)` first")
-        }
-        do {
-            return try JSONDecoder().decode(HostProfile.self, from: data)
-        } catch {
-            throw RooflineError.badData("\(path) is not a host profile (\(error)); write one with `roofline probe --format json --output \(path)`")
-        }
+    /// Runs the operator suite on this host and holds it against `profile`'s roofline at `threads` (default: the
+    /// profile's largest measured thread count), counting with the workload model.
+    static func measure(on profile: HostProfile, kernels: [OperatorSuite.Kernel] = OperatorSuite.Kernel.allCases,
+                        sizes: OperatorSuite.SizeSet = .quick, threads: Int? = nil, samples: Int = 5) throws -> OperatorValidation {
+        let wanted = threads ?? (profile.flops.map(\.threads).max() ?? 1)
+        let roofline = try profile.roofline(threads: wanted)
+        let suite = OperatorSuite(kernels: kernels, sizes: sizes, threads: wanted, samples: samples,
+                                  memoryLimitBytes: OperatorSuite.defaultMemoryLimitBytes(),
+                                  counting: try WorkloadModelCounting())
+        return try suite.run(roofline: roofline, features: CPUFeatureReport.current()) { Diagnostics.progress($0) }
     }
 }

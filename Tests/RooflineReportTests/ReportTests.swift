@@ -76,3 +76,30 @@ import Testing
         #expect(Report.slug("µ") == "chart")
     }
 }
+
+@Suite struct ReportOperatorSectionTests {
+    @Test func measuredOperatorsGetTheirOwnSection() throws {
+        let roofline = Roofline(
+            name: "test host", computeCeilings: [ComputeCeiling(dataType: .fp32, flopsPerSecond: 100e9, source: "test")],
+            bandwidthCeilings: [BandwidthCeiling(level: "DRAM", bytesPerSecond: 20e9, source: "test")], mainMemoryLevel: "DRAM")
+        // RMSNorm: 4 MFLOP over 8 MB at 20 GB/s → predicted 400 µs; measured best 500 µs → efficiency 0.80.
+        let norm = Operator(name: "rmsnorm", kind: .norm, flops: 4e6, bytes: ByteCounts(activations: 8e6), computeType: .fp32)
+        let measurement = OperatorMeasurement(family: "rmsnorm fp32", shape: "1000×2000", storageType: .fp32, operator: norm,
+                                              countedBy: "test", workingSetBytes: 8e6, threads: 1,
+                                              seconds: SampleSummary(best: 500e-6, median: 600e-6, worst: 700e-6, count: 5))
+        let validation = OperatorValidation(
+            roofline: roofline, threads: 1, openBLAS: nil,
+            checks: [KernelCheck(kernel: "rmsnorm", shape: "3×7", measure: "max relative error", error: 1e-7, bound: 1e-5)],
+            rows: try OperatorValidation.rows([measurement], roofline: roofline), comparisons: [], notes: [])
+        var request = try DeploymentReportTests.request(devices: [DeploymentReportTests.h200At3])
+        request.operators = validation
+        let markdown = try Report(request).render(baseName: "x").markdown
+        #expect(markdown.contains("## Predicted vs measured operators"))
+        #expect(markdown.contains("### Correctness against references"))
+        #expect(markdown.contains("| rmsnorm fp32 | 1000×2000 | 8.00 MB | DRAM | 0.500 | memory | 400 µs | 500 µs | 600 µs | 0.80 | 0.67 |"))
+        #expect(markdown.contains("Host operators: GEMM through OpenBLAS"))
+        var without = request
+        without.operators = nil
+        #expect(!(try Report(without).render(baseName: "x").markdown.contains("Predicted vs measured")))
+    }
+}

@@ -2,11 +2,11 @@ import Foundation
 
 /// Text and markdown renderings of an `OperatorValidation` (JSON is its Codable form). Pure functions of the value.
 extension OperatorValidation {
-    /// Column headers and one array of cells per row of the predicted-vs-measured table.
-    public var tableCells: (header: [String], rows: [[String]]) {
+    /// The predicted-vs-measured table: one row per kernel and size.
+    public var table: Table {
         let header = ["kernel", "shape", "working set", "level", "FLOP/B", "bound", "predicted", "best", "median",
                       "eff best", "eff median", "achieved", "agreement"]
-        let rows = self.rows.map { row -> [String] in
+        let cells = rows.map { row -> [String] in
             let m = row.measurement
             let achieved = row.predictedBound == .memory
                 ? Format.bytesPerSecond(row.achievedBytesPerSecond) : Format.flopsPerSecond(row.achievedFlopsPerSecond)
@@ -16,7 +16,17 @@ extension OperatorValidation {
                     String(format: "%.2f", row.efficiencyBest), String(format: "%.2f", row.efficiencyMedian), achieved,
                     row.agreement.rawValue]
         }
-        return (header, rows)
+        return Table(headers: header, rows: cells, rightAligned: Set(2..<header.count))
+    }
+
+    /// Each kernel's correctness check against its reference: error and bound.
+    public var checksTable: Table {
+        Table(headers: ["kernel", "shape", "measure", "error", "bound", "result"],
+              rows: checks.map { c in
+                  [c.kernel, c.shape, c.measure, String(format: "%.2e", c.error), String(format: "%.2e", c.bound),
+                   c.passed ? "pass" : "FAIL"]
+              },
+              rightAligned: [3, 4])
     }
 
     /// Lines describing OpenBLAS's core, the checks, the variant comparisons and the notes.
@@ -54,36 +64,18 @@ extension OperatorValidation {
 
     /// A fixed-width table plus summary lines.
     public func renderText() -> String {
-        let (header, cells) = tableCells
-        var widths = header.map(\.count)
-        for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ row: [String]) -> String {
-            row.enumerated().map { i, cell in
-                i < 2 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[i] - cell.count) + cell
-            }.joined(separator: "  ")
-        }
-        var out = "Predicted (\(roofline.name)) vs measured, \(threads) thread\(threads == 1 ? "" : "s"); efficiency = predicted ÷ measured\n"
-        out += line(header) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
-        out += cells.map(line).joined(separator: "\n") + "\n\n"
-        out += summaryLines.joined(separator: "\n") + "\n"
-        return out
+        "Predicted (\(roofline.name)) vs measured, \(threads) thread\(threads == 1 ? "" : "s"); efficiency = predicted ÷ measured\n"
+            + table.text + "\n" + summaryLines.joined(separator: "\n") + "\n"
     }
 
-    /// A markdown section: the table, the checks and the summary.
-    public func renderMarkdown() -> String {
-        let (header, cells) = tableCells
-        var out = "## Predicted vs measured operators\n\n"
+    /// A markdown section under `heading` ("##" for a document of its own, "###" inside a report): the table,
+    /// the checks and the summary.
+    public func renderMarkdown(heading: String = "##") -> String {
+        var out = "\(heading) Predicted vs measured operators\n\n"
         out += "Roofline: \(roofline.name); \(threads) thread\(threads == 1 ? "" : "s"). Efficiency = predicted ÷ measured time "
         out += "(best and median of \(rows.first?.measurement.seconds.count ?? 0)).\n\n"
-        out += "| " + header.joined(separator: " | ") + " |\n"
-        out += "|" + header.enumerated().map { i, _ in i < 2 ? "---" : "---:" }.joined(separator: "|") + "|\n"
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
-        for row in cells { out += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
-        out += "\n### Correctness against references\n\n| kernel | shape | measure | error | bound | result |\n|---|---|---|---:|---:|---|\n"
-        for c in checks {
-            out += "| \(cell(c.kernel)) | \(cell(c.shape)) | \(cell(c.measure)) | \(String(format: "%.2e", c.error)) | \(String(format: "%.2e", c.bound)) | \(c.passed ? "pass" : "FAIL") |\n"
-        }
+        out += table.markdown
+        out += "\n\(heading)# Correctness against references\n\n" + checksTable.markdown
         out += "\n" + summaryLines.map { "- \($0)" }.joined(separator: "\n") + "\n"
         return out
     }

@@ -107,6 +107,17 @@ public struct OpenBLASReport: Codable, Sendable, Equatable {
     public var checks: [KernelCheck]
     /// Set when an override produced wrong results and the library's own choice was loaded instead.
     public var fallbackReason: String?
+
+    public init(userSetting: String?, libraryChoice: String?, decision: OpenBLASCoreDecision, coreInUse: String,
+                configuration: String, checks: [KernelCheck], fallbackReason: String?) {
+        self.userSetting = userSetting
+        self.libraryChoice = libraryChoice
+        self.decision = decision
+        self.coreInUse = coreInUse
+        self.configuration = configuration
+        self.checks = checks
+        self.fallbackReason = fallbackReason
+    }
 }
 
 /// Predicted vs measured for every kernel and size: the table the `validate` command prints and the report
