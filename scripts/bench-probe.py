@@ -6,7 +6,7 @@ rounds (same kernel, same total working set, same threads, both pinned) and prin
 per-round ratios ours/likwid with min and max. Both count algorithmic bytes (arrays read + written). Peak FLOPs
 compare our FMA probe with likwid's peakflops kernels in L1.
 
-Usage: python3 scripts/bench-probe.py [--rounds 3] [--binary .build/release/roofline] [--quick]
+Usage: python3 scripts/bench-probe.py [--rounds 3] [--binary .build/release/roofline] [--quick] [--only REGEX]
 Installs likwid (Debian package `likwid`) when likwid-bench is missing and apt-get is available.
 """
 import argparse
@@ -80,6 +80,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--binary", default=".build/release/roofline")
     parser.add_argument("--quick", action="store_true", help="only triad and load, DRAM and L1")
+    parser.add_argument("--only", default=None, help="only the cases whose label matches this regular expression")
     options = parser.parse_args()
     ensure_likwid()
     if not os.path.exists(options.binary):
@@ -100,6 +101,8 @@ def main():
         cases.append(("flops", "peak fp64", "fp64", "peakflops" + suffix + "_fma", "32kB", threads))
         cases.append(("flops", "peak fp32", "fp32", "peakflops_sp" + suffix + "_fma", "32kB", threads))
 
+    if options.only:
+        cases = [c for c in cases if re.search(options.only, c[1])]
     ratios = {case: [] for case in cases}
     median_ratios = {case: [] for case in cases}
     values = {case: [] for case in cases}

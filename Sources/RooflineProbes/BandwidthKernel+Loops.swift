@@ -48,6 +48,8 @@ extension BandwidthKernel {
 
 // The loops. Eight vectors (512 bytes) per iteration, written out so LLVM keeps them as vector loads and stores
 // (a single-store loop can be turned into a memcpy/memset call, which may switch to streaming stores).
+// Streaming-store loops do not fence: the caller fences once after its repetitions (`BandwidthKernel.finish`), as a
+// fence per pass would stall every short in-cache pass on draining the write-combining buffers.
 
 @inline(never)
 func loadPass(_ b: UnsafeMutablePointer<SIMD8<Double>>, _ n: Int) -> Double {
@@ -87,7 +89,6 @@ func storePassNT(_ a: UnsafeMutablePointer<SIMD8<Double>>, _ n: Int) {
         stream(a + i + 4, v); stream(a + i + 5, v); stream(a + i + 6, v); stream(a + i + 7, v)
         i += 8
     }
-    roofline_store_fence()
 }
 
 @inline(never)
@@ -112,7 +113,6 @@ func copyPassNT(_ a: UnsafeMutablePointer<SIMD8<Double>>, _ b: UnsafeMutablePoin
         stream(a + i + 4, x4); stream(a + i + 5, x5); stream(a + i + 6, x6); stream(a + i + 7, x7)
         i += 8
     }
-    roofline_store_fence()
 }
 
 @inline(never)
@@ -136,7 +136,6 @@ func scalePassNT(_ a: UnsafeMutablePointer<SIMD8<Double>>, _ b: UnsafeMutablePoi
         stream(a + i + 6, s * b[i + 6]); stream(a + i + 7, s * b[i + 7])
         i += 8
     }
-    roofline_store_fence()
 }
 
 @inline(never)
@@ -162,7 +161,6 @@ func addPassNT(_ a: UnsafeMutablePointer<SIMD8<Double>>, _ b: UnsafeMutablePoint
         stream(a + i + 7, b[i + 7] + c[i + 7])
         i += 8
     }
-    roofline_store_fence()
 }
 
 @inline(never)
@@ -190,7 +188,14 @@ func triadPassNT(_ a: UnsafeMutablePointer<SIMD8<Double>>, _ b: UnsafeMutablePoi
         stream(a + i + 6, b[i + 6] + s * c[i + 6]); stream(a + i + 7, b[i + 7] + s * c[i + 7])
         i += 8
     }
-    roofline_store_fence()
+}
+
+extension BandwidthKernel {
+    /// Makes the streaming stores of the passes before it globally visible (sfence on x86); nothing for normal stores.
+    @inline(__always)
+    public func finish() {
+        if store == .nonTemporal { roofline_store_fence() }
+    }
 }
 
 // Initial values and validation.

@@ -41,6 +41,7 @@ struct BandwidthRunner {
                 var sum = 0.0
                 let start = MonotonicClock.now()
                 for _ in 0..<repetitions { sum = kernel.runPass(slice) }
+                kernel.finish()
                 let end = MonotonicClock.now()
                 times.record(thread: t, start: start, end: end)
                 sums[t] = sum

@@ -29,14 +29,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Sequences in the batch.")
     var batch: String = "1"
 
-    @Option(help: "Data type of the weights.")
-    var weights: String = "bf16"
-
-    @Option(help: "Data type of the activations.")
-    var activations: String = "bf16"
-
-    @Option(help: "Data type of the KV cache.")
-    var kv: String = "bf16"
+    @OptionGroup var types: PrecisionOptions
 
     @Option(help: "fused (FlashAttention-style) or materialized (scores written to memory).")
     var attention: String = "fused"
@@ -75,8 +68,7 @@ struct ClassifyCommand: ParsableCommand {
         guard let mode = AttentionMode(rawValue: attention.lowercased()) else {
             throw RooflineError.usage("unknown --attention '\(attention)': use fused or materialized")
         }
-        let precision = Precision(weights: try DataType(parsing: weights), activations: try DataType(parsing: activations),
-                                  kvCache: try DataType(parsing: kv))
+        let precision = try types.precision()
         return (parsedPhase, try Quantity.parseCount(batch, name: "--batch"), precision, mode)
     }
 

@@ -32,14 +32,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Prompt tokens per sequence, for the time to first token.")
     var prompt: String?
 
-    @Option(help: "Data type of the weights.")
-    var weights: String = "bf16"
-
-    @Option(help: "Data type of the KV cache.")
-    var kv: String = "bf16"
-
-    @Option(help: "Data type of the activations.")
-    var activations: String = "bf16"
+    @OptionGroup var types: PrecisionOptions
 
     @Option(name: .customLong("gpus-per-node"), help: "Devices per node (one tensor-parallel group).")
     var devicesPerNode: Int = 8
@@ -95,8 +88,7 @@ struct PlanCommand: ParsableCommand {
         guard let device = try selection.selected(from: try selection.catalog()) else {
             throw RooflineError.usage("plan needs --device (an id or alias such as h200, b200, mi300x; see `roofline devices`)")
         }
-        let precision = Precision(weights: try DataType(parsing: weights), activations: try DataType(parsing: activations),
-                                  kvCache: try DataType(parsing: kv))
+        let precision = try types.precision()
         let workload = try DeploymentWorkload(
             model: try ModelConfig.load(model), context: try Quantity.parseCount(context, name: "--context"),
             batch: try Quantity.parseCount(batch, name: "--batch"),

@@ -45,14 +45,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Sequences in the batch.")
     var batch: String = "1"
 
-    @Option(help: "Data type of the weights.")
-    var weights: String = "bf16"
-
-    @Option(help: "Data type of the activations.")
-    var activations: String = "bf16"
-
-    @Option(help: "Data type of the KV cache.")
-    var kv: String = "bf16"
+    @OptionGroup var types: PrecisionOptions
 
     @Option(help: "fused (FlashAttention-style), materialized (scores written to memory) or both side by side.")
     var attention: AttentionChoice = .fused
@@ -126,8 +119,7 @@ struct ReportCommand: ParsableCommand {
             throw RooflineError.usage("the prompt (\(promptTokens) tokens) is longer than the context (\(contextTokens)): give --prompt ≤ --context")
         }
         let batchSize = try Quantity.parseCount(batch, name: "--batch")
-        let precision = Precision(weights: try DataType(parsing: weights), activations: try DataType(parsing: activations),
-                                  kvCache: try DataType(parsing: kv))
+        let precision = try types.precision()
         let config = try ModelConfig.load(model)
         let devices = try reportDevices(deviceNames, deviceFiles: deviceFile, price: price)
         let outputURL = URL(fileURLWithPath: output)
