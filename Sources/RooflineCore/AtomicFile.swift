@@ -3,32 +3,10 @@ import Foundation
 /// Writes files whole or not at all: content goes to a temporary file in the same folder, then is renamed over
 /// the destination, so a reader (or a failed run) never sees half a file.
 public enum AtomicFile {
-    /// Writes `data` to `path` atomically. Throws a runtime `RooflineError` naming the path when the folder is
-    /// missing or not writable.
+    /// Writes `data` to `path` atomically (`writeAll` with one file). Throws a runtime `RooflineError` naming the
+    /// path when the folder is missing or not writable.
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw RooflineError.runtime("cannot write \(path): folder \(folder) does not exist; create it or choose another --output")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder) else {
-            throw RooflineError.runtime("cannot write \(path): folder \(folder) is not writable; choose another --output")
-        }
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                throw RooflineError.runtime("cannot write \(path): rename failed (errno \(errno))")
-            }
-        } catch let error as RooflineError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw RooflineError.runtime("cannot write \(path): \(error.localizedDescription)")
-        }
+        try writeAll([(path, data)])
     }
 
     /// Writes several files as one: each goes to a temporary file first; only when all are written are they

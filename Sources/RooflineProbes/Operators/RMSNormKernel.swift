@@ -26,12 +26,12 @@ public enum RMSNormKernel {
         }
     }
 
-    /// Σ x² over a row whose length is a multiple of 64 (4 accumulators).
+    /// Σ x² over a row of any length: 4 accumulators over 64-element chunks, then 16-element and scalar tails.
     @inline(__always)
     static func sumSquares(_ x: UnsafePointer<Float>, _ hidden: Int) -> Float {
         var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
         var i = 0
-        while i < hidden {
+        while i + 64 <= hidden {
             let v0 = SoftmaxKernel.load(x + i), v1 = SoftmaxKernel.load(x + i + 16)
             let v2 = SoftmaxKernel.load(x + i + 32), v3 = SoftmaxKernel.load(x + i + 48)
             a0 = roofline_fma_f32x16(v0, v0, a0)
@@ -40,7 +40,17 @@ public enum RMSNormKernel {
             a3 = roofline_fma_f32x16(v3, v3, a3)
             i += 64
         }
-        return roofline_sum_f32x16((a0 + a1) + (a2 + a3))
+        while i + 16 <= hidden {
+            let v = SoftmaxKernel.load(x + i)
+            a0 = roofline_fma_f32x16(v, v, a0)
+            i += 16
+        }
+        var squares = roofline_sum_f32x16((a0 + a1) + (a2 + a3))
+        while i < hidden {
+            squares += x[i] * x[i]
+            i += 1
+        }
+        return squares
     }
 
     /// Rows of a length that is a multiple of 64, the squares of the next row summed while this one is written.
@@ -83,30 +93,10 @@ public enum RMSNormKernel {
     @inline(__always)
     static func row(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                     _ hidden: Int, _ epsilon: Float, streaming: Bool) {
-        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-        var i = 0
-        while i + 64 <= hidden {
-            let v0 = SoftmaxKernel.load(x + i), v1 = SoftmaxKernel.load(x + i + 16)
-            let v2 = SoftmaxKernel.load(x + i + 32), v3 = SoftmaxKernel.load(x + i + 48)
-            a0 = roofline_fma_f32x16(v0, v0, a0)
-            a1 = roofline_fma_f32x16(v1, v1, a1)
-            a2 = roofline_fma_f32x16(v2, v2, a2)
-            a3 = roofline_fma_f32x16(v3, v3, a3)
-            i += 64
-        }
-        while i + 16 <= hidden {
-            let v = SoftmaxKernel.load(x + i)
-            a0 = roofline_fma_f32x16(v, v, a0)
-            i += 16
-        }
-        var squares = roofline_sum_f32x16((a0 + a1) + (a2 + a3))
-        while i < hidden {
-            squares += x[i] * x[i]
-            i += 1
-        }
+        let squares = sumSquares(x, hidden)
         let scale = 1 / (squares / Float(hidden) + epsilon).squareRoot()
         let sv = SIMD16<Float>(repeating: scale)
-        i = 0
+        var i = 0
         while i + 16 <= hidden {
             SoftmaxKernel.put(SoftmaxKernel.load(x + i) * sv * SoftmaxKernel.load(w + i), y + i, streaming: streaming)
             i += 16
