@@ -96,11 +96,22 @@ struct OperatorKernelTests {
         #expect(BFloat16(1.0).bitPattern == 0x3F80)
     }
 
-    /// The widening path (16 at a time plus a scalar tail) gives the exact fp32 values.
+    /// The widening path gives the exact fp32 values, in register order: per 32 values the even-indexed ones, then
+    /// the odd-indexed ones.
     @Test func bfloat16Widening() throws {
-        let values = (0..<37).map { BFloat16(Float($0) * 0.37 - 5) }
-        let scratch = try OperatorBuffer<Float>(count: 37)
-        let widened = values.withUnsafeBufferPointer { BFloat16.fp32($0.baseAddress!, count: 37, scratch: scratch.pointer) }
-        for i in 0..<37 { #expect(widened[i] == values[i].float) }
+        let values = (0..<64).map { BFloat16(Float($0) * 0.37 - 5) }
+        let scratch = try OperatorBuffer<Float>(count: 64)
+        let widened = values.withUnsafeBufferPointer { BFloat16.fp32($0.baseAddress!, count: 64, scratch: scratch.pointer) }
+        for i in 0..<64 {
+            #expect(widened[i] == values[i - i % 32 + BFloat16.memoryIndex(ofRegisterPosition: i % 32)].float)
+        }
+        #expect(BFloat16.memoryIndex(ofRegisterPosition: 1) == 2)
+        #expect(BFloat16.memoryIndex(ofRegisterPosition: 16) == 1)
+        #expect(BFloat16.memoryIndex(ofRegisterPosition: 31) == 31)
+        let (even, odd) = values.withUnsafeBufferPointer { BFloat16.load32($0.baseAddress! + 32) }
+        for i in 0..<16 {
+            #expect(even[i] == values[32 + 2 * i].float)
+            #expect(odd[i] == values[33 + 2 * i].float)
+        }
     }
 }

@@ -9,7 +9,6 @@
 
 typedef int32_t roofline_i32x16 __attribute__((ext_vector_type(16)));
 typedef uint32_t roofline_u32x16 __attribute__((ext_vector_type(16)));
-typedef uint16_t roofline_u16x16 __attribute__((ext_vector_type(16)));
 
 /// e^x lane by lane: n = round(x·log2 e), r = x − n·ln2 (ln2 in two parts, Cody–Waite), e^r by a degree-5
 /// polynomial (minimax for relative error on [−ln2/2, ln2/2], 7.5e-8 in exact arithmetic), times 2^n built in the
@@ -61,12 +60,21 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_exp2_f32x1
     return (roofline_f32x16)(result & ~below);
 }
 
-/// 16 bfloat16 values (unaligned) widened to fp32: zero-extend, shift into the upper half (vpmovzxwd + vpslld).
-static inline __attribute__((always_inline)) roofline_f32x16 roofline_load_bf16x16(const uint16_t *p) {
-    roofline_u16x16 h;
-    __builtin_memcpy(&h, p, sizeof h);
-    roofline_u32x16 w = __builtin_convertvector(h, roofline_u32x16) << 16;
-    return (roofline_f32x16)w;
+/// 32 bfloat16 values (unaligned, one 64-byte load) as two fp32 vectors without a shuffle: the even-indexed values
+/// (each 32-bit word shifted left by 16, vpslld) and the odd-indexed ones (the word's upper half kept, vpandd).
+/// Lane i of the even vector is p[2i], lane i of the odd one p[2i + 1]; callers lay the other operand out the same
+/// way. Called on the same `p` back to back, the two share one load.
+static inline __attribute__((always_inline)) roofline_f32x16 roofline_load_bf16x32_even(const uint16_t *p) {
+    roofline_u32x16 w;
+    __builtin_memcpy(&w, p, sizeof w);
+    return (roofline_f32x16)(w << 16);
+}
+
+/// The odd-indexed half of `roofline_load_bf16x32_even`'s 32 values.
+static inline __attribute__((always_inline)) roofline_f32x16 roofline_load_bf16x32_odd(const uint16_t *p) {
+    roofline_u32x16 w;
+    __builtin_memcpy(&w, p, sizeof w);
+    return (roofline_f32x16)(w & 0xFFFF0000u);
 }
 
 /// Folds two vectors: lanes 0–7 are the pairwise sums of a's neighbouring lanes, 8–15 those of b's. Four levels of

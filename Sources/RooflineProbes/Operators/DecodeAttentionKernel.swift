@@ -16,48 +16,63 @@ public struct BFloat16: Sendable, Equatable {
 }
 
 /// A storage type for the KV cache: fp32 as is, bf16 widened to fp32 on load.
+///
+/// Each type reads 32 consecutive values into two fp32 vectors in its own *register order*: fp32 in memory order,
+/// bf16 as the even-indexed then the odd-indexed values (two cheap bit operations on one load, no shuffle). The
+/// kernel lays q out in the same order per 32 values, so dot products are unchanged, and puts its accumulators back
+/// in memory order at the end.
 public protocol KVElement: Sendable {
     static var dataType: DataType { get }
     init(_ value: Float)
     var float: Float { get }
-    /// Returns `count` values starting at `source` as fp32: the pointer itself for fp32, else `scratch` after
-    /// widening into it.
+    /// Memory index (0..<32) of the value at position `position` of the register order of a 32-value chunk.
+    static func memoryIndex(ofRegisterPosition position: Int) -> Int
+    /// Writes `count` values (a multiple of 32) starting at `source` to `scratch` as fp32 in register order and
+    /// returns it; fp32 returns `source` itself.
     static func fp32(_ source: UnsafePointer<Self>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float>
-    /// 16 values starting at `source` as fp32, in registers.
-    static func load16(_ source: UnsafePointer<Self>) -> SIMD16<Float>
+    /// 32 values starting at `source` as two fp32 vectors, in register order.
+    static func load32(_ source: UnsafePointer<Self>) -> (SIMD16<Float>, SIMD16<Float>)
 }
 
 extension Float: KVElement {
     public static var dataType: DataType { .fp32 }
     public var float: Float { self }
     @inline(__always)
+    public static func memoryIndex(ofRegisterPosition position: Int) -> Int { position }
+    @inline(__always)
     public static func fp32(_ source: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
         source
     }
     @inline(__always)
-    public static func load16(_ source: UnsafePointer<Float>) -> SIMD16<Float> { SoftmaxKernel.load(source) }
+    public static func load32(_ source: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>) {
+        (SoftmaxKernel.load(source), SoftmaxKernel.load(source + 16))
+    }
 }
 
 extension BFloat16: KVElement {
     public static var dataType: DataType { .bf16 }
-    /// Zero-extends 16 values to 32 bits and shifts them into the upper half (vpmovzxwd + vpslld).
+    /// Even-indexed values first, then odd-indexed: position p < 16 holds value 2p, position p ≥ 16 value 2(p − 16) + 1.
     @inline(__always)
-    public static func load16(_ source: UnsafePointer<BFloat16>) -> SIMD16<Float> {
-        roofline_load_bf16x16(UnsafeRawPointer(source).assumingMemoryBound(to: UInt16.self))
+    public static func memoryIndex(ofRegisterPosition position: Int) -> Int {
+        position < 16 ? 2 * position : 2 * (position - 16) + 1
     }
 
-    /// Widens 16 values per step: zero-extend to 32 bits, shift into the upper half (vpmovzxwd + vpslld).
+    /// One 64-byte load, then `w << 16` gives the even values and `w & 0xFFFF0000` the odd ones (vpslld, vpandd).
+    @inline(__always)
+    public static func load32(_ source: UnsafePointer<BFloat16>) -> (SIMD16<Float>, SIMD16<Float>) {
+        let raw = UnsafeRawPointer(source).assumingMemoryBound(to: UInt16.self)
+        return (roofline_load_bf16x32_even(raw), roofline_load_bf16x32_odd(raw))
+    }
+
     @inline(__always)
     public static func fp32(_ source: UnsafePointer<BFloat16>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
-        let raw = UnsafeRawPointer(source).assumingMemoryBound(to: UInt16.self)
+        precondition(count % 32 == 0, "bf16 widening works on whole chunks of 32 values")
         var i = 0
-        while i + 16 <= count {
-            SoftmaxKernel.store(roofline_load_bf16x16(raw + i), scratch + i)
-            i += 16
-        }
         while i < count {
-            scratch[i] = source[i].float
-            i += 1
+            let (even, odd) = load32(source + i)
+            SoftmaxKernel.store(even, scratch + i)
+            SoftmaxKernel.store(odd, scratch + i + 16)
+            i += 32
         }
         return UnsafePointer(scratch)
     }
@@ -72,10 +87,11 @@ extension BFloat16: KVElement {
 /// P·V accumulation, all from L1. KV heads are split over `threads` workers. `mainMemory` (a cache larger than the
 /// last-level cache) prefetches K and V into L2 64 KiB ahead.
 public enum DecodeAttentionKernel {
-    /// Per-worker scratch: widened K and V blocks, 16 partial dot products and 16 softmax weights for each of two
-    /// query heads, g×d accumulators,
-    /// and the running max and sum of each query head of the group.
+    /// Per-worker scratch: the group's g×d query values in the storage type's register order, widened K and V
+    /// blocks, 16 partial dot products and 16 softmax weights for each of two query heads, g×d accumulators, and
+    /// the running max and sum of each query head of the group.
     final class Scratch {
+        let q: OperatorBuffer<Float>
         let k: OperatorBuffer<Float>, v: OperatorBuffer<Float>
         let partial: OperatorBuffer<SIMD16<Float>>
         let weight: OperatorBuffer<Float>
@@ -83,6 +99,7 @@ public enum DecodeAttentionKernel {
         let runningMax: OperatorBuffer<Float>, runningSum: OperatorBuffer<Float>
 
         init(headDim: Int, group: Int) throws {
+            q = try OperatorBuffer(count: group * headDim)
             k = try OperatorBuffer(count: 16 * headDim)
             v = try OperatorBuffer(count: 16 * headDim)
             partial = try OperatorBuffer(count: 32)
@@ -140,9 +157,14 @@ public enum DecodeAttentionKernel {
 
     /// One KV head: its `group` query heads against all `context` tokens, 16 tokens per block.
     @inline(__always)
-    static func head<E: KVElement>(q: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
+    static func head<E: KVElement>(q queries: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
                                    out: UnsafeMutablePointer<Float>, context: Int, headDim d: Int, group: Int,
                                    scratch: Scratch, prefetch: Bool) {
+        // q in the register order K and V are loaded in (per 32 values); the accumulators come out in that order too.
+        let q = UnsafePointer(scratch.q.pointer)
+        for c in 0..<(group * d) {
+            scratch.q.pointer[c] = queries[c - c % 32 + E.memoryIndex(ofRegisterPosition: c % 32)]
+        }
         let scale = SIMD16<Float>(repeating: 1 / Float(d).squareRoot())
         let acc = scratch.accumulator.pointer, partial = scratch.partial.pointer, weight = scratch.weight.pointer
         let runningMax = scratch.runningMax.pointer, runningSum = scratch.runningSum.pointer
@@ -203,7 +225,7 @@ public enum DecodeAttentionKernel {
         }
         for i in 0..<group {
             let inverse = 1 / runningSum[i]
-            for c in 0..<d { out[i * d + c] = acc[i * d + c] * inverse }
+            for c in 0..<d { out[i * d + c - c % 32 + E.memoryIndex(ofRegisterPosition: c % 32)] = acc[i * d + c] * inverse }
         }
     }
 
@@ -240,15 +262,15 @@ public enum DecodeAttentionKernel {
         for t in 0..<count {
             SoftmaxKernel.prefetchAhead(ahead + t * rowBytes, bytes: rowBytes, streaming: prefetch)
             let r = k + t * 128
-            var k0 = E.load16(r), k1 = E.load16(r + 16)
+            var (k0, k1) = E.load32(r)
             var x0 = a0 * k0, x1 = a1 * k1, y0 = b0 * k0, y1 = b1 * k1
-            k0 = E.load16(r + 32); k1 = E.load16(r + 48)
+            (k0, k1) = E.load32(r + 32)
             x0 = roofline_fma_f32x16(a2, k0, x0); x1 = roofline_fma_f32x16(a3, k1, x1)
             y0 = roofline_fma_f32x16(b2, k0, y0); y1 = roofline_fma_f32x16(b3, k1, y1)
-            k0 = E.load16(r + 64); k1 = E.load16(r + 80)
+            (k0, k1) = E.load32(r + 64)
             x0 = roofline_fma_f32x16(a4, k0, x0); x1 = roofline_fma_f32x16(a5, k1, x1)
             y0 = roofline_fma_f32x16(b4, k0, y0); y1 = roofline_fma_f32x16(b5, k1, y1)
-            k0 = E.load16(r + 96); k1 = E.load16(r + 112)
+            (k0, k1) = E.load32(r + 96)
             x0 = roofline_fma_f32x16(a6, k0, x0); x1 = roofline_fma_f32x16(a7, k1, x1)
             y0 = roofline_fma_f32x16(b6, k0, y0); y1 = roofline_fma_f32x16(b7, k1, y1)
             partial[t] = x0 + x1
@@ -272,22 +294,18 @@ public enum DecodeAttentionKernel {
             SoftmaxKernel.prefetchAhead(ahead + t * rowBytes, bytes: rowBytes, streaming: prefetch)
             let wa = SIMD16<Float>(repeating: weightA[t]), wb = SIMD16<Float>(repeating: weightB[t])
             let r = v + t * 128
-            var x = E.load16(r)
+            var (x, y) = E.load32(r)
             a0 = roofline_fma_f32x16(wa, x, a0); b0 = roofline_fma_f32x16(wb, x, b0)
-            x = E.load16(r + 16)
-            a1 = roofline_fma_f32x16(wa, x, a1); b1 = roofline_fma_f32x16(wb, x, b1)
-            x = E.load16(r + 32)
+            a1 = roofline_fma_f32x16(wa, y, a1); b1 = roofline_fma_f32x16(wb, y, b1)
+            (x, y) = E.load32(r + 32)
             a2 = roofline_fma_f32x16(wa, x, a2); b2 = roofline_fma_f32x16(wb, x, b2)
-            x = E.load16(r + 48)
-            a3 = roofline_fma_f32x16(wa, x, a3); b3 = roofline_fma_f32x16(wb, x, b3)
-            x = E.load16(r + 64)
+            a3 = roofline_fma_f32x16(wa, y, a3); b3 = roofline_fma_f32x16(wb, y, b3)
+            (x, y) = E.load32(r + 64)
             a4 = roofline_fma_f32x16(wa, x, a4); b4 = roofline_fma_f32x16(wb, x, b4)
-            x = E.load16(r + 80)
-            a5 = roofline_fma_f32x16(wa, x, a5); b5 = roofline_fma_f32x16(wb, x, b5)
-            x = E.load16(r + 96)
+            a5 = roofline_fma_f32x16(wa, y, a5); b5 = roofline_fma_f32x16(wb, y, b5)
+            (x, y) = E.load32(r + 96)
             a6 = roofline_fma_f32x16(wa, x, a6); b6 = roofline_fma_f32x16(wb, x, b6)
-            x = E.load16(r + 112)
-            a7 = roofline_fma_f32x16(wa, x, a7); b7 = roofline_fma_f32x16(wb, x, b7)
+            a7 = roofline_fma_f32x16(wa, y, a7); b7 = roofline_fma_f32x16(wb, y, b7)
         }
         let store = SoftmaxKernel.store
         store(a0, accA); store(a1, accA + 16); store(a2, accA + 32); store(a3, accA + 48)
