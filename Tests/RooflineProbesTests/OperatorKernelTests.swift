@@ -59,12 +59,16 @@ struct OperatorKernelTests {
     @Test func decodeAttentionMatchesReference() throws {
         let cases: [(heads: Int, kvHeads: Int, headDim: Int, context: Int)] = [
             (8, 2, 64, 100), (8, 2, 128, 37), (4, 4, 128, 16), (4, 1, 96, 50), (32, 8, 128, 33),
+            // Groups of 3 (score tiles of 2 + 1 heads, generic P·V), 7 (4 + 2 + 1) and 8 (pairs for P·V).
+            (6, 2, 128, 45), (7, 1, 64, 20), (16, 2, 128, 70),
         ]
         for c in cases {
             for check in [
                 try OperatorChecks.decodeAttention(Float.self, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, context: c.context),
                 try OperatorChecks.decodeAttention(BFloat16.self, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, context: c.context),
                 try OperatorChecks.decodeAttention(Float.self, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+                                                   context: c.context, mainMemory: true),
+                try OperatorChecks.decodeAttention(BFloat16.self, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
                                                    context: c.context, mainMemory: true),
             ] {
                 #expect(check.passed, "\(check.kernel) \(check.shape): \(check.error) > \(check.bound)")
@@ -77,7 +81,9 @@ struct OperatorKernelTests {
         let q = (0..<64).map { Float($0 % 7) - 3.5 }, k = (0..<64).map { Float($0 % 5) + 0.5 }
         let v = (0..<64).map { Float($0) * 0.25 - 3 }
         var out = [Float](repeating: .nan, count: 64)
-        try DecodeAttentionKernel.run(q: q, k: k, v: v, out: &out, heads: 1, kvHeads: 1, headDim: 64, context: 1, threads: 1)
+        let tiles = DecodeAttentionKernel.keyTiles(k, kvHeads: 1, context: 1, headDim: 64)
+        #expect(tiles.count == 16 * 64)
+        try DecodeAttentionKernel.run(q: q, k: tiles, v: v, out: &out, heads: 1, kvHeads: 1, headDim: 64, context: 1, threads: 1)
         for i in 0..<64 { #expect(Double(out[i]).isApproximatelyEqual(to: Double(v[i]), relativeTolerance: 1e-6)) }
     }
 
@@ -97,21 +103,22 @@ struct OperatorKernelTests {
     }
 
     /// The widening path gives the exact fp32 values, in register order: per 32 values the even-indexed ones, then
-    /// the odd-indexed ones.
+    /// the odd-indexed ones; `toMemoryOrder` undoes that order.
     @Test func bfloat16Widening() throws {
         let values = (0..<64).map { BFloat16(Float($0) * 0.37 - 5) }
         let scratch = try OperatorBuffer<Float>(count: 64)
         let widened = values.withUnsafeBufferPointer { BFloat16.fp32($0.baseAddress!, count: 64, scratch: scratch.pointer) }
         for i in 0..<64 {
-            #expect(widened[i] == values[i - i % 32 + BFloat16.memoryIndex(ofRegisterPosition: i % 32)].float)
+            let memoryIndex = i % 32 < 16 ? 2 * (i % 32) : 2 * (i % 32 - 16) + 1
+            #expect(widened[i] == values[i - i % 32 + memoryIndex].float)
         }
-        #expect(BFloat16.memoryIndex(ofRegisterPosition: 1) == 2)
-        #expect(BFloat16.memoryIndex(ofRegisterPosition: 16) == 1)
-        #expect(BFloat16.memoryIndex(ofRegisterPosition: 31) == 31)
         let (even, odd) = values.withUnsafeBufferPointer { BFloat16.load32($0.baseAddress! + 32) }
+        let fp32 = (SIMD16<Float>((0..<16).map { values[32 + $0].float }), SIMD16<Float>((16..<32).map { values[32 + $0].float }))
         for i in 0..<16 {
             #expect(even[i] == values[32 + 2 * i].float)
             #expect(odd[i] == values[33 + 2 * i].float)
         }
+        let back = BFloat16.toMemoryOrder((even, odd))
+        #expect(back.0 == fp32.0 && back.1 == fp32.1)
     }
 }

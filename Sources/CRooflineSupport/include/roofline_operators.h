@@ -77,6 +77,17 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_load_bf16x
     return (roofline_f32x16)(w & 0xFFFF0000u);
 }
 
+/// The first 16 of the 32 values that interleave `even` and `odd` (even[0], odd[0], even[1], …): puts values
+/// widened by `roofline_load_bf16x32_even`/`_odd` back in memory order, with `roofline_interleave_high_f32x16`.
+static inline __attribute__((always_inline)) roofline_f32x16 roofline_interleave_low_f32x16(roofline_f32x16 even, roofline_f32x16 odd) {
+    return __builtin_shufflevector(even, odd, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+}
+
+/// The last 16 of the 32 interleaved values.
+static inline __attribute__((always_inline)) roofline_f32x16 roofline_interleave_high_f32x16(roofline_f32x16 even, roofline_f32x16 odd) {
+    return __builtin_shufflevector(even, odd, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+}
+
 /// Folds two vectors: lanes 0–7 are the pairwise sums of a's neighbouring lanes, 8–15 those of b's. Four levels of
 /// folding turn 16 vectors into one whose lane t is the sum of vector t's lanes.
 static inline __attribute__((always_inline)) roofline_f32x16 roofline_fold_f32x16(roofline_f32x16 a, roofline_f32x16 b) {

@@ -25,20 +25,23 @@ public protocol KVElement: Sendable {
     static var dataType: DataType { get }
     init(_ value: Float)
     var float: Float { get }
-    /// Memory index (0..<32) of the value at position `position` of the register order of a 32-value chunk.
-    static func memoryIndex(ofRegisterPosition position: Int) -> Int
+    /// 32 fp32 values in this type's register order (two vectors) → the same values in memory order.
+    static func toMemoryOrder(_ values: (SIMD16<Float>, SIMD16<Float>)) -> (SIMD16<Float>, SIMD16<Float>)
     /// Writes `count` values (a multiple of 32) starting at `source` to `scratch` as fp32 in register order and
     /// returns it; fp32 returns `source` itself.
     static func fp32(_ source: UnsafePointer<Self>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float>
     /// 32 values starting at `source` as two fp32 vectors, in register order.
     static func load32(_ source: UnsafePointer<Self>) -> (SIMD16<Float>, SIMD16<Float>)
+    /// Where K[t][c] of a 16-token block lives in the block's key tile: `load32` at offset 32·(c ÷ 2) returns
+    /// dimension c of the 16 tokens, then dimension c + 1.
+    static func tileOffset(token t: Int, dimension c: Int) -> Int
 }
 
 extension Float: KVElement {
     public static var dataType: DataType { .fp32 }
     public var float: Float { self }
     @inline(__always)
-    public static func memoryIndex(ofRegisterPosition position: Int) -> Int { position }
+    public static func toMemoryOrder(_ values: (SIMD16<Float>, SIMD16<Float>)) -> (SIMD16<Float>, SIMD16<Float>) { values }
     @inline(__always)
     public static func fp32(_ source: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
         source
@@ -47,14 +50,16 @@ extension Float: KVElement {
     public static func load32(_ source: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>) {
         (SoftmaxKernel.load(source), SoftmaxKernel.load(source + 16))
     }
+    /// Row-major [c][t]: 16·c + t.
+    public static func tileOffset(token t: Int, dimension c: Int) -> Int { 16 * c + t }
 }
 
 extension BFloat16: KVElement {
     public static var dataType: DataType { .bf16 }
     /// Even-indexed values first, then odd-indexed: position p < 16 holds value 2p, position p ≥ 16 value 2(p − 16) + 1.
     @inline(__always)
-    public static func memoryIndex(ofRegisterPosition position: Int) -> Int {
-        position < 16 ? 2 * position : 2 * (position - 16) + 1
+    public static func toMemoryOrder(_ values: (SIMD16<Float>, SIMD16<Float>)) -> (SIMD16<Float>, SIMD16<Float>) {
+        (roofline_interleave_low_f32x16(values.0, values.1), roofline_interleave_high_f32x16(values.0, values.1))
     }
 
     /// One 64-byte load, then `w << 16` gives the even values and `w & 0xFFFF0000` the odd ones (vpslld, vpandd).
@@ -63,6 +68,9 @@ extension BFloat16: KVElement {
         let raw = UnsafeRawPointer(source).assumingMemoryBound(to: UInt16.self)
         return (roofline_load_bf16x32_even(raw), roofline_load_bf16x32_odd(raw))
     }
+
+    /// Dimension pairs interleaved, [c ÷ 2][t][c mod 2]: 32·(c ÷ 2) + 2t + c mod 2.
+    public static func tileOffset(token t: Int, dimension c: Int) -> Int { 32 * (c / 2) + 2 * t + c % 2 }
 
     @inline(__always)
     public static func fp32(_ source: UnsafePointer<BFloat16>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
@@ -81,32 +89,31 @@ extension BFloat16: KVElement {
 /// Decode attention: one query token against a KV cache, grouped-query layout, as
 /// `OperatorCounts.decodeAttention` counts it.
 ///
-/// Layout: q and out are [heads][headDim] fp32; K and V are [kvHeads][context][headDim] of the storage type. Query
-/// head h uses KV head h ÷ group. Each KV head is streamed once, in blocks of 16 tokens: for every query head of
-/// the group, 16 scores (q·k ÷ √d), an online-softmax update of the running max and sum with rescaling, and the
-/// P·V accumulation, all from L1. KV heads are split over `threads` workers. `mainMemory` (a cache larger than the
-/// last-level cache) prefetches K and V into L2 64 KiB ahead.
+/// Layout: q and out are [heads][headDim] fp32. V is [kvHeads][context][headDim] of the storage type. K is stored
+/// the way paged-attention engines store it for dot products (vLLM's key cache splits the head dimension the same
+/// way): [kvHeads][⌈context ÷ 16⌉ blocks][key tile], a tile holding 16 tokens × headDim with the tokens
+/// contiguous per dimension (`KVElement.tileOffset`; `keyTiles` converts from [kvHeads][context][headDim], padding
+/// the last block). Query head h uses KV head h ÷ group. Each KV head is streamed once, in blocks of 16 tokens: the
+/// scores of up to 4 query heads at a time as a small matrix product over the tile (each K vector loaded and widened
+/// once per 4 heads, q broadcast, no horizontal sums), an online-softmax update of each head's running max and sum
+/// with rescaling, and the P·V accumulation for two heads at a time, all from L1. KV heads are split over `threads`
+/// workers. `mainMemory` (a cache larger than the last-level cache) prefetches K and V into L2 64 KiB ahead.
 public enum DecodeAttentionKernel {
-    /// Per-worker scratch: the group's g×d query values in the storage type's register order, widened K and V
-    /// blocks, 16 partial dot products and 16 softmax weights for each of two query heads, g×d accumulators, and
-    /// the running max and sum of each query head of the group.
+    /// Per-worker scratch: widened V block, the scores and softmax weights of each query head for one block, g×d
+    /// accumulators, and the running max, sum and rescaling factor of each query head of the group.
     final class Scratch {
-        let q: OperatorBuffer<Float>
-        let k: OperatorBuffer<Float>, v: OperatorBuffer<Float>
-        let partial: OperatorBuffer<SIMD16<Float>>
+        let v: OperatorBuffer<Float>
         let weight: OperatorBuffer<Float>
         let accumulator: OperatorBuffer<Float>
-        let runningMax: OperatorBuffer<Float>, runningSum: OperatorBuffer<Float>
+        let runningMax: OperatorBuffer<Float>, runningSum: OperatorBuffer<Float>, alpha: OperatorBuffer<Float>
 
         init(headDim: Int, group: Int) throws {
-            q = try OperatorBuffer(count: group * headDim)
-            k = try OperatorBuffer(count: 16 * headDim)
             v = try OperatorBuffer(count: 16 * headDim)
-            partial = try OperatorBuffer(count: 32)
-            weight = try OperatorBuffer(count: 32)
+            weight = try OperatorBuffer(count: 16 * group)
             accumulator = try OperatorBuffer(count: group * headDim)
             runningMax = try OperatorBuffer(count: group)
             runningSum = try OperatorBuffer(count: group)
+            alpha = try OperatorBuffer(count: group)
         }
     }
 
@@ -123,6 +130,25 @@ public enum DecodeAttentionKernel {
         }
     }
 
+    /// Elements of the tiled key cache: kvHeads × ⌈context ÷ 16⌉ × 16 × headDim (the last block padded).
+    public static func keyTileCount(kvHeads: Int, context: Int, headDim: Int) -> Int {
+        kvHeads * (context + 15) / 16 * 16 * headDim
+    }
+
+    /// The tiled key cache (see the type's layout) of keys given as [kvHeads][context][headDim]; padding is zero.
+    public static func keyTiles<E: KVElement>(_ keys: [E], kvHeads: Int, context: Int, headDim d: Int) -> [E] {
+        let blocks = (context + 15) / 16
+        var tiles = [E](repeating: E(0), count: keyTileCount(kvHeads: kvHeads, context: context, headDim: d))
+        for j in 0..<kvHeads {
+            for t in 0..<context {
+                let tile = (j * blocks + t / 16) * 16 * d
+                for c in 0..<d { tiles[tile + E.tileOffset(token: t % 16, dimension: c)] = keys[(j * context + t) * d + c] }
+            }
+        }
+        return tiles
+    }
+
+    /// `k` is the tiled key cache (`keyTileCount` elements), `v` is [kvHeads][context][headDim].
     public static func run<E: KVElement>(q: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
                                          out: UnsafeMutablePointer<Float>, heads: Int, kvHeads: Int, headDim: Int,
                                          context: Int, threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1,
@@ -131,12 +157,12 @@ public enum DecodeAttentionKernel {
         let group = heads / kvHeads
         let workers = min(threads, kvHeads)
         let scratch = try (0..<workers).map { _ in try Scratch(headDim: headDim, group: group) }
-        let kvStride = context * headDim
+        let kStride = (context + 15) / 16 * 16 * headDim, vStride = context * headDim
         OperatorThreads.run(workers, team: team) { worker in
             let mine = OperatorThreads.slice(kvHeads, worker: worker, of: workers)
             for _ in 0..<repetitions {
                 for j in mine {
-                    head(q: q + j * group * headDim, k: k + j * kvStride, v: v + j * kvStride,
+                    head(q: q + j * group * headDim, k: k + j * kStride, v: v + j * vStride,
                          out: out + j * group * headDim, context: context, headDim: headDim, group: group,
                          scratch: scratch[worker], prefetch: mainMemory)
                 }
@@ -144,141 +170,108 @@ public enum DecodeAttentionKernel {
         }
     }
 
-    /// Sums each of 16 vectors into one lane: lane t of the result is the sum of the lanes of partial[t].
-    /// Four levels of pairwise even/odd folding (15 combines instead of 16 horizontal sums).
-    @inline(__always)
-    static func reduce16(_ p: UnsafeMutablePointer<SIMD16<Float>>) -> SIMD16<Float> {
-        @inline(__always) func fold(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { roofline_fold_f32x16(a, b) }
-        let l1 = (fold(p[0], p[1]), fold(p[2], p[3]), fold(p[4], p[5]), fold(p[6], p[7]),
-                  fold(p[8], p[9]), fold(p[10], p[11]), fold(p[12], p[13]), fold(p[14], p[15]))
-        let l2 = (fold(l1.0, l1.1), fold(l1.2, l1.3), fold(l1.4, l1.5), fold(l1.6, l1.7))
-        return fold(fold(l2.0, l2.1), fold(l2.2, l2.3))
-    }
-
     /// One KV head: its `group` query heads against all `context` tokens, 16 tokens per block.
     @inline(__always)
-    static func head<E: KVElement>(q queries: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
+    static func head<E: KVElement>(q: UnsafePointer<Float>, k: UnsafePointer<E>, v: UnsafePointer<E>,
                                    out: UnsafeMutablePointer<Float>, context: Int, headDim d: Int, group: Int,
                                    scratch: Scratch, prefetch: Bool) {
-        // q in the register order K and V are loaded in (per 32 values); the accumulators come out in that order too.
-        let q = UnsafePointer(scratch.q.pointer)
-        for c in 0..<(group * d) {
-            scratch.q.pointer[c] = queries[c - c % 32 + E.memoryIndex(ofRegisterPosition: c % 32)]
-        }
         let scale = SIMD16<Float>(repeating: 1 / Float(d).squareRoot())
-        let acc = scratch.accumulator.pointer, partial = scratch.partial.pointer, weight = scratch.weight.pointer
+        let acc = scratch.accumulator.pointer, weight = scratch.weight.pointer, alpha = scratch.alpha.pointer
         let runningMax = scratch.runningMax.pointer, runningSum = scratch.runningSum.pointer
-        let kScratch = scratch.k.pointer, vScratch = scratch.v.pointer
+        let vScratch = scratch.v.pointer
         let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let rowBytes = d * MemoryLayout<E>.stride
         acc.update(repeating: 0, count: group * d)
         runningMax.update(repeating: -.greatestFiniteMagnitude, count: group)
         runningSum.update(repeating: 0, count: group)
         var t0 = 0
         while t0 < context {
             let count = min(16, context - t0)
-            // Query heads in pairs when d = 128: each K and V vector loaded (and widened) from L1 feeds two FMAs.
-            // Otherwise the block is first widened into fp32 scratch.
-            let step = d == 128 && group % 2 == 0 ? 2 : 1
-            let kb = step == 2 ? UnsafePointer(kScratch) : E.fp32(k + t0 * d, count: count * d, scratch: kScratch)
-            let vb = step == 2 ? UnsafePointer(vScratch) : E.fp32(v + t0 * d, count: count * d, scratch: vScratch)
-            var i = 0
-            while i < group {
-                // Every pair of each block prefetches, spread over its token loops, the K and V rows 64 KiB ahead of
-                // each stream into L2 (see `roofline_prefetch_l2`). The second pair repeats the first one's requests;
-                // measured here that was faster (34 vs 26 GB/s for fp32) than prefetching from the first pair only.
-                let rowBytes = d * MemoryLayout<E>.stride
-                let ahead = prefetch
-                if step == 2 {
-                    scoresPair128(qa: q + i * d, qb: q + (i + 1) * d, k: k + t0 * d, count: count, partial: partial,
-                                  ahead: UnsafeRawPointer(k + t0 * d), rowBytes: rowBytes, prefetch: ahead)
-                } else if d == 128 {
-                    scores128(q: q + i * d, k: kb, count: count, partial: partial)
-                } else {
-                    scores(q: q + i * d, k: kb, count: count, headDim: d, partial: partial)
-                }
-                var alphas = (Float(1), Float(1))
-                for h in 0..<step {
-                    let partialH = partial + 16 * h
-                    for t in count..<16 { partialH[t] = SIMD16() }
-                    var s = reduce16(partialH) * scale
+            let tile = k + t0 * d
+            // Scores, 4 query heads at a time (then 2, then 1), and each head's online-softmax update.
+            var h = 0
+            while h < group {
+                let n = group - h >= 4 ? 4 : group - h >= 2 ? 2 : 1
+                let s4 = n == 4 ? scoresTile(q: q + h * d, tile: tile, headDim: d, heads: 4, prefetch: prefetch)
+                    : n == 2 ? scoresTile(q: q + h * d, tile: tile, headDim: d, heads: 2, prefetch: prefetch)
+                    : scoresTile(q: q + h * d, tile: tile, headDim: d, heads: 1, prefetch: prefetch)
+                for i in 0..<n {
+                    var s = (i == 0 ? s4.0 : i == 1 ? s4.1 : i == 2 ? s4.2 : s4.3) * scale
                     if count < 16 { s = s.replacing(with: -.infinity, where: lanes .>= Int32(count)) }
-                    let newMax = max(runningMax[i + h], roofline_hmax_f32x16(s))
-                    let alpha = FastExp.exp(runningMax[i + h] - newMax)
+                    let newMax = max(runningMax[h + i], roofline_hmax_f32x16(s))
+                    let a = FastExp.exp(runningMax[h + i] - newMax)
                     let p = FastExp.exp(s - SIMD16(repeating: newMax))
-                    runningSum[i + h] = runningSum[i + h] * alpha + roofline_sum_f32x16(p)
-                    runningMax[i + h] = newMax
-                    UnsafeMutableRawPointer(weight + 16 * h).storeBytes(of: p, as: SIMD16<Float>.self)
-                    if h == 0 { alphas.0 = alpha } else { alphas.1 = alpha }
+                    runningSum[h + i] = runningSum[h + i] * a + roofline_sum_f32x16(p)
+                    runningMax[h + i] = newMax
+                    alpha[h + i] = a
+                    SoftmaxKernel.store(p, weight + 16 * (h + i))
                 }
-                if step == 2 {
-                    accumulatePair128(acc + i * d, acc + (i + 1) * d, alphas: alphas, weightA: weight,
-                                      weightB: weight + 16, v: v + t0 * d, count: count,
-                                      ahead: UnsafeRawPointer(v + t0 * d), rowBytes: rowBytes, prefetch: ahead)
-                } else if d == 128 {
-                    accumulate128(acc + i * d, alpha: alphas.0, weight: weight, v: vb, count: count)
-                } else {
-                    accumulate(acc + i * d, alpha: alphas.0, weight: weight, v: vb, count: count, headDim: d)
+                h += n
+            }
+            // P·V: two query heads per V vector when d = 128 (V loaded and widened from L1); otherwise the block
+            // is first widened into fp32 scratch.
+            if d == 128 && group % 2 == 0 {
+                var i = 0
+                while i < group {
+                    accumulatePair128(acc + i * d, acc + (i + 1) * d, alphas: (alpha[i], alpha[i + 1]),
+                                      weightA: weight + 16 * i, weightB: weight + 16 * (i + 1), v: v + t0 * d,
+                                      count: count, ahead: UnsafeRawPointer(v + t0 * d), rowBytes: rowBytes,
+                                      prefetch: prefetch)
+                    i += 2
                 }
-                i += step
+            } else {
+                SoftmaxKernel.prefetchAhead(UnsafeRawPointer(v + t0 * d), bytes: count * rowBytes, streaming: prefetch)
+                let vb = E.fp32(v + t0 * d, count: count * d, scratch: vScratch)
+                for i in 0..<group {
+                    accumulate(acc + i * d, alpha: alpha[i], weight: weight + 16 * i, v: vb, count: count, headDim: d)
+                }
             }
             t0 += 16
         }
         for i in 0..<group {
-            let inverse = 1 / runningSum[i]
-            for c in 0..<d { out[i * d + c - c % 32 + E.memoryIndex(ofRegisterPosition: c % 32)] = acc[i * d + c] * inverse }
+            let inverse = SIMD16<Float>(repeating: 1 / runningSum[i])
+            var c = i * d
+            while c < (i + 1) * d {
+                let (a, b) = E.toMemoryOrder((SoftmaxKernel.load(acc + c) * inverse, SoftmaxKernel.load(acc + c + 16) * inverse))
+                SoftmaxKernel.store(a, out + c)
+                SoftmaxKernel.store(b, out + c + 16)
+                c += 32
+            }
         }
     }
 
-    /// partial[t] = lane-wise products q·k_t summed over the 8 vectors of d = 128; q stays in registers.
+    /// Raw scores q_h·k_t of `heads` (1, 2 or 4, a constant after inlining) consecutive query heads against the 16
+    /// tokens of one key tile: lane t of result h. A 4×16 matrix product over d: per pair of dimensions one load
+    /// (two K vectors, widened once), one FMA per head and dimension with q broadcast, even and odd dimensions in
+    /// separate accumulators (8 independent chains for 4 heads). Prefetches the tile's lines 64 KiB ahead when
+    /// `prefetch`.
     @inline(__always)
-    static func scores128(q: UnsafePointer<Float>, k: UnsafePointer<Float>, count: Int,
-                          partial: UnsafeMutablePointer<SIMD16<Float>>) {
-        let load = SoftmaxKernel.load
-        let q0 = load(q), q1 = load(q + 16), q2 = load(q + 32), q3 = load(q + 48)
-        let q4 = load(q + 64), q5 = load(q + 80), q6 = load(q + 96), q7 = load(q + 112)
-        for t in 0..<count {
-            let r = k + t * 128
-            var a0 = q0 * load(r), a1 = q1 * load(r + 16)
-            a0 = roofline_fma_f32x16(q2, load(r + 32), a0)
-            a1 = roofline_fma_f32x16(q3, load(r + 48), a1)
-            a0 = roofline_fma_f32x16(q4, load(r + 64), a0)
-            a1 = roofline_fma_f32x16(q5, load(r + 80), a1)
-            a0 = roofline_fma_f32x16(q6, load(r + 96), a0)
-            a1 = roofline_fma_f32x16(q7, load(r + 112), a1)
-            partial[t] = a0 + a1
+    static func scoresTile<E: KVElement>(q: UnsafePointer<Float>, tile: UnsafePointer<E>, headDim d: Int, heads: Int,
+                                         prefetch: Bool)
+        -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+        @inline(__always) func fma(_ x: Float, _ k: SIMD16<Float>, _ a: SIMD16<Float>) -> SIMD16<Float> {
+            roofline_fma_f32x16(SIMD16(repeating: x), k, a)
         }
+        var e0 = SIMD16<Float>(), o0 = SIMD16<Float>(), e1 = SIMD16<Float>(), o1 = SIMD16<Float>()
+        var e2 = SIMD16<Float>(), o2 = SIMD16<Float>(), e3 = SIMD16<Float>(), o3 = SIMD16<Float>()
+        let pairBytes = 32 * MemoryLayout<E>.stride
+        var c = 0
+        while c < d {
+            SoftmaxKernel.prefetchAhead(UnsafeRawPointer(tile + 16 * c), bytes: pairBytes, streaming: prefetch)
+            let (even, odd) = E.load32(tile + 16 * c)
+            e0 = fma(q[c], even, e0); o0 = fma(q[c + 1], odd, o0)
+            if heads > 1 { e1 = fma(q[d + c], even, e1); o1 = fma(q[d + c + 1], odd, o1) }
+            if heads > 2 {
+                e2 = fma(q[2 * d + c], even, e2); o2 = fma(q[2 * d + c + 1], odd, o2)
+                e3 = fma(q[3 * d + c], even, e3); o3 = fma(q[3 * d + c + 1], odd, o3)
+            }
+            c += 2
+        }
+        return (e0 + o0, e1 + o1, e2 + o2, e3 + o3)
     }
 
-    /// `scores128` for two query heads at once (16 q registers): partial[t] for head a, partial[16 + t] for head b.
-    @inline(__always)
-    static func scoresPair128<E: KVElement>(qa: UnsafePointer<Float>, qb: UnsafePointer<Float>, k: UnsafePointer<E>, count: Int,
-                              partial: UnsafeMutablePointer<SIMD16<Float>>, ahead: UnsafeRawPointer, rowBytes: Int,
-                              prefetch: Bool) {
-        let load = SoftmaxKernel.load
-        let a0 = load(qa), a1 = load(qa + 16), a2 = load(qa + 32), a3 = load(qa + 48)
-        let a4 = load(qa + 64), a5 = load(qa + 80), a6 = load(qa + 96), a7 = load(qa + 112)
-        let b0 = load(qb), b1 = load(qb + 16), b2 = load(qb + 32), b3 = load(qb + 48)
-        let b4 = load(qb + 64), b5 = load(qb + 80), b6 = load(qb + 96), b7 = load(qb + 112)
-        for t in 0..<count {
-            SoftmaxKernel.prefetchAhead(ahead + t * rowBytes, bytes: rowBytes, streaming: prefetch)
-            let r = k + t * 128
-            var (k0, k1) = E.load32(r)
-            var x0 = a0 * k0, x1 = a1 * k1, y0 = b0 * k0, y1 = b1 * k1
-            (k0, k1) = E.load32(r + 32)
-            x0 = roofline_fma_f32x16(a2, k0, x0); x1 = roofline_fma_f32x16(a3, k1, x1)
-            y0 = roofline_fma_f32x16(b2, k0, y0); y1 = roofline_fma_f32x16(b3, k1, y1)
-            (k0, k1) = E.load32(r + 64)
-            x0 = roofline_fma_f32x16(a4, k0, x0); x1 = roofline_fma_f32x16(a5, k1, x1)
-            y0 = roofline_fma_f32x16(b4, k0, y0); y1 = roofline_fma_f32x16(b5, k1, y1)
-            (k0, k1) = E.load32(r + 96)
-            x0 = roofline_fma_f32x16(a6, k0, x0); x1 = roofline_fma_f32x16(a7, k1, x1)
-            y0 = roofline_fma_f32x16(b6, k0, y0); y1 = roofline_fma_f32x16(b7, k1, y1)
-            partial[t] = x0 + x1
-            partial[16 + t] = y0 + y1
-        }
-    }
-
-    /// `accumulate128` for two query heads at once: 16 accumulator registers, each V vector loaded once.
+    /// acc_a, acc_b = acc·alpha + Σ_t weight[t]·v_t for two query heads and d = 128: 16 accumulator registers, each
+    /// V vector loaded (and widened) once.
     @inline(__always)
     static func accumulatePair128<E: KVElement>(_ accA: UnsafeMutablePointer<Float>, _ accB: UnsafeMutablePointer<Float>,
                                   alphas: (Float, Float), weightA: UnsafePointer<Float>, weightB: UnsafePointer<Float>,
@@ -312,48 +305,6 @@ public enum DecodeAttentionKernel {
         store(a4, accA + 64); store(a5, accA + 80); store(a6, accA + 96); store(a7, accA + 112)
         store(b0, accB); store(b1, accB + 16); store(b2, accB + 32); store(b3, accB + 48)
         store(b4, accB + 64); store(b5, accB + 80); store(b6, accB + 96); store(b7, accB + 112)
-    }
-
-    /// Any d that is a multiple of 32.
-    @inline(__always)
-    static func scores(q: UnsafePointer<Float>, k: UnsafePointer<Float>, count: Int, headDim d: Int,
-                       partial: UnsafeMutablePointer<SIMD16<Float>>) {
-        for t in 0..<count {
-            let r = k + t * d
-            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
-            var c = 0
-            while c < d {
-                a0 = roofline_fma_f32x16(SoftmaxKernel.load(q + c), SoftmaxKernel.load(r + c), a0)
-                a1 = roofline_fma_f32x16(SoftmaxKernel.load(q + c + 16), SoftmaxKernel.load(r + c + 16), a1)
-                c += 32
-            }
-            partial[t] = a0 + a1
-        }
-    }
-
-    /// acc = acc·alpha + Σ_t weight[t]·v_t for d = 128, the accumulator in 8 registers.
-    @inline(__always)
-    static func accumulate128(_ acc: UnsafeMutablePointer<Float>, alpha: Float, weight: UnsafePointer<Float>,
-                              v: UnsafePointer<Float>, count: Int) {
-        let load = SoftmaxKernel.load
-        let a = SIMD16<Float>(repeating: alpha)
-        var c0 = load(acc) * a, c1 = load(acc + 16) * a, c2 = load(acc + 32) * a, c3 = load(acc + 48) * a
-        var c4 = load(acc + 64) * a, c5 = load(acc + 80) * a, c6 = load(acc + 96) * a, c7 = load(acc + 112) * a
-        for t in 0..<count {
-            let w = SIMD16<Float>(repeating: weight[t])
-            let r = v + t * 128
-            c0 = roofline_fma_f32x16(w, load(r), c0)
-            c1 = roofline_fma_f32x16(w, load(r + 16), c1)
-            c2 = roofline_fma_f32x16(w, load(r + 32), c2)
-            c3 = roofline_fma_f32x16(w, load(r + 48), c3)
-            c4 = roofline_fma_f32x16(w, load(r + 64), c4)
-            c5 = roofline_fma_f32x16(w, load(r + 80), c5)
-            c6 = roofline_fma_f32x16(w, load(r + 96), c6)
-            c7 = roofline_fma_f32x16(w, load(r + 112), c7)
-        }
-        let store = SoftmaxKernel.store
-        store(c0, acc); store(c1, acc + 16); store(c2, acc + 32); store(c3, acc + 48)
-        store(c4, acc + 64); store(c5, acc + 80); store(c6, acc + 96); store(c7, acc + 112)
     }
 
     /// Any d that is a multiple of 32.

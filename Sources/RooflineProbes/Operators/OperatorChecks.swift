@@ -113,7 +113,8 @@ public enum OperatorChecks {
         let k = (0..<kvCount).map { _ in E(random.nonZero(-1, 1)) }
         let v = (0..<kvCount).map { _ in E(random.nonZero(-1, 1)) }
         var out = [Float](repeating: .nan, count: heads * headDim)
-        try DecodeAttentionKernel.run(q: q, k: k, v: v, out: &out, heads: heads, kvHeads: kvHeads, headDim: headDim,
+        let tiles = DecodeAttentionKernel.keyTiles(k, kvHeads: kvHeads, context: context, headDim: headDim)
+        try DecodeAttentionKernel.run(q: q, k: tiles, v: v, out: &out, heads: heads, kvHeads: kvHeads, headDim: headDim,
                                       context: context, threads: min(2, kvHeads), mainMemory: mainMemory)
         let reference = DecodeAttentionKernel.reference(q: q, k: k.map(\.float), v: v.map(\.float), heads: heads,
                                                         kvHeads: kvHeads, headDim: headDim, context: context)

@@ -218,7 +218,8 @@ public struct OperatorSuite: Sendable {
 
     // MARK: Decode attention
 
-    /// Llama 3.1 8B: 32 query heads, 8 KV heads, d = 128; context = working set ÷ (2 × 8 × 128 × e), at least 16.
+    /// Llama 3.1 8B: 32 query heads, 8 KV heads, d = 128; context = working set ÷ (2 × 8 × 128 × e), rounded down
+    /// to whole 16-token key tiles (so the bytes read are the bytes counted), at least 16.
     /// The L1 target is skipped (one token of K and V for all heads is 4–8 KiB; the L2 row is the reference).
     func kv(_ sampler: Sampler, levels: [Target], team: ThreadTeam?, progress: (String) -> Void) throws -> [OperatorMeasurement] {
         let (heads, kvHeads, headDim) = (32, 8, 128)
@@ -235,14 +236,16 @@ public struct OperatorSuite: Sendable {
     func kvRun<E: KVElement>(_ type: E.Type, target: Target, heads: Int, kvHeads: Int,
                              headDim: Int, sampler: Sampler, team: ThreadTeam?, progress: (String) -> Void) throws -> OperatorMeasurement {
         let perToken = Double(2 * kvHeads * headDim) * E.dataType.bytesPerElement
-        let context = max(16, Int(target.bytes / perToken))
+        let context = max(16, Int(target.bytes / perToken) / 16 * 16)
         let label = "H=\(heads) KV=\(kvHeads) d=\(headDim) C=\(context)"
         progress("decode attention \(E.dataType.rawValue) \(label) (\(target.level))")
         let q = try OperatorBuffer<Float>(count: heads * headDim), out = try OperatorBuffer<Float>(count: heads * headDim)
-        let k = try OperatorBuffer<E>(count: kvHeads * context * headDim), v = try OperatorBuffer<E>(count: kvHeads * context * headDim)
+        // Context is whole tiles, so the tiled K has exactly as many elements as V; random values need no tiling.
+        let k = try OperatorBuffer<E>(count: DecodeAttentionKernel.keyTileCount(kvHeads: kvHeads, context: context, headDim: headDim))
+        let v = try OperatorBuffer<E>(count: kvHeads * context * headDim)
         q.fillRandom(-1, 1, seed: 4)
         var random = OperatorRandom(seed: 5)
-        for i in 0..<k.count {
+        for i in 0..<v.count {
             k.pointer[i] = E(random.nonZero(-1, 1))
             v.pointer[i] = E(random.nonZero(-1, 1))
         }
