@@ -102,23 +102,42 @@ struct OperatorKernelTests {
         #expect(BFloat16(1.0).bitPattern == 0x3F80)
     }
 
-    /// The widening path gives the exact fp32 values, in register order: per 32 values the even-indexed ones, then
-    /// the odd-indexed ones; `toMemoryOrder` undoes that order.
+    /// `load32` widens 32 bf16 values exactly, in register order: the even-indexed ones, then the odd-indexed ones;
+    /// `toMemoryOrder` undoes that order. fp32 loads in memory order.
     @Test func bfloat16Widening() throws {
         let values = (0..<64).map { BFloat16(Float($0) * 0.37 - 5) }
-        let scratch = try OperatorBuffer<Float>(count: 64)
-        let widened = values.withUnsafeBufferPointer { BFloat16.fp32($0.baseAddress!, count: 64, scratch: scratch.pointer) }
-        for i in 0..<64 {
-            let memoryIndex = i % 32 < 16 ? 2 * (i % 32) : 2 * (i % 32 - 16) + 1
-            #expect(widened[i] == values[i - i % 32 + memoryIndex].float)
+        for chunk in [0, 32] {
+            let (even, odd) = values.withUnsafeBufferPointer { BFloat16.load32($0.baseAddress! + chunk) }
+            for i in 0..<16 {
+                #expect(even[i] == values[chunk + 2 * i].float)
+                #expect(odd[i] == values[chunk + 2 * i + 1].float)
+            }
+            let back = BFloat16.toMemoryOrder((even, odd))
+            for i in 0..<16 {
+                #expect(back.0[i] == values[chunk + i].float)
+                #expect(back.1[i] == values[chunk + 16 + i].float)
+            }
         }
-        let (even, odd) = values.withUnsafeBufferPointer { BFloat16.load32($0.baseAddress! + 32) }
-        let fp32 = (SIMD16<Float>((0..<16).map { values[32 + $0].float }), SIMD16<Float>((16..<32).map { values[32 + $0].float }))
-        for i in 0..<16 {
-            #expect(even[i] == values[32 + 2 * i].float)
-            #expect(odd[i] == values[33 + 2 * i].float)
+        let floats = (0..<32).map { Float($0) - 7.5 }
+        let (low, high) = floats.withUnsafeBufferPointer { Float.load32($0.baseAddress!) }
+        #expect(low == SIMD16(floats[0..<16]) && high == SIMD16(floats[16..<32]))
+    }
+
+    /// The key tile puts dimension c of the 16 tokens where `load32` at 32·(c ÷ 2) finds it.
+    @Test func keyTileLayout() throws {
+        let (context, d) = (19, 64)
+        let keys = (0..<(context * d)).map { BFloat16(Float($0 % 251) * 0.01 - 1) }
+        let tiles = DecodeAttentionKernel.keyTiles(keys, kvHeads: 1, context: context, headDim: d)
+        #expect(tiles.count == 2 * 16 * d)
+        for block in 0..<2 {
+            for c in stride(from: 0, to: d, by: 2) {
+                let (dimC, dimNext) = tiles.withUnsafeBufferPointer { BFloat16.load32($0.baseAddress! + block * 16 * d + 16 * c) }
+                for t in 0..<16 {
+                    let token = block * 16 + t
+                    let expected = token < context ? (keys[token * d + c].float, keys[token * d + c + 1].float) : (0, 0)
+                    #expect(dimC[t] == expected.0 && dimNext[t] == expected.1)
+                }
+            }
         }
-        let back = BFloat16.toMemoryOrder((even, odd))
-        #expect(back.0 == fp32.0 && back.1 == fp32.1)
     }
 }

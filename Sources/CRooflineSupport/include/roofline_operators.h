@@ -88,14 +88,6 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_interleave
     return __builtin_shufflevector(even, odd, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 }
 
-/// Folds two vectors: lanes 0–7 are the pairwise sums of a's neighbouring lanes, 8–15 those of b's. Four levels of
-/// folding turn 16 vectors into one whose lane t is the sum of vector t's lanes.
-static inline __attribute__((always_inline)) roofline_f32x16 roofline_fold_f32x16(roofline_f32x16 a, roofline_f32x16 b) {
-    roofline_f32x16 even = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    roofline_f32x16 odd = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    return even + odd;
-}
-
 /// Sum of the 16 lanes.
 static inline __attribute__((always_inline)) float roofline_sum_f32x16(roofline_f32x16 v) {
     roofline_f32x16 a = v + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);

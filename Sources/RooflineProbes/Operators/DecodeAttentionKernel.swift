@@ -19,17 +19,14 @@ public struct BFloat16: Sendable, Equatable {
 ///
 /// Each type reads 32 consecutive values into two fp32 vectors in its own *register order*: fp32 in memory order,
 /// bf16 as the even-indexed then the odd-indexed values (two cheap bit operations on one load, no shuffle). The
-/// kernel lays q out in the same order per 32 values, so dot products are unchanged, and puts its accumulators back
-/// in memory order at the end.
+/// key tile is laid out so that this order yields two whole head dimensions of 16 tokens (`tileOffset`); V rows
+/// load in register order, so the P·V accumulators are in it too and go back to memory order at the end.
 public protocol KVElement: Sendable {
     static var dataType: DataType { get }
     init(_ value: Float)
     var float: Float { get }
     /// 32 fp32 values in this type's register order (two vectors) → the same values in memory order.
     static func toMemoryOrder(_ values: (SIMD16<Float>, SIMD16<Float>)) -> (SIMD16<Float>, SIMD16<Float>)
-    /// Writes `count` values (a multiple of 32) starting at `source` to `scratch` as fp32 in register order and
-    /// returns it; fp32 returns `source` itself.
-    static func fp32(_ source: UnsafePointer<Self>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float>
     /// 32 values starting at `source` as two fp32 vectors, in register order.
     static func load32(_ source: UnsafePointer<Self>) -> (SIMD16<Float>, SIMD16<Float>)
     /// Where K[t][c] of a 16-token block lives in the block's key tile: `load32` at offset 32·(c ÷ 2) returns
@@ -42,10 +39,6 @@ extension Float: KVElement {
     public var float: Float { self }
     @inline(__always)
     public static func toMemoryOrder(_ values: (SIMD16<Float>, SIMD16<Float>)) -> (SIMD16<Float>, SIMD16<Float>) { values }
-    @inline(__always)
-    public static func fp32(_ source: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
-        source
-    }
     @inline(__always)
     public static func load32(_ source: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>) {
         (SoftmaxKernel.load(source), SoftmaxKernel.load(source + 16))
@@ -71,20 +64,19 @@ extension BFloat16: KVElement {
 
     /// Dimension pairs interleaved, [c ÷ 2][t][c mod 2]: 32·(c ÷ 2) + 2t + c mod 2.
     public static func tileOffset(token t: Int, dimension c: Int) -> Int { 32 * (c / 2) + 2 * t + c % 2 }
-
-    @inline(__always)
-    public static func fp32(_ source: UnsafePointer<BFloat16>, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
-        precondition(count % 32 == 0, "bf16 widening works on whole chunks of 32 values")
-        var i = 0
-        while i < count {
-            let (even, odd) = load32(source + i)
-            SoftmaxKernel.store(even, scratch + i)
-            SoftmaxKernel.store(odd, scratch + i + 16)
-            i += 32
-        }
-        return UnsafePointer(scratch)
-    }
 }
+
+/// How many query heads a decode-attention tile step handles, as a type so that each count is its own
+/// specialisation (its branches folded away, its accumulators in registers).
+protocol TileHeads { static var count: Int { get } }
+enum OneHead: TileHeads { static var count: Int { 1 } }
+enum TwoHeads: TileHeads { static var count: Int { 2 } }
+enum FourHeads: TileHeads { static var count: Int { 4 } }
+
+/// How many 16-float vectors of the head dimension a P·V slice holds (4: 64 dimensions; 2: the last 32).
+protocol SliceVectors { static var count: Int { get } }
+enum TwoVectors: SliceVectors { static var count: Int { 2 } }
+enum FourVectors: SliceVectors { static var count: Int { 4 } }
 
 /// Decode attention: one query token against a KV cache, grouped-query layout, as
 /// `OperatorCounts.decodeAttention` counts it.
@@ -96,19 +88,18 @@ extension BFloat16: KVElement {
 /// the last block). Query head h uses KV head h ÷ group. Each KV head is streamed once, in blocks of 16 tokens: the
 /// scores of up to 4 query heads at a time as a small matrix product over the tile (each K vector loaded and widened
 /// once per 4 heads, q broadcast, no horizontal sums), an online-softmax update of each head's running max and sum
-/// with rescaling, and the P·V accumulation for two heads at a time, all from L1. KV heads are split over `threads`
+/// with rescaling, and the P·V accumulation for up to 4 heads at a time (each V vector loaded and widened once per
+/// 4 heads), all from L1. KV heads are split over `threads`
 /// workers. `mainMemory` (a cache larger than the last-level cache) prefetches K and V into L2 64 KiB ahead.
 public enum DecodeAttentionKernel {
-    /// Per-worker scratch: widened V block, the scores and softmax weights of each query head for one block, g×d
-    /// accumulators, and the running max, sum and rescaling factor of each query head of the group.
+    /// Per-worker scratch: the softmax weights of each query head for one block, g×d accumulators, and the running
+    /// max, sum and rescaling factor of each query head of the group.
     final class Scratch {
-        let v: OperatorBuffer<Float>
         let weight: OperatorBuffer<Float>
         let accumulator: OperatorBuffer<Float>
         let runningMax: OperatorBuffer<Float>, runningSum: OperatorBuffer<Float>, alpha: OperatorBuffer<Float>
 
         init(headDim: Int, group: Int) throws {
-            v = try OperatorBuffer(count: 16 * headDim)
             weight = try OperatorBuffer(count: 16 * group)
             accumulator = try OperatorBuffer(count: group * headDim)
             runningMax = try OperatorBuffer(count: group)
@@ -178,9 +169,7 @@ public enum DecodeAttentionKernel {
         let scale = SIMD16<Float>(repeating: 1 / Float(d).squareRoot())
         let acc = scratch.accumulator.pointer, weight = scratch.weight.pointer, alpha = scratch.alpha.pointer
         let runningMax = scratch.runningMax.pointer, runningSum = scratch.runningSum.pointer
-        let vScratch = scratch.v.pointer
         let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-        let rowBytes = d * MemoryLayout<E>.stride
         acc.update(repeating: 0, count: group * d)
         runningMax.update(repeating: -.greatestFiniteMagnitude, count: group)
         runningSum.update(repeating: 0, count: group)
@@ -192,9 +181,11 @@ public enum DecodeAttentionKernel {
             var h = 0
             while h < group {
                 let n = group - h >= 4 ? 4 : group - h >= 2 ? 2 : 1
-                let s4 = n == 4 ? scoresTile(q: q + h * d, tile: tile, headDim: d, heads: 4, prefetch: prefetch)
-                    : n == 2 ? scoresTile(q: q + h * d, tile: tile, headDim: d, heads: 2, prefetch: prefetch)
-                    : scoresTile(q: q + h * d, tile: tile, headDim: d, heads: 1, prefetch: prefetch)
+                let s4 = switch n {
+                case 4: scoresTile(q: q + h * d, tile: tile, headDim: d, heads: FourHeads.self, prefetch: prefetch)
+                case 2: scoresTile(q: q + h * d, tile: tile, headDim: d, heads: TwoHeads.self, prefetch: prefetch)
+                default: scoresTile(q: q + h * d, tile: tile, headDim: d, heads: OneHead.self, prefetch: prefetch)
+                }
                 for i in 0..<n {
                     var s = (i == 0 ? s4.0 : i == 1 ? s4.1 : i == 2 ? s4.2 : s4.3) * scale
                     if count < 16 { s = s.replacing(with: -.infinity, where: lanes .>= Int32(count)) }
@@ -208,23 +199,17 @@ public enum DecodeAttentionKernel {
                 }
                 h += n
             }
-            // P·V: two query heads per V vector when d = 128 (V loaded and widened from L1); otherwise the block
-            // is first widened into fp32 scratch.
-            if d == 128 && group % 2 == 0 {
-                var i = 0
-                while i < group {
-                    accumulatePair128(acc + i * d, acc + (i + 1) * d, alphas: (alpha[i], alpha[i + 1]),
-                                      weightA: weight + 16 * i, weightB: weight + 16 * (i + 1), v: v + t0 * d,
-                                      count: count, ahead: UnsafeRawPointer(v + t0 * d), rowBytes: rowBytes,
-                                      prefetch: prefetch)
-                    i += 2
+            // P·V, 4 query heads at a time (then 2, then 1): each V vector loaded and widened once per 4 heads.
+            var i = 0
+            while i < group {
+                let n = group - i >= 4 ? 4 : group - i >= 2 ? 2 : 1
+                let (a, w, vb) = (alpha + i, weight + 16 * i, v + t0 * d)
+                switch n {
+                case 4: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d, heads: FourHeads.self, prefetch: prefetch)
+                case 2: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d, heads: TwoHeads.self, prefetch: prefetch)
+                default: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d, heads: OneHead.self, prefetch: prefetch)
                 }
-            } else {
-                SoftmaxKernel.prefetchAhead(UnsafeRawPointer(v + t0 * d), bytes: count * rowBytes, streaming: prefetch)
-                let vb = E.fp32(v + t0 * d, count: count * d, scratch: vScratch)
-                for i in 0..<group {
-                    accumulate(acc + i * d, alpha: alpha[i], weight: weight + 16 * i, v: vb, count: count, headDim: d)
-                }
+                i += n
             }
             t0 += 16
         }
@@ -240,14 +225,14 @@ public enum DecodeAttentionKernel {
         }
     }
 
-    /// Raw scores q_h·k_t of `heads` (1, 2 or 4, a constant after inlining) consecutive query heads against the 16
+    /// Raw scores q_h·k_t of N (1, 2 or 4) consecutive query heads against the 16
     /// tokens of one key tile: lane t of result h. A 4×16 matrix product over d: per pair of dimensions one load
     /// (two K vectors, widened once), one FMA per head and dimension with q broadcast, even and odd dimensions in
     /// separate accumulators (8 independent chains for 4 heads). Prefetches the tile's lines 64 KiB ahead when
     /// `prefetch`.
     @inline(__always)
-    static func scoresTile<E: KVElement>(q: UnsafePointer<Float>, tile: UnsafePointer<E>, headDim d: Int, heads: Int,
-                                         prefetch: Bool)
+    static func scoresTile<E: KVElement, N: TileHeads>(q: UnsafePointer<Float>, tile: UnsafePointer<E>, headDim d: Int,
+                                                       heads: N.Type, prefetch: Bool)
         -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
         @inline(__always) func fma(_ x: Float, _ k: SIMD16<Float>, _ a: SIMD16<Float>) -> SIMD16<Float> {
             roofline_fma_f32x16(SIMD16(repeating: x), k, a)
@@ -260,8 +245,8 @@ public enum DecodeAttentionKernel {
             SoftmaxKernel.prefetchAhead(UnsafeRawPointer(tile + 16 * c), bytes: pairBytes, streaming: prefetch)
             let (even, odd) = E.load32(tile + 16 * c)
             e0 = fma(q[c], even, e0); o0 = fma(q[c + 1], odd, o0)
-            if heads > 1 { e1 = fma(q[d + c], even, e1); o1 = fma(q[d + c + 1], odd, o1) }
-            if heads > 2 {
+            if N.count > 1 { e1 = fma(q[d + c], even, e1); o1 = fma(q[d + c + 1], odd, o1) }
+            if N.count > 2 {
                 e2 = fma(q[2 * d + c], even, e2); o2 = fma(q[2 * d + c + 1], odd, o2)
                 e3 = fma(q[3 * d + c], even, e3); o3 = fma(q[3 * d + c + 1], odd, o3)
             }
@@ -270,57 +255,78 @@ public enum DecodeAttentionKernel {
         return (e0 + o0, e1 + o1, e2 + o2, e3 + o3)
     }
 
-    /// acc_a, acc_b = acc·alpha + Σ_t weight[t]·v_t for two query heads and d = 128: 16 accumulator registers, each
-    /// V vector loaded (and widened) once.
+    /// acc_h = acc_h·alpha_h + Σ_t weight_h[t]·v_t for N (1, 2 or 4) consecutive query heads: 64 dimensions at a
+    /// time, then 32 for the rest when d is an odd multiple of 32. acc is d floats per head, weight 16 per head,
+    /// v `count` rows of d.
     @inline(__always)
-    static func accumulatePair128<E: KVElement>(_ accA: UnsafeMutablePointer<Float>, _ accB: UnsafeMutablePointer<Float>,
-                                  alphas: (Float, Float), weightA: UnsafePointer<Float>, weightB: UnsafePointer<Float>,
-                                  v: UnsafePointer<E>, count: Int, ahead: UnsafeRawPointer, rowBytes: Int,
-                                  prefetch: Bool) {
-        let load = SoftmaxKernel.load
-        let sa = SIMD16<Float>(repeating: alphas.0), sb = SIMD16<Float>(repeating: alphas.1)
-        var a0 = load(accA) * sa, a1 = load(accA + 16) * sa, a2 = load(accA + 32) * sa, a3 = load(accA + 48) * sa
-        var a4 = load(accA + 64) * sa, a5 = load(accA + 80) * sa, a6 = load(accA + 96) * sa, a7 = load(accA + 112) * sa
-        var b0 = load(accB) * sb, b1 = load(accB + 16) * sb, b2 = load(accB + 32) * sb, b3 = load(accB + 48) * sb
-        var b4 = load(accB + 64) * sb, b5 = load(accB + 80) * sb, b6 = load(accB + 96) * sb, b7 = load(accB + 112) * sb
-        for t in 0..<count {
-            SoftmaxKernel.prefetchAhead(ahead + t * rowBytes, bytes: rowBytes, streaming: prefetch)
-            let wa = SIMD16<Float>(repeating: weightA[t]), wb = SIMD16<Float>(repeating: weightB[t])
-            let r = v + t * 128
-            var (x, y) = E.load32(r)
-            a0 = roofline_fma_f32x16(wa, x, a0); b0 = roofline_fma_f32x16(wb, x, b0)
-            a1 = roofline_fma_f32x16(wa, y, a1); b1 = roofline_fma_f32x16(wb, y, b1)
-            (x, y) = E.load32(r + 32)
-            a2 = roofline_fma_f32x16(wa, x, a2); b2 = roofline_fma_f32x16(wb, x, b2)
-            a3 = roofline_fma_f32x16(wa, y, a3); b3 = roofline_fma_f32x16(wb, y, b3)
-            (x, y) = E.load32(r + 64)
-            a4 = roofline_fma_f32x16(wa, x, a4); b4 = roofline_fma_f32x16(wb, x, b4)
-            a5 = roofline_fma_f32x16(wa, y, a5); b5 = roofline_fma_f32x16(wb, y, b5)
-            (x, y) = E.load32(r + 96)
-            a6 = roofline_fma_f32x16(wa, x, a6); b6 = roofline_fma_f32x16(wb, x, b6)
-            a7 = roofline_fma_f32x16(wa, y, a7); b7 = roofline_fma_f32x16(wb, y, b7)
+    static func accumulateTile<E: KVElement, N: TileHeads>(_ acc: UnsafeMutablePointer<Float>, alpha: UnsafePointer<Float>,
+                                                           weight: UnsafePointer<Float>, v: UnsafePointer<E>, count: Int,
+                                                           headDim d: Int, heads: N.Type, prefetch: Bool) {
+        var c = 0
+        while c + 64 <= d {
+            accumulateSlice(acc + c, headDim: d, alpha: alpha, weight: weight, v: v + c, count: count,
+                            heads: N.self, vectors: FourVectors.self, prefetch: prefetch)
+            c += 64
         }
-        let store = SoftmaxKernel.store
-        store(a0, accA); store(a1, accA + 16); store(a2, accA + 32); store(a3, accA + 48)
-        store(a4, accA + 64); store(a5, accA + 80); store(a6, accA + 96); store(a7, accA + 112)
-        store(b0, accB); store(b1, accB + 16); store(b2, accB + 32); store(b3, accB + 48)
-        store(b4, accB + 64); store(b5, accB + 80); store(b6, accB + 96); store(b7, accB + 112)
+        if c < d {
+            accumulateSlice(acc + c, headDim: d, alpha: alpha, weight: weight, v: v + c, count: count,
+                            heads: N.self, vectors: TwoVectors.self, prefetch: prefetch)
+        }
     }
 
-    /// Any d that is a multiple of 32.
+    /// One slice of W (2 or 4) vectors of the head dimension for N heads: the N×W accumulator vectors in registers
+    /// (16 for 4 heads × 4), each V slice loaded and widened once, one FMA per head and vector, the weight broadcast.
+    /// Prefetches each slice's lines 64 KiB ahead when `prefetch`.
     @inline(__always)
-    static func accumulate(_ acc: UnsafeMutablePointer<Float>, alpha: Float, weight: UnsafePointer<Float>,
-                           v: UnsafePointer<Float>, count: Int, headDim d: Int) {
-        let a = SIMD16<Float>(repeating: alpha)
-        var c = 0
-        while c < d {
-            var sum = SoftmaxKernel.load(acc + c) * a
-            for t in 0..<count {
-                sum = roofline_fma_f32x16(SIMD16(repeating: weight[t]), SoftmaxKernel.load(v + t * d + c), sum)
-            }
-            SoftmaxKernel.store(sum, acc + c)
-            c += 16
+    static func accumulateSlice<E: KVElement, N: TileHeads, W: SliceVectors>(
+        _ acc: UnsafeMutablePointer<Float>, headDim d: Int, alpha: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        v: UnsafePointer<E>, count: Int, heads: N.Type, vectors: W.Type, prefetch: Bool
+    ) {
+        typealias Slice = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+        let load = SoftmaxKernel.load, store = SoftmaxKernel.store
+        let wide = W.count == 4
+        @inline(__always) func loadSlice(_ head: Int) -> Slice {
+            let a = SIMD16<Float>(repeating: alpha[head]), p = acc + head * d
+            return wide ? (load(p) * a, load(p + 16) * a, load(p + 32) * a, load(p + 48) * a)
+                : (load(p) * a, load(p + 16) * a, SIMD16(), SIMD16())
         }
+        @inline(__always) func storeSlice(_ head: Int, _ x: Slice) {
+            let p = acc + head * d
+            store(x.0, p); store(x.1, p + 16)
+            if wide { store(x.2, p + 32); store(x.3, p + 48) }
+        }
+        @inline(__always) func fma(_ w: SIMD16<Float>, _ x: SIMD16<Float>, _ a: inout SIMD16<Float>) {
+            a = roofline_fma_f32x16(w, x, a)
+        }
+        var h0 = loadSlice(0)
+        var h1 = N.count > 1 ? loadSlice(1) : h0, h2 = N.count > 2 ? loadSlice(2) : h0, h3 = N.count > 2 ? loadSlice(3) : h0
+        let sliceBytes = 16 * W.count * MemoryLayout<E>.stride
+        for t in 0..<count {
+            let r = v + t * d
+            SoftmaxKernel.prefetchAhead(UnsafeRawPointer(r), bytes: sliceBytes, streaming: prefetch)
+            let (x0, x1) = E.load32(r)
+            let (x2, x3) = wide ? E.load32(r + 32) : (SIMD16(), SIMD16())
+            let w0 = SIMD16<Float>(repeating: weight[t])
+            fma(w0, x0, &h0.0); fma(w0, x1, &h0.1)
+            if wide { fma(w0, x2, &h0.2); fma(w0, x3, &h0.3) }
+            if N.count > 1 {
+                let w1 = SIMD16<Float>(repeating: weight[16 + t])
+                fma(w1, x0, &h1.0); fma(w1, x1, &h1.1)
+                if wide { fma(w1, x2, &h1.2); fma(w1, x3, &h1.3) }
+            }
+            if N.count > 2 {
+                let w2 = SIMD16<Float>(repeating: weight[32 + t]), w3 = SIMD16<Float>(repeating: weight[48 + t])
+                fma(w2, x0, &h2.0); fma(w2, x1, &h2.1)
+                fma(w3, x0, &h3.0); fma(w3, x1, &h3.1)
+                if wide {
+                    fma(w2, x2, &h2.2); fma(w2, x3, &h2.3)
+                    fma(w3, x2, &h3.2); fma(w3, x3, &h3.3)
+                }
+            }
+        }
+        storeSlice(0, h0)
+        if N.count > 1 { storeSlice(1, h1) }
+        if N.count > 2 { storeSlice(2, h2); storeSlice(3, h3) }
     }
 
     /// Straightforward reference in Double: per query head, s_t = q·k_t ÷ √d, p = softmax(s), out = Σ p_t·v_t.
