@@ -79,3 +79,43 @@ import RooflineCore
         #expect(throws: RooflineError.self) { try roofline.place(gemm) }
     }
 }
+
+/// Which measurements a host profile's roofline takes its ceilings from.
+struct HostProfileRooflineTests {
+    static func summary(_ bytesPerSecond: Double) -> SampleSummary {
+        SampleSummary(best: bytesPerSecond, median: bytesPerSecond, worst: bytesPerSecond, count: 5)
+    }
+
+    static func profile(levels: [LevelBandwidth]) -> HostProfile {
+        HostProfile(
+            toolVersion: "test", createdAt: "2026-11-29T00:00:00Z", mode: "quick",
+            host: HostInfo(cpuModel: "test", architecture: "x86_64", cpusAvailable: [0, 1], caches: [], numaAvailable: false,
+                           numaNodes: [], kernelISA: "avx512", vectorBits: 512, cpuFeatures: [], memoryTotalBytes: 1 << 34,
+                           memoryAvailableBytes: 1 << 33, kernelRelease: "test"),
+            theoreticalPeak: TheoreticalPeak(clockHertz: 3e9, clockMethod: "test", fmaUnitsPerCore: 1, fmaUnitsMethod: "test",
+                                             vectorBits: 512, vectorMethod: "test"),
+            bandwidth: [], levels: levels,
+            flops: [FlopsMeasurement(dataType: .fp32, threads: 2, flopsPerSecond: summary(200e9), theoreticalFlopsPerSecond: 200e9)],
+            latency: [], numa: nil, timerResolutionSeconds: 1e-9, minimumSampleSeconds: 0.01, notes: [])
+    }
+
+    /// Cache levels take the best load bandwidth; main memory the load measurement at the largest working set, even
+    /// when a smaller set beyond the reported LLC (partly cached by a bigger physical cache) read faster.
+    @Test func mainMemoryComesFromTheLargestWorkingSet() throws {
+        let levels = [
+            LevelBandwidth(level: "L3", kernel: "load", threads: 2, bytesPerSecond: Self.summary(180e9), fromWorkingSetBytes: [8 << 20],
+                           reportedCapacityBytes: 32 << 20, measuredCapacityBytes: nil),
+            LevelBandwidth(level: "L3", kernel: "load", threads: 2, bytesPerSecond: Self.summary(190e9), fromWorkingSetBytes: [16 << 20],
+                           reportedCapacityBytes: 32 << 20, measuredCapacityBytes: nil),
+            LevelBandwidth(level: "DRAM", kernel: "load", threads: 2, bytesPerSecond: Self.summary(65e9), fromWorkingSetBytes: [96 << 20, 128 << 20],
+                           reportedCapacityBytes: nil, measuredCapacityBytes: nil),
+            LevelBandwidth(level: "DRAM", kernel: "load", threads: 2, bytesPerSecond: Self.summary(33e9), fromWorkingSetBytes: [256 << 20],
+                           reportedCapacityBytes: nil, measuredCapacityBytes: nil),
+            LevelBandwidth(level: "DRAM", kernel: "copy", threads: 2, bytesPerSecond: Self.summary(40e9), fromWorkingSetBytes: [1 << 30],
+                           reportedCapacityBytes: nil, measuredCapacityBytes: nil),
+        ]
+        let roofline = try Self.profile(levels: levels).roofline(threads: 2)
+        #expect(roofline.bandwidthCeilings.first { $0.level == "L3" }?.bytesPerSecond == 190e9)
+        #expect(roofline.bandwidthCeilings.first { $0.level == "DRAM" }?.bytesPerSecond == 33e9)
+    }
+}
