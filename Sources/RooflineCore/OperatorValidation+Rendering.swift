@@ -5,7 +5,7 @@ extension OperatorValidation {
     /// The predicted-vs-measured table: one row per kernel and size.
     public var table: Table {
         let header = ["kernel", "shape", "working set", "level", "FLOP/B", "bound", "predicted", "best", "median",
-                      "eff best", "eff median", "achieved", "agreement"]
+                      "eff best", "eff median", "eff window", "achieved", "agreement"]
         let cells = rows.map { row -> [String] in
             let m = row.measurement
             let achieved = row.predictedBound == .memory
@@ -13,7 +13,8 @@ extension OperatorValidation {
             return [m.family, m.shape, Format.bytes(m.workingSetBytes), row.memoryLevel,
                     Format.significant(m.operator.flopsPerByte), row.predictedBound.rawValue,
                     Format.seconds(row.predictedSeconds), Format.seconds(m.seconds.best), Format.seconds(m.seconds.median),
-                    String(format: "%.2f", row.efficiencyBest), String(format: "%.2f", row.efficiencyMedian), achieved,
+                    String(format: "%.2f", row.efficiencyBest), String(format: "%.2f", row.efficiencyMedian),
+                    row.sameWindow.map { String(format: "%.2f", $0.efficiencyBest) } ?? "–", achieved,
                     row.agreement.rawValue]
         }
         return Table(headers: header, rows: cells, rightAligned: Set(2..<header.count))
@@ -51,6 +52,13 @@ extension OperatorValidation {
         for c in comparisons {
             lines.append("\(c.slower) vs \(c.faster) at \(c.shape): counted bytes ×\(String(format: "%.2f", c.countedBytesRatio)), "
                 + "measured time ×\(String(format: "%.2f", c.measuredTimeRatio))")
+        }
+        let windows = rows.compactMap { row in row.sameWindow.map { (row, $0) } }
+        if let ceiling = roofline.bandwidthCeilings.first(where: { $0.level == roofline.mainMemoryLevel }), !windows.isEmpty {
+            let rates = windows.map(\.1.bytesPerSecond)
+            lines.append("Eff window: main-memory rows predicted again from the bandwidth of the load kernel sampled alternately "
+                + "with each kernel over the same working set, \(Format.bytesPerSecond(rates.min()!))–\(Format.bytesPerSecond(rates.max()!)) "
+                + "(the profile's \(roofline.mainMemoryLevel) ceiling: \(Format.bytesPerSecond(ceiling.bytesPerSecond)))")
         }
         let flagged = rows.filter { $0.agreement == .tracksFlops || $0.agreement == .tracksBytes }
         for row in flagged {

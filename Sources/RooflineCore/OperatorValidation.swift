@@ -36,9 +36,13 @@ public struct OperatorMeasurement: Codable, Sendable, Equatable {
     public var threads: Int
     /// Seconds per call: best = minimum.
     public var seconds: SampleSummary
+    /// Main-memory working sets only: the read-only `load` kernel's bandwidth over a working set of the same size,
+    /// sampled alternately with this kernel. On a shared machine the bandwidth a probe saw minutes earlier can
+    /// differ by ×2; this is the ceiling of the same stretch of time.
+    public var mainMemoryReference: SampleSummary?
 
     public init(family: String, shape: String, storageType: DataType, operator: Operator, countedBy: String,
-                workingSetBytes: Double, threads: Int, seconds: SampleSummary) {
+                workingSetBytes: Double, threads: Int, seconds: SampleSummary, mainMemoryReference: SampleSummary? = nil) {
         self.family = family
         self.shape = shape
         self.storageType = storageType
@@ -47,6 +51,7 @@ public struct OperatorMeasurement: Codable, Sendable, Equatable {
         self.workingSetBytes = workingSetBytes
         self.threads = threads
         self.seconds = seconds
+        self.mainMemoryReference = mainMemoryReference
     }
 }
 
@@ -79,6 +84,21 @@ public struct OperatorEfficiencyRow: Codable, Sendable, Equatable {
     /// best seconds ÷ (FLOPs × the family's fewest seconds per FLOP): 1 = as fast per FLOP as anywhere in the family.
     public var slowdownVersusFamilyBest: Double
     public var agreement: BoundAgreement
+    /// The prediction again with main memory's ceiling set to the bandwidth measured alongside this kernel
+    /// (`OperatorMeasurement.mainMemoryReference`); nil for rows without one.
+    public var sameWindow: SameWindowPrediction?
+}
+
+/// A main-memory row's prediction from the bandwidth measured in the same window as the kernel.
+public struct SameWindowPrediction: Codable, Sendable, Equatable {
+    /// Best bandwidth of the `load` kernel sampled alternately with the kernel.
+    public var bytesPerSecond: Double
+    public var predictedSeconds: Double
+    public var predictedBound: Bound
+    /// predictedSeconds ÷ best measured seconds.
+    public var efficiencyBest: Double
+    /// predictedSeconds ÷ median measured seconds.
+    public var efficiencyMedian: Double
 }
 
 /// Two schedules of the same work compared: measured time ratio against the counted byte ratio.
@@ -159,7 +179,8 @@ public struct OperatorValidation: Codable, Sendable, Equatable {
     /// efficiency = predicted ÷ measured (best and median); achieved rates = counts ÷ best seconds;
     /// slowdown = (best ÷ flops) ÷ min over the family of (best ÷ flops). A memory-bound row with slowdown ≤
     /// `tracksFlopsFactor` tracks FLOPs (flagged); a compute-bound row above it tracks bytes (flagged); the row that
-    /// sets the family minimum is the reference.
+    /// sets the family minimum is the reference. Rows in main memory with a `mainMemoryReference` are also placed
+    /// on the roofline with main memory's ceiling replaced by that bandwidth (`sameWindow`).
     public static func rows(_ measurements: [OperatorMeasurement], roofline: Roofline) throws -> [OperatorEfficiencyRow] {
         var familyBest: [String: Double] = [:]
         for m in measurements where m.operator.flops > 0 {
@@ -179,12 +200,21 @@ public struct OperatorValidation: Codable, Sendable, Equatable {
             } else {
                 agreement = placement.bound == .compute ? .tracksBytes : .agrees
             }
+            var sameWindow: SameWindowPrediction?
+            if level == roofline.mainMemoryLevel, let reference = m.mainMemoryReference {
+                let window = roofline.replacingBandwidth(of: level, with: reference.best,
+                                                         source: "measured: load kernel alongside this kernel")
+                let p = try window.place(m.operator, level: level)
+                sameWindow = SameWindowPrediction(
+                    bytesPerSecond: reference.best, predictedSeconds: p.seconds, predictedBound: p.bound,
+                    efficiencyBest: p.seconds / m.seconds.best, efficiencyMedian: p.seconds / m.seconds.median)
+            }
             return OperatorEfficiencyRow(
                 measurement: m, memoryLevel: level, predictedSeconds: placement.seconds, predictedBound: placement.bound,
                 efficiencyBest: placement.seconds / m.seconds.best, efficiencyMedian: placement.seconds / m.seconds.median,
                 achievedBytesPerSecond: m.operator.bytes.total / m.seconds.best,
                 achievedFlopsPerSecond: m.operator.flops / m.seconds.best,
-                slowdownVersusFamilyBest: slowdown, agreement: agreement)
+                slowdownVersusFamilyBest: slowdown, agreement: agreement, sameWindow: sameWindow)
         }
     }
 

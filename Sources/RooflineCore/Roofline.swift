@@ -60,6 +60,16 @@ public struct Roofline: Codable, Sendable, Equatable {
         return nil
     }
 
+    /// This roofline with the bandwidth of `level` set to `bytesPerSecond` (capacity kept); unchanged when it has
+    /// no such level.
+    public func replacingBandwidth(of level: String, with bytesPerSecond: Double, source: String) -> Roofline {
+        var copy = self
+        copy.bandwidthCeilings = bandwidthCeilings.map { c in
+            c.level == level ? BandwidthCeiling(level: level, bytesPerSecond: bytesPerSecond, source: source, capacityBytes: c.capacityBytes) : c
+        }
+        return copy
+    }
+
     /// The bandwidth ceiling named `level`, or main memory's when `level` is nil.
     public func bandwidthCeiling(level: String? = nil) -> BandwidthCeiling? {
         let wanted = level ?? mainMemoryLevel

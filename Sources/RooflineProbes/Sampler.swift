@@ -31,20 +31,33 @@ public struct Sampler: Sendable {
     /// Like `secondsPerRepetition(_:)`, for a body that times itself: `timing(repetitions)` runs the region
     /// `repetitions` times and returns the elapsed seconds it measured (a thread team measures inside its threads).
     public func selfTimedSecondsPerRepetition(_ timing: (Int) -> Double) -> [Double] {
-        _ = timing(1)  // warm-up: page faults, caches, clock ramp
+        let repetitions = calibrated(timing)
+        return (0..<samples).map { _ in timing(repetitions) / Double(repetitions) }
+    }
+
+    /// Two self-timed bodies sampled alternately (a, b, a, b, …), each calibrated on its own: on a machine whose
+    /// bandwidth drifts, both see the same stretch of time, so their ratio means something.
+    public func interleavedSecondsPerRepetition(_ a: (Int) -> Double, _ b: (Int) -> Double) -> (a: [Double], b: [Double]) {
+        let (repetitionsA, repetitionsB) = (calibrated(a), calibrated(b))
+        var (secondsA, secondsB) = ([Double](), [Double]())
+        for _ in 0..<samples {
+            secondsA.append(a(repetitionsA) / Double(repetitionsA))
+            secondsB.append(b(repetitionsB) / Double(repetitionsB))
+        }
+        return (secondsA, secondsB)
+    }
+
+    /// After one warm-up call (page faults, caches, clock ramp), the repetition count whose sample lasts at least
+    /// `minimumSampleSeconds`.
+    func calibrated(_ timing: (Int) -> Double) -> Int {
+        _ = timing(1)
         var repetitions = 1
         while true {
             let elapsed = timing(repetitions)
-            if elapsed >= minimumSampleSeconds { break }
+            if elapsed >= minimumSampleSeconds { return repetitions }
             // Jump close to the target in one step when the sample was far too short.
             let factor = elapsed > 0 ? min(max(2, (minimumSampleSeconds / elapsed) * 1.2), 1024) : 1024
             repetitions = Int((Double(repetitions) * factor).rounded(.up))
         }
-        var result: [Double] = []
-        result.reserveCapacity(samples)
-        for _ in 0..<samples {
-            result.append(timing(repetitions) / Double(repetitions))
-        }
-        return result
     }
 }

@@ -20,6 +20,10 @@ import Testing
             let efficiency = try #require(row["efficiencyBest"] as? Double)
             #expect(efficiency > 0 && efficiency.isFinite)
             #expect(row["memoryLevel"] as? String == "DRAM")
+            // Main-memory rows carry the prediction from the load kernel measured around them.
+            let window = try #require(row["sameWindow"] as? [String: Any])
+            let windowEfficiency = try #require(window["efficiencyBest"] as? Double)
+            #expect(windowEfficiency > 0 && windowEfficiency.isFinite)
         }
         let checks = try #require(object["checks"] as? [[String: Any]])
         #expect(!checks.isEmpty)

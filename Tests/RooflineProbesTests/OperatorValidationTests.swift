@@ -92,6 +92,34 @@ struct OperatorValidationTests {
         #expect(rows[3].agreement == .reference)
     }
 
+    /// A main-memory row with the load kernel measured around it at 40 GB/s is placed again with that ceiling:
+    /// 8e6 B ÷ 40 GB/s = 0.2 ms (compute 0.04 ms) → 0.2 ÷ 0.5 = 0.4 best, 0.2 ÷ 0.64 = 0.3125 median; the profile's
+    /// 20 GB/s prediction stays 0.8. A cache-resident row ignores a reference; the JSON of a row without one
+    /// (as older files were written) still decodes.
+    @Test func sameWindowPrediction() throws {
+        var dram = Self.measurement("norm", flops: 4e6, bytes: 8e6, workingSet: 8e6, best: 0.5e-3, median: 0.64e-3)
+        dram.mainMemoryReference = SampleSummary(best: 40e9, median: 38e9, worst: 35e9, count: 5)
+        var l2 = Self.measurement("norm", flops: 4e4, bytes: 8e4, workingSet: 8e4, best: 1e-6, median: 1e-6)
+        l2.mainMemoryReference = SampleSummary(best: 40e9, median: 38e9, worst: 35e9, count: 5)
+        let rows = try OperatorValidation.rows([dram, l2], roofline: Self.roofline)
+        #expect(rows[0].efficiencyBest.isApproximatelyEqual(to: 0.8, relativeTolerance: 1e-12))
+        let window = try #require(rows[0].sameWindow)
+        #expect(window.bytesPerSecond == 40e9)
+        #expect(window.predictedBound == .memory)
+        #expect(window.predictedSeconds.isApproximatelyEqual(to: 0.2e-3, relativeTolerance: 1e-12))
+        #expect(window.efficiencyBest.isApproximatelyEqual(to: 0.4, relativeTolerance: 1e-12))
+        #expect(window.efficiencyMedian.isApproximatelyEqual(to: 0.3125, relativeTolerance: 1e-12))
+        #expect(rows[1].sameWindow == nil)
+        let validation = OperatorValidation(roofline: Self.roofline, threads: 2, openBLAS: nil, checks: [], rows: rows,
+                                            comparisons: [], notes: [])
+        #expect(validation.renderMarkdown().contains("| 0.80 | 0.62 | 0.40 | 16.0 GB/s | agrees |"))  // 0.625 prints as 0.62
+        #expect(validation.renderText().contains("40.0 GB/s–40.0 GB/s (the profile's DRAM ceiling: 20.0 GB/s)"))
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(rows[1])) as? [String: Any])
+        object["sameWindow"] = nil
+        let old = try JSONDecoder().decode(OperatorEfficiencyRow.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.sameWindow == nil)
+    }
+
     /// A compute-bound row well above its family's best rate per FLOP tracks bytes instead.
     @Test func computeBoundRowThatTracksBytes() throws {
         let rows = try OperatorValidation.rows([
@@ -126,7 +154,7 @@ struct OperatorValidationTests {
                                             comparisons: [], notes: ["a note"])
         let markdown = validation.renderMarkdown()
         #expect(markdown.contains("| norm | 8000000.0 | 8.00 MB | DRAM | 0.500 | memory | 400 µs | 500 µs | 800 µs |"))
-        #expect(markdown.contains("| 0.80 | 0.50 | 16.0 GB/s | reference |"))
+        #expect(markdown.contains("| 0.80 | 0.50 | – | 16.0 GB/s | reference |"))
         #expect(markdown.contains("| k | s | m | 3.00e-07 | 1.00e-05 | pass |"))
         let text = validation.renderText()
         #expect(text.contains("Correctness: 1 of 1 checks within their bounds"))

@@ -17,6 +17,21 @@ import Testing
         #expect(seconds.allSatisfy { $0 >= 0.9e-5 && $0 < 1e-3 })
     }
 
+    /// Interleaved sampling calibrates each body on its own (a warm-up call, then growing counts), then alternates
+    /// a, b, a, b with the calibrated counts; a body that reports twice the time per repetition measures twice as long.
+    @Test func interleavedSamplingAlternatesCalibratedBodies() {
+        let sampler = Sampler(minimumSampleSeconds: 0.001, samples: 5)
+        var order: [String] = []
+        let (a, b) = sampler.interleavedSecondsPerRepetition(
+            { repetitions in order.append("a"); return Double(repetitions) * 1e-5 },
+            { repetitions in order.append("b"); return Double(repetitions) * 2e-5 })
+        #expect(a.count == 5 && b.count == 5)
+        #expect(Array(order.suffix(10)) == ["a", "b", "a", "b", "a", "b", "a", "b", "a", "b"])
+        #expect(a.allSatisfy { $0.isApproximatelyEqual(to: 1e-5, relativeTolerance: 1e-9) })
+        #expect(b.allSatisfy { $0.isApproximatelyEqual(to: 2e-5, relativeTolerance: 1e-9) })
+        #expect(order.prefix(while: { $0 == "a" }).count >= 2)  // warm-up and calibration of a come first
+    }
+
     @Test func flopsKernelCountsTwoPerFMAPerLane() throws {
         let f64 = try FlopsKernel.forBuild(.fp64)
         #expect(f64.flops(iterations: 10) == Double(10 * f64.accumulators * 8 * 2))

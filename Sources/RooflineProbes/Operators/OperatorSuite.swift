@@ -70,6 +70,7 @@ public struct OperatorSuite: Sendable {
             "\(threads) worker\(threads == 1 ? "" : "s") per kernel, pinned one per CPU (OpenBLAS set to the same thread count, its own threads).",
             "Main-memory working sets: inputs prefetched into L2 64 KiB ahead, outputs written with non-temporal stores; buffers of 4 MiB and more are advised to use transparent huge pages, as the probe's are.",
             "Bytes are counted algorithmically (no write-allocate traffic); predictions use the bandwidth ceiling of the level the working set fits in.",
+            "Main-memory kernels are sampled alternately with the load kernel over a working set of the same size (eff window: the prediction from that bandwidth).",
         ]
         progress("checking kernels against references")
         var checks = try OperatorChecks.all()
@@ -89,12 +90,16 @@ public struct OperatorSuite: Sendable {
         var measurements: [OperatorMeasurement] = []
         let levels = targets(roofline)
         let team = try OperatorSuite.team(threads: threads)
+        let timer = KernelTimer(
+            sampler: sampler,
+            runner: BandwidthRunner(team: try team ?? ThreadTeam(cpus: Array(Self.availableCPUs().prefix(1))), sampler: sampler),
+            lastLevelBytes: levels.filter { !$0.streamingStores }.map { 2 * $0.bytes }.max() ?? 0)
         for kernel in kernels {
             switch kernel {
-            case .gemm: measurements += try gemm(sampler, progress: progress, notes: &notes)
-            case .softmax: measurements += try softmax(sampler, levels: levels, team: team, progress: progress)
-            case .kv: measurements += try kv(sampler, levels: levels, team: team, progress: progress)
-            case .rmsnorm: measurements += try rmsNorm(sampler, levels: levels, team: team, progress: progress)
+            case .gemm: measurements += try gemm(timer, progress: progress, notes: &notes)
+            case .softmax: measurements += try softmax(timer, levels: levels, team: team, progress: progress)
+            case .kv: measurements += try kv(timer, levels: levels, team: team, progress: progress)
+            case .rmsnorm: measurements += try rmsNorm(timer, levels: levels, team: team, progress: progress)
             }
         }
         let rows = try OperatorValidation.rows(measurements, roofline: roofline)
@@ -122,6 +127,33 @@ public struct OperatorSuite: Sendable {
 
     func summary(_ seconds: [Double]) -> SampleSummary { SampleSummary(seconds, higherIsBetter: false) }
 
+    /// Times kernels; for working sets in main memory, alongside the read bandwidth of the same window.
+    struct KernelTimer {
+        let sampler: Sampler
+        /// Runs the `load` kernel on the suite's threads (one pinned thread for a one-thread suite).
+        let runner: BandwidthRunner
+        /// Working sets above this (the largest cache capacity) are in main memory.
+        let lastLevelBytes: Double
+
+        /// Seconds per repetition of `body` (see `Sampler.secondsPerRepetition`). When `workingSetBytes` is beyond
+        /// the last-level cache, the samples alternate with samples of the read-only `load` kernel over a working
+        /// set of the same size, whose bandwidth comes back as `mainMemory`: on a shared machine the bandwidth a
+        /// probe saw minutes earlier can differ by ×2, and this is the ceiling of the same stretch of time.
+        func seconds(workingSetBytes: Double, progress: (String) -> Void,
+                     _ body: (Int) -> Void) throws -> (seconds: [Double], mainMemory: SampleSummary?) {
+            guard workingSetBytes > lastLevelBytes else { return (sampler.secondsPerRepetition(body), nil) }
+            progress("  with the load kernel over \(Format.bytes(workingSetBytes)), sampled alternately")
+            let kernel = try BandwidthKernel.named(HostProfile.readKernel)
+            let load = try runner.prepare(kernel, workingSetBytes: Int(workingSetBytes))
+            let (kernelSeconds, loadSeconds) = sampler.interleavedSecondsPerRepetition({ repetitions in
+                let start = MonotonicClock.now()
+                body(repetitions)
+                return MonotonicClock.now() - start
+            }, load.timing)
+            return (kernelSeconds, try load.result(seconds: loadSeconds).algorithmicBytesPerSecond)
+        }
+    }
+
     // MARK: GEMM
 
     /// (family, M, N, K, type) for the size set: decode M = 1 and 16 against the 1024×4096 (k/v) and 4096×4096
@@ -142,7 +174,7 @@ public struct OperatorSuite: Sendable {
         return shapes.map { (family: $0.0, m: $0.1, n: $0.2, k: $0.3, type: $0.4) }
     }
 
-    func gemm(_ sampler: Sampler, progress: (String) -> Void, notes: inout [String]) throws -> [OperatorMeasurement] {
+    func gemm(_ timer: KernelTimer, progress: (String) -> Void, notes: inout [String]) throws -> [OperatorMeasurement] {
         var result: [OperatorMeasurement] = []
         for shape in gemmShapes() {
             let e = shape.type.bytesPerElement
@@ -155,14 +187,14 @@ public struct OperatorSuite: Sendable {
             progress("\(shape.family) \(label)")
             let (op, countedBy) = counting.matmul(name: "\(shape.family) \(label)", m: shape.m, n: shape.n, k: shape.k,
                                                   dataType: shape.type)
-            let seconds: [Double]
+            let seconds: (seconds: [Double], mainMemory: SampleSummary?)
             if shape.type == .fp64 {
                 let a = try OperatorBuffer<Double>(count: shape.m * shape.k), b = try OperatorBuffer<Double>(count: shape.k * shape.n)
                 let c = try OperatorBuffer<Double>(count: shape.m * shape.n)
                 var random = OperatorRandom(seed: 7)
                 for i in 0..<a.count { a.pointer[i] = Double(random.nonZero(-1, 1)) }
                 for i in 0..<b.count { b.pointer[i] = Double(random.nonZero(-1, 1)) }
-                seconds = sampler.secondsPerRepetition { repetitions in
+                seconds = try timer.seconds(workingSetBytes: workingSet, progress: progress) { repetitions in
                     for _ in 0..<repetitions {
                         GEMMKernel.dgemm(m: shape.m, n: shape.n, k: shape.k, a: a.pointer, b: b.pointer, c: c.pointer)
                     }
@@ -172,14 +204,15 @@ public struct OperatorSuite: Sendable {
                 let c = try OperatorBuffer<Float>(count: shape.m * shape.n)
                 a.fillRandom(-1, 1, seed: 1)
                 b.fillRandom(-1, 1, seed: 2)
-                seconds = sampler.secondsPerRepetition { repetitions in
+                seconds = try timer.seconds(workingSetBytes: workingSet, progress: progress) { repetitions in
                     for _ in 0..<repetitions {
                         GEMMKernel.sgemm(m: shape.m, n: shape.n, k: shape.k, a: a.pointer, b: b.pointer, c: c.pointer)
                     }
                 }
             }
             result.append(OperatorMeasurement(family: shape.family, shape: label, storageType: shape.type, operator: op,
-                                              countedBy: countedBy, workingSetBytes: workingSet, threads: threads, seconds: summary(seconds)))
+                                              countedBy: countedBy, workingSetBytes: workingSet, threads: threads,
+                                              seconds: summary(seconds.seconds), mainMemoryReference: seconds.mainMemory))
         }
         return result
     }
@@ -188,7 +221,8 @@ public struct OperatorSuite: Sendable {
 
     /// Rows of 1,024 scores (a 1,024-token prompt's attention rows); rows = working set ÷ (2 × 1,024 × 4 B),
     /// at least one per thread.
-    func softmax(_ sampler: Sampler, levels: [Target], team: ThreadTeam?, progress: (String) -> Void) throws -> [OperatorMeasurement] {
+    func softmax(_ timer: KernelTimer, levels: [Target], team: ThreadTeam?,
+                 progress: (String) -> Void) throws -> [OperatorMeasurement] {
         let length = 1024
         var result: [OperatorMeasurement] = []
         for target in levels {
@@ -202,7 +236,8 @@ public struct OperatorSuite: Sendable {
                 let (op, countedBy) = counting.softmax(name: "softmax \(variant.rawValue) \(label)", rows: rows, length: length,
                                                 dataType: .fp32, variant: variant)
                 let streaming = target.streamingStores
-                let seconds = sampler.secondsPerRepetition { repetitions in
+                let workingSet = Double(s.bytes + p.bytes)
+                let (seconds, window) = try timer.seconds(workingSetBytes: workingSet, progress: progress) { repetitions in
                     SoftmaxKernel.run(variant, s: s.pointer, p: p.pointer, rows: rows, length: length,
                                       rowMax: rowMax.pointer, rowSum: rowSum.pointer, threads: threads, team: team,
                                       repetitions: repetitions, mainMemory: streaming)
@@ -210,7 +245,7 @@ public struct OperatorSuite: Sendable {
                 result.append(OperatorMeasurement(
                     family: "softmax \(variant.rawValue) fp32", shape: label, storageType: .fp32, operator: op,
                     countedBy: countedBy,
-                    workingSetBytes: Double(s.bytes + p.bytes), threads: threads, seconds: summary(seconds)))
+                    workingSetBytes: workingSet, threads: threads, seconds: summary(seconds), mainMemoryReference: window))
             }
         }
         return result
@@ -221,27 +256,29 @@ public struct OperatorSuite: Sendable {
     /// Llama 3.1 8B: 32 query heads, 8 KV heads, d = 128; context = working set ÷ (2 × 8 × 128 × e), rounded down
     /// to whole 16-token key tiles (so the bytes read are the bytes counted), at least 16.
     /// The L1 target is skipped (one token of K and V for all heads is 4–8 KiB; the L2 row is the reference).
-    func kv(_ sampler: Sampler, levels: [Target], team: ThreadTeam?, progress: (String) -> Void) throws -> [OperatorMeasurement] {
+    func kv(_ timer: KernelTimer, levels: [Target], team: ThreadTeam?, progress: (String) -> Void) throws -> [OperatorMeasurement] {
         let (heads, kvHeads, headDim) = (32, 8, 128)
         var result: [OperatorMeasurement] = []
         for target in levels where target.level != "L1" {
             result.append(try kvRun(Float.self, target: target, heads: heads, kvHeads: kvHeads, headDim: headDim,
-                                    sampler: sampler, team: team, progress: progress))
+                                    timer: timer, team: team, progress: progress))
             result.append(try kvRun(BFloat16.self, target: target, heads: heads, kvHeads: kvHeads, headDim: headDim,
-                                    sampler: sampler, team: team, progress: progress))
+                                    timer: timer, team: team, progress: progress))
         }
         return result
     }
 
     func kvRun<E: KVElement>(_ type: E.Type, target: Target, heads: Int, kvHeads: Int,
-                             headDim: Int, sampler: Sampler, team: ThreadTeam?, progress: (String) -> Void) throws -> OperatorMeasurement {
+                             headDim: Int, timer: KernelTimer, team: ThreadTeam?,
+                             progress: (String) -> Void) throws -> OperatorMeasurement {
         let perToken = Double(2 * kvHeads * headDim) * E.dataType.bytesPerElement
         let context = max(16, Int(target.bytes / perToken) / 16 * 16)
         let label = "H=\(heads) KV=\(kvHeads) d=\(headDim) C=\(context)"
         progress("decode attention \(E.dataType.rawValue) \(label) (\(target.level))")
         let q = try OperatorBuffer<Float>(count: heads * headDim), out = try OperatorBuffer<Float>(count: heads * headDim)
         // Context is whole tiles, so the tiled K has exactly as many elements as V; random values need no tiling.
-        let k = try OperatorBuffer<E>(count: DecodeAttentionKernel.keyTileCount(kvHeads: kvHeads, context: context, headDim: headDim))
+        let tiled = DecodeAttentionKernel.keyTileCount(kvHeads: kvHeads, context: context, headDim: headDim)
+        let k = try OperatorBuffer<E>(count: tiled)
         let v = try OperatorBuffer<E>(count: kvHeads * context * headDim)
         q.fillRandom(-1, 1, seed: 4)
         var random = OperatorRandom(seed: 5)
@@ -250,7 +287,8 @@ public struct OperatorSuite: Sendable {
             v.pointer[i] = E(random.nonZero(-1, 1))
         }
         var failure: Error?
-        let seconds = sampler.secondsPerRepetition { repetitions in
+        let workingSet = Double(k.bytes + v.bytes + q.bytes + out.bytes)
+        let (seconds, window) = try timer.seconds(workingSetBytes: workingSet, progress: progress) { repetitions in
             do {
                 try DecodeAttentionKernel.run(q: q.pointer, k: k.pointer, v: v.pointer, out: out.pointer, heads: heads,
                                               kvHeads: kvHeads, headDim: headDim, context: context, threads: threads,
@@ -263,14 +301,15 @@ public struct OperatorSuite: Sendable {
         return OperatorMeasurement(
             family: "decode attention \(E.dataType.rawValue) KV", shape: label, storageType: E.dataType, operator: op,
             countedBy: countedBy,
-            workingSetBytes: Double(k.bytes + v.bytes + q.bytes + out.bytes), threads: threads, seconds: summary(seconds))
+            workingSetBytes: workingSet, threads: threads, seconds: summary(seconds), mainMemoryReference: window)
     }
 
     // MARK: RMSNorm
 
     /// Rows of 4,096 (Llama 3.1 8B's hidden size); rows = working set ÷ (2 × 4,096 × 4 B); the L1 reference uses
     /// rows of 1,024 so that each thread has rows of its own.
-    func rmsNorm(_ sampler: Sampler, levels: [Target], team: ThreadTeam?, progress: (String) -> Void) throws -> [OperatorMeasurement] {
+    func rmsNorm(_ timer: KernelTimer, levels: [Target], team: ThreadTeam?,
+                 progress: (String) -> Void) throws -> [OperatorMeasurement] {
         var result: [OperatorMeasurement] = []
         for target in levels {
             let hidden = target.level == "L1" ? 1024 : 4096
@@ -282,14 +321,15 @@ public struct OperatorSuite: Sendable {
             x.fillRandom(-2, 2, seed: 6)
             w.fillRandom(0.5, 1.5, seed: 7)
             let streaming = target.streamingStores
-            let seconds = sampler.secondsPerRepetition { repetitions in
+            let workingSet = Double(x.bytes + y.bytes + w.bytes)
+            let (seconds, window) = try timer.seconds(workingSetBytes: workingSet, progress: progress) { repetitions in
                 RMSNormKernel.run(x: x.pointer, w: w.pointer, y: y.pointer, rows: rows, hidden: hidden, epsilon: 1e-5,
                                   threads: threads, team: team, repetitions: repetitions, mainMemory: streaming)
             }
             let (op, countedBy) = counting.rmsNorm(name: "rmsnorm \(label)", rows: rows, hidden: hidden, dataType: .fp32)
             result.append(OperatorMeasurement(
                 family: "rmsnorm fp32", shape: label, storageType: .fp32, operator: op, countedBy: countedBy,
-                workingSetBytes: Double(x.bytes + y.bytes + w.bytes), threads: threads, seconds: summary(seconds)))
+                workingSetBytes: workingSet, threads: threads, seconds: summary(seconds), mainMemoryReference: window))
         }
         return result
     }
