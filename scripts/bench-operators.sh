@@ -127,7 +127,9 @@ def line(label, values, threshold, family=None, window_values=None, rates=None):
     if family:
         bounds = [r["predictedBound"] + "-bound" for run in runs for r in run["rows"]
                   if r["measurement"]["family"] == family and r["memoryLevel"] == main]
-        extra = f"  [roofline: {', '.join(sorted(set(bounds)))}]"
+        window_bounds = [r["sameWindow"]["predictedBound"] + "-bound" for run in runs for r in run["rows"]
+                         if r["measurement"]["family"] == family and r["memoryLevel"] == main and r.get("sameWindow")]
+        extra = f"  [roofline: {', '.join(sorted(set(bounds)))}; with the window ceiling: {', '.join(sorted(set(window_bounds)))}]"
     text = f"  {label}: {span(values)}  (≥ {threshold})  {verdict(values)}"
     if window_values:
         text += f"; window {span(window_values)} {verdict(window_values)}"
