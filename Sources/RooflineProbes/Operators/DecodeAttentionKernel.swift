@@ -90,7 +90,7 @@ enum FourVectors: SliceVectors { static var count: Int { 4 } }
 /// once per 4 heads, q broadcast, no horizontal sums), an online-softmax update of each head's running max and sum
 /// with rescaling, and the P·V accumulation for up to 4 heads at a time (each V vector loaded and widened once per
 /// 4 heads), all from L1. KV heads are split over `threads`
-/// workers. `mainMemory` (a cache larger than the last-level cache) prefetches K and V into L2 64 KiB ahead.
+/// workers. `mainMemory` (a cache larger than the last-level cache) prefetches K and V into L2 64 and 32 KiB ahead.
 public enum DecodeAttentionKernel {
     /// Per-worker scratch: the softmax weights of each query head for one block, g×d accumulators, and the running
     /// max, sum and rescaling factor of each query head of the group.
@@ -228,7 +228,7 @@ public enum DecodeAttentionKernel {
     /// Raw scores q_h·k_t of N (1, 2 or 4) consecutive query heads against the 16
     /// tokens of one key tile: lane t of result h. A 4×16 matrix product over d: per pair of dimensions one load
     /// (two K vectors, widened once), one FMA per head and dimension with q broadcast, even and odd dimensions in
-    /// separate accumulators (8 independent chains for 4 heads). Prefetches the tile's lines 64 KiB ahead when
+    /// separate accumulators (8 independent chains for 4 heads). Prefetches the tile's lines 64 and 32 KiB ahead when
     /// `prefetch`.
     @inline(__always)
     static func scoresTile<E: KVElement, N: TileHeads>(q: UnsafePointer<Float>, tile: UnsafePointer<E>, headDim d: Int,
@@ -276,7 +276,7 @@ public enum DecodeAttentionKernel {
 
     /// One slice of W (2 or 4) vectors of the head dimension for N heads: the N×W accumulator vectors in registers
     /// (16 for 4 heads × 4), each V slice loaded and widened once, one FMA per head and vector, the weight broadcast.
-    /// Prefetches each slice's lines 64 KiB ahead when `prefetch`.
+    /// Prefetches each slice's lines 64 and 32 KiB ahead when `prefetch`.
     @inline(__always)
     static func accumulateSlice<E: KVElement, N: TileHeads, W: SliceVectors>(
         _ acc: UnsafeMutablePointer<Float>, headDim d: Int, alpha: UnsafePointer<Float>, weight: UnsafePointer<Float>,

@@ -68,7 +68,7 @@ public struct OperatorSuite: Sendable {
     public func run(roofline: Roofline, features: CPUFeatureReport?, progress: (String) -> Void) throws -> OperatorValidation {
         var notes: [String] = [
             "\(threads) worker\(threads == 1 ? "" : "s") per kernel, pinned one per CPU (OpenBLAS set to the same thread count, its own threads).",
-            "Main-memory working sets: inputs prefetched into L2 64 KiB ahead, outputs written with non-temporal stores; buffers of 4 MiB and more are advised to use transparent huge pages, as the probe's are.",
+            "Main-memory working sets: inputs prefetched into L2 64 and 32 KiB ahead, outputs written with non-temporal stores; buffers of 4 MiB and more are advised to use transparent huge pages, as the probe's are.",
             "Bytes are counted algorithmically (no write-allocate traffic); predictions use the bandwidth ceiling of the level the working set fits in.",
             "Main-memory kernels are sampled alternately with the load kernel over a working set of the same size (eff window: the prediction from that bandwidth).",
         ]

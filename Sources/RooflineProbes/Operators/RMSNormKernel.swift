@@ -6,7 +6,7 @@
 /// the read stream and the write stream overlap instead of taking turns.
 public enum RMSNormKernel {
     /// `x` and `y` are rows×hidden, row-major; `w` holds `hidden` scales. Rows are split over `threads` workers.
-    /// `mainMemory` (for matrices larger than the last-level cache) prefetches x into L2 64 KiB ahead and writes y
+    /// `mainMemory` (for matrices larger than the last-level cache) prefetches x into L2 64 and 32 KiB ahead and writes y
     /// with non-temporal stores (honoured when `y` is 64-byte aligned and `hidden` a multiple of 64).
     public static func run(x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int,
                            hidden: Int, epsilon: Float, threads: Int, team: ThreadTeam? = nil, repetitions: Int = 1, mainMemory: Bool = false) {
