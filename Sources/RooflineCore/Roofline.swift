@@ -65,7 +65,9 @@ public struct Roofline: Codable, Sendable, Equatable {
     public func replacingBandwidth(of level: String, with bytesPerSecond: Double, source: String) -> Roofline {
         var copy = self
         copy.bandwidthCeilings = bandwidthCeilings.map { c in
-            c.level == level ? BandwidthCeiling(level: level, bytesPerSecond: bytesPerSecond, source: source, capacityBytes: c.capacityBytes) : c
+            c.level == level
+                ? BandwidthCeiling(level: level, bytesPerSecond: bytesPerSecond, source: source, capacityBytes: c.capacityBytes)
+                : c
         }
         return copy
     }

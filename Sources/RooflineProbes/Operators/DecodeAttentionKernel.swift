@@ -205,9 +205,12 @@ public enum DecodeAttentionKernel {
                 let n = group - i >= 4 ? 4 : group - i >= 2 ? 2 : 1
                 let (a, w, vb) = (alpha + i, weight + 16 * i, v + t0 * d)
                 switch n {
-                case 4: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d, heads: FourHeads.self, prefetch: prefetch)
-                case 2: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d, heads: TwoHeads.self, prefetch: prefetch)
-                default: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d, heads: OneHead.self, prefetch: prefetch)
+                case 4: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d,
+                                       heads: FourHeads.self, prefetch: prefetch)
+                case 2: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d,
+                                       heads: TwoHeads.self, prefetch: prefetch)
+                default: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d,
+                                        heads: OneHead.self, prefetch: prefetch)
                 }
                 i += n
             }
@@ -217,7 +220,8 @@ public enum DecodeAttentionKernel {
             let inverse = SIMD16<Float>(repeating: 1 / runningSum[i])
             var c = i * d
             while c < (i + 1) * d {
-                let (a, b) = E.toMemoryOrder((SoftmaxKernel.load(acc + c) * inverse, SoftmaxKernel.load(acc + c + 16) * inverse))
+                let (a, b) = E.toMemoryOrder((SoftmaxKernel.load(acc + c) * inverse,
+                                              SoftmaxKernel.load(acc + c + 16) * inverse))
                 SoftmaxKernel.store(a, out + c)
                 SoftmaxKernel.store(b, out + c + 16)
                 c += 32
