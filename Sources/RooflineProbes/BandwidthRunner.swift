@@ -47,6 +47,7 @@ struct BandwidthRunner {
 final class PreparedBandwidth {
     let kernel: BandwidthKernel
     let team: ThreadTeam
+    /// Owns the memory `work` points into.
     let buffers: [AlignedBuffer]
     let work: SliceSet
     let vectorsPerThread: Int
