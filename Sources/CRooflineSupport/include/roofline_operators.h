@@ -88,6 +88,31 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_interleave
     return __builtin_shufflevector(even, odd, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 }
 
+/// The maxima of four vectors at once: lanes 4h … 4h + 3 of the result all hold the largest lane of the h-th
+/// argument. Three even/odd folds and two in-lane steps: 13 operations instead of 4 × 8.
+static inline __attribute__((always_inline)) roofline_f32x16 roofline_hmax4_f32x16(roofline_f32x16 a, roofline_f32x16 b,
+                                                                                 roofline_f32x16 c, roofline_f32x16 d) {
+#define ROOFLINE_EVEN(x, y) __builtin_shufflevector(x, y, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+#define ROOFLINE_ODD(x, y) __builtin_shufflevector(x, y, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
+    roofline_f32x16 ab = __builtin_elementwise_max(ROOFLINE_EVEN(a, b), ROOFLINE_ODD(a, b));
+    roofline_f32x16 cd = __builtin_elementwise_max(ROOFLINE_EVEN(c, d), ROOFLINE_ODD(c, d));
+    roofline_f32x16 x = __builtin_elementwise_max(ROOFLINE_EVEN(ab, cd), ROOFLINE_ODD(ab, cd));
+    x = __builtin_elementwise_max(x, __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+    return __builtin_elementwise_max(x, __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+}
+
+/// The sums of four vectors at once: lanes 4h … 4h + 3 of the result all hold the sum of the h-th argument's lanes.
+static inline __attribute__((always_inline)) roofline_f32x16 roofline_hsum4_f32x16(roofline_f32x16 a, roofline_f32x16 b,
+                                                                                 roofline_f32x16 c, roofline_f32x16 d) {
+    roofline_f32x16 ab = ROOFLINE_EVEN(a, b) + ROOFLINE_ODD(a, b);
+    roofline_f32x16 cd = ROOFLINE_EVEN(c, d) + ROOFLINE_ODD(c, d);
+    roofline_f32x16 x = ROOFLINE_EVEN(ab, cd) + ROOFLINE_ODD(ab, cd);
+    x = x + __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+    return x + __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+#undef ROOFLINE_EVEN
+#undef ROOFLINE_ODD
+}
+
 /// Sum of the 16 lanes.
 static inline __attribute__((always_inline)) float roofline_sum_f32x16(roofline_f32x16 v) {
     roofline_f32x16 a = v + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
