@@ -129,6 +129,9 @@ struct OperatorKernelTests {
         let keys = (0..<(context * d)).map { BFloat16(Float($0 % 251) * 0.01 - 1) }
         let tiles = DecodeAttentionKernel.keyTiles(keys, kvHeads: 1, context: context, headDim: d)
         #expect(tiles.count == 2 * 16 * d)
+        // ⌈context ÷ 16⌉ tiles per KV head, not ⌈kvHeads·context ÷ 16⌉.
+        #expect(DecodeAttentionKernel.keyTileCount(kvHeads: 2, context: 9, headDim: d) == 2 * 16 * d)
+        #expect(DecodeAttentionKernel.keyTileCount(kvHeads: 3, context: 33, headDim: d) == 3 * 48 * d)
         for block in 0..<2 {
             for c in stride(from: 0, to: d, by: 2) {
                 let (dimC, dimNext) = tiles.withUnsafeBufferPointer { BFloat16.load32($0.baseAddress! + block * 16 * d + 16 * c) }

@@ -123,7 +123,7 @@ public enum DecodeAttentionKernel {
 
     /// Elements of the tiled key cache: kvHeads × ⌈context ÷ 16⌉ × 16 × headDim (the last block padded).
     public static func keyTileCount(kvHeads: Int, context: Int, headDim: Int) -> Int {
-        kvHeads * (context + 15) / 16 * 16 * headDim
+        kvHeads * ((context + 15) / 16) * 16 * headDim
     }
 
     /// The tiled key cache (see the type's layout) of keys given as [kvHeads][context][headDim]; padding is zero.
@@ -148,7 +148,7 @@ public enum DecodeAttentionKernel {
         let group = heads / kvHeads
         let workers = min(threads, kvHeads)
         let scratch = try (0..<workers).map { _ in try Scratch(headDim: headDim, group: group) }
-        let kStride = (context + 15) / 16 * 16 * headDim, vStride = context * headDim
+        let kStride = keyTileCount(kvHeads: 1, context: context, headDim: headDim), vStride = context * headDim
         OperatorThreads.run(workers, team: team) { worker in
             let mine = OperatorThreads.slice(kvHeads, worker: worker, of: workers)
             for _ in 0..<repetitions {
