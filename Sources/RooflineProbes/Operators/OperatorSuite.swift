@@ -93,7 +93,7 @@ public struct OperatorSuite: Sendable {
         let timer = KernelTimer(
             sampler: sampler,
             runner: BandwidthRunner(team: try team ?? ThreadTeam(cpus: Array(Self.availableCPUs().prefix(1))), sampler: sampler),
-            lastLevelBytes: levels.filter { !$0.streamingStores }.map { 2 * $0.bytes }.max() ?? 0)
+            roofline: roofline)
         for kernel in kernels {
             switch kernel {
             case .gemm: measurements += try gemm(timer, progress: progress, notes: &notes)
@@ -132,16 +132,18 @@ public struct OperatorSuite: Sendable {
         let sampler: Sampler
         /// Runs the `load` kernel on the suite's threads (one pinned thread for a one-thread suite).
         let runner: BandwidthRunner
-        /// Working sets above this (the largest cache capacity) are in main memory.
-        let lastLevelBytes: Double
+        /// Decides which working sets are in main memory, as the efficiency rows do
+        /// (`OperatorValidation.memoryLevel`), so every main-memory row gets a window and no other row does.
+        let roofline: Roofline
 
-        /// Seconds per repetition of `body` (see `Sampler.secondsPerRepetition`). When `workingSetBytes` is beyond
-        /// the last-level cache, the samples alternate with samples of the read-only `load` kernel over a working
+        /// Seconds per repetition of `body` (see `Sampler.secondsPerRepetition`). When `workingSetBytes` lives in
+        /// main memory, the samples alternate with samples of the read-only `load` kernel over a working
         /// set of the same size, whose bandwidth comes back as `mainMemory`: on a shared machine the bandwidth a
         /// probe saw minutes earlier can differ by ×2, and this is the ceiling of the same stretch of time.
         func seconds(workingSetBytes: Double, progress: (String) -> Void,
                      _ body: (Int) -> Void) throws -> (seconds: [Double], mainMemory: SampleSummary?) {
-            guard workingSetBytes > lastLevelBytes else { return (sampler.secondsPerRepetition(body), nil) }
+            guard OperatorValidation.memoryLevel(workingSetBytes: workingSetBytes, roofline: roofline) == roofline.mainMemoryLevel
+            else { return (sampler.secondsPerRepetition(body), nil) }
             progress("  with the load kernel over \(Format.bytes(workingSetBytes)), sampled alternately")
             let kernel = try BandwidthKernel.named(HostProfile.readKernel)
             let load = try runner.prepare(kernel, workingSetBytes: Int(workingSetBytes))
