@@ -92,19 +92,19 @@ enum FourVectors: SliceVectors { static var count: Int { 4 } }
 /// 4 heads), all from L1. KV heads are split over `threads`
 /// workers. `mainMemory` (a cache larger than the last-level cache) prefetches K and V into L2 64 and 32 KiB ahead.
 public enum DecodeAttentionKernel {
-    /// Per-worker scratch: the softmax weights of each query head for one block, g×d accumulators, and the running
-    /// max, sum and rescaling factor of each query head of the group.
+    /// Per-worker scratch: g×d accumulators and the running max and sum of each query head of the group, and the
+    /// softmax weights and rescaling factors of the (up to 4) heads of the current block step.
     final class Scratch {
         let weight: OperatorBuffer<Float>
         let accumulator: OperatorBuffer<Float>
         let runningMax: OperatorBuffer<Float>, runningSum: OperatorBuffer<Float>, alpha: OperatorBuffer<Float>
 
         init(headDim: Int, group: Int) throws {
-            weight = try OperatorBuffer(count: 16 * group)
+            weight = try OperatorBuffer(count: 16 * 4)
             accumulator = try OperatorBuffer(count: group * headDim)
             runningMax = try OperatorBuffer(count: group)
             runningSum = try OperatorBuffer(count: group)
-            alpha = try OperatorBuffer(count: group)
+            alpha = try OperatorBuffer(count: 4)
         }
     }
 
@@ -169,78 +169,24 @@ public enum DecodeAttentionKernel {
         let scale = SIMD16<Float>(repeating: 1 / Float(d).squareRoot())
         let acc = scratch.accumulator.pointer, weight = scratch.weight.pointer, alpha = scratch.alpha.pointer
         let runningMax = scratch.runningMax.pointer, runningSum = scratch.runningSum.pointer
-        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         acc.update(repeating: 0, count: group * d)
         runningMax.update(repeating: -.greatestFiniteMagnitude, count: group)
         runningSum.update(repeating: 0, count: group)
         var t0 = 0
         while t0 < context {
-            let count = min(16, context - t0)
-            let tile = k + t0 * d
-            // Scores, 4 query heads at a time (then 2, then 1), and each head's online-softmax update.
+            // Up to 4 query heads at a time (then 2, then 1): their scores over the key tile, online-softmax update
+            // and P·V, so that each K and V vector is loaded and widened once per 4 heads.
             var h = 0
             while h < group {
                 let n = group - h >= 4 ? 4 : group - h >= 2 ? 2 : 1
-                let s4 = switch n {
-                case 4: scoresTile(q: q + h * d, tile: tile, headDim: d, heads: FourHeads.self, prefetch: prefetch)
-                case 2: scoresTile(q: q + h * d, tile: tile, headDim: d, heads: TwoHeads.self, prefetch: prefetch)
-                default: scoresTile(q: q + h * d, tile: tile, headDim: d, heads: OneHead.self, prefetch: prefetch)
-                }
-                if n == 4 {
-                    // The four heads' maxima and sums each in one reduction tree (`roofline_hmax4_f32x16`,
-                    // `roofline_hsum4_f32x16`: lane 4i holds head i's; 13 vector operations instead of 32).
-                    var s = (s4.0 * scale, s4.1 * scale, s4.2 * scale, s4.3 * scale)
-                    if count < 16 {
-                        let tail = lanes .>= Int32(count)
-                        s = (s.0.replacing(with: -.infinity, where: tail), s.1.replacing(with: -.infinity, where: tail),
-                             s.2.replacing(with: -.infinity, where: tail), s.3.replacing(with: -.infinity, where: tail))
-                    }
-                    let blockMax = roofline_hmax4_f32x16(s.0, s.1, s.2, s.3)
-                    let newMax = SIMD4<Float>(max(runningMax[h], blockMax[0]), max(runningMax[h + 1], blockMax[4]),
-                                              max(runningMax[h + 2], blockMax[8]), max(runningMax[h + 3], blockMax[12]))
-                    let p = (FastExp.exp(s.0 - SIMD16(repeating: newMax[0])), FastExp.exp(s.1 - SIMD16(repeating: newMax[1])),
-                             FastExp.exp(s.2 - SIMD16(repeating: newMax[2])), FastExp.exp(s.3 - SIMD16(repeating: newMax[3])))
-                    SoftmaxKernel.store(p.0, weight + 16 * h)
-                    SoftmaxKernel.store(p.1, weight + 16 * (h + 1))
-                    SoftmaxKernel.store(p.2, weight + 16 * (h + 2))
-                    SoftmaxKernel.store(p.3, weight + 16 * (h + 3))
-                    let sums = roofline_hsum4_f32x16(p.0, p.1, p.2, p.3)
-                    for i in 0..<4 {
-                        let a = FastExp.exp(runningMax[h + i] - newMax[i])
-                        runningSum[h + i] = runningSum[h + i] * a + sums[4 * i]
-                        runningMax[h + i] = newMax[i]
-                        alpha[h + i] = a
-                    }
-                } else {
-                    // m' = max(m, max_t s_t), alpha = e^(m − m'), p_t = e^(s_t − m'), l' = l·alpha + Σ_t p_t.
-                    for i in 0..<n {
-                        var s = (i == 0 ? s4.0 : s4.1) * scale
-                        if count < 16 { s = s.replacing(with: -.infinity, where: lanes .>= Int32(count)) }
-                        let newMax = max(runningMax[h + i], roofline_hmax_f32x16(s))
-                        let a = FastExp.exp(runningMax[h + i] - newMax)
-                        let p = FastExp.exp(s - SIMD16(repeating: newMax))
-                        runningSum[h + i] = runningSum[h + i] * a + roofline_sum_f32x16(p)
-                        runningMax[h + i] = newMax
-                        alpha[h + i] = a
-                        SoftmaxKernel.store(p, weight + 16 * (h + i))
-                    }
+                let step = (q: q + h * d, tile: k + t0 * d, v: v + t0 * d, acc: acc + h * d, count: min(16, context - t0))
+                let state = SoftmaxState(runningMax: runningMax + h, runningSum: runningSum + h, alpha: alpha, weight: weight)
+                switch n {
+                case 4: block(step, state: state, headDim: d, scale: scale, heads: FourHeads.self, prefetch: prefetch)
+                case 2: block(step, state: state, headDim: d, scale: scale, heads: TwoHeads.self, prefetch: prefetch)
+                default: block(step, state: state, headDim: d, scale: scale, heads: OneHead.self, prefetch: prefetch)
                 }
                 h += n
-            }
-            // P·V, 4 query heads at a time (then 2, then 1): each V vector loaded and widened once per 4 heads.
-            var i = 0
-            while i < group {
-                let n = group - i >= 4 ? 4 : group - i >= 2 ? 2 : 1
-                let (a, w, vb) = (alpha + i, weight + 16 * i, v + t0 * d)
-                switch n {
-                case 4: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d,
-                                       heads: FourHeads.self, prefetch: prefetch)
-                case 2: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d,
-                                       heads: TwoHeads.self, prefetch: prefetch)
-                default: accumulateTile(acc + i * d, alpha: a, weight: w, v: vb, count: count, headDim: d,
-                                        heads: OneHead.self, prefetch: prefetch)
-                }
-                i += n
             }
             t0 += 16
         }
@@ -255,6 +201,66 @@ public enum DecodeAttentionKernel {
                 c += 32
             }
         }
+    }
+
+    /// Where N consecutive query heads keep their online-softmax state: running max m and sum l (per head of the
+    /// group), and the current block's rescaling factors and weights (room for 4 heads), which P·V reads.
+    struct SoftmaxState {
+        let runningMax: UnsafeMutablePointer<Float>, runningSum: UnsafeMutablePointer<Float>
+        let alpha: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>
+    }
+
+    /// One 16-token block for N (1, 2 or 4) consecutive query heads: raw scores over the key tile (`scoresTile`),
+    /// scaled by 1/√d with lanes past the context masked to −∞; the online-softmax update
+    /// m' = max(m, max_t s_t), alpha = e^(m − m'), p_t = e^(s_t − m'), l' = l·alpha + Σ_t p_t; then
+    /// acc = acc·alpha + Σ_t p_t·v_t (`accumulateTile`).
+    @inline(__always)
+    static func block<E: KVElement, N: TileHeads>(
+        _ step: (q: UnsafePointer<Float>, tile: UnsafePointer<E>, v: UnsafePointer<E>, acc: UnsafeMutablePointer<Float>,
+                 count: Int),
+        state: SoftmaxState, headDim d: Int, scale: SIMD16<Float>, heads: N.Type, prefetch: Bool
+    ) {
+        let (runningMax, runningSum, alpha, weight) = (state.runningMax, state.runningSum, state.alpha, state.weight)
+        let s4 = scoresTile(q: step.q, tile: step.tile, headDim: d, heads: N.self, prefetch: prefetch)
+        var s = (s4.0 * scale, s4.1 * scale, s4.2 * scale, s4.3 * scale)
+        if step.count < 16 {
+            let tail = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= Int32(step.count)
+            s = (s.0.replacing(with: -.infinity, where: tail), s.1.replacing(with: -.infinity, where: tail),
+                 s.2.replacing(with: -.infinity, where: tail), s.3.replacing(with: -.infinity, where: tail))
+        }
+        if N.count == 4 {
+            // The four heads' maxima and sums each in one reduction tree (`roofline_hmax4_f32x16`,
+            // `roofline_hsum4_f32x16`: lane 4i holds head i's; 13 vector operations instead of 32).
+            let blockMax = roofline_hmax4_f32x16(s.0, s.1, s.2, s.3)
+            let newMax = SIMD4<Float>(max(runningMax[0], blockMax[0]), max(runningMax[1], blockMax[4]),
+                                      max(runningMax[2], blockMax[8]), max(runningMax[3], blockMax[12]))
+            let p = (FastExp.exp(s.0 - SIMD16(repeating: newMax[0])), FastExp.exp(s.1 - SIMD16(repeating: newMax[1])),
+                     FastExp.exp(s.2 - SIMD16(repeating: newMax[2])), FastExp.exp(s.3 - SIMD16(repeating: newMax[3])))
+            SoftmaxKernel.store(p.0, weight)
+            SoftmaxKernel.store(p.1, weight + 16)
+            SoftmaxKernel.store(p.2, weight + 32)
+            SoftmaxKernel.store(p.3, weight + 48)
+            let sums = roofline_hsum4_f32x16(p.0, p.1, p.2, p.3)
+            for i in 0..<4 {
+                let a = FastExp.exp(runningMax[i] - newMax[i])
+                runningSum[i] = runningSum[i] * a + sums[4 * i]
+                runningMax[i] = newMax[i]
+                alpha[i] = a
+            }
+        } else {
+            for i in 0..<N.count {
+                let si = i == 0 ? s.0 : s.1
+                let newMax = max(runningMax[i], roofline_hmax_f32x16(si))
+                let a = FastExp.exp(runningMax[i] - newMax)
+                let p = FastExp.exp(si - SIMD16(repeating: newMax))
+                runningSum[i] = runningSum[i] * a + roofline_sum_f32x16(p)
+                runningMax[i] = newMax
+                alpha[i] = a
+                SoftmaxKernel.store(p, weight + 16 * i)
+            }
+        }
+        accumulateTile(step.acc, alpha: alpha, weight: weight, v: step.v, count: step.count, headDim: d, heads: N.self,
+                       prefetch: prefetch)
     }
 
     /// Raw scores q_h·k_t of N (1, 2 or 4) consecutive query heads against the 16
