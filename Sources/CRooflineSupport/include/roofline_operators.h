@@ -10,6 +10,17 @@
 typedef int32_t roofline_i32x16 __attribute__((ext_vector_type(16)));
 typedef uint32_t roofline_u32x16 __attribute__((ext_vector_type(16)));
 
+/// The last step of both exponentials: p·2^n, with n read back from t = n + 1.5·2^23 (bits(t) = bits(1.5·2^23) + n,
+/// so (bits(t) − bits(1.5·2^23) + 127) << 23 is the float 2^n), and 0 wherever x < bound. Below the bound the
+/// arithmetic is garbage (NaN for −∞): the sign of x − bound, smeared over the lane by an arithmetic shift, clears it.
+static inline __attribute__((always_inline)) roofline_f32x16 roofline_times_pow2_f32x16(roofline_f32x16 p, roofline_f32x16 t,
+                                                                                       roofline_f32x16 x, float bound) {
+    roofline_i32x16 scale = ((roofline_i32x16)t - 0x4B400000 + 127) << 23;
+    roofline_i32x16 result = (roofline_i32x16)(p * (roofline_f32x16)scale);
+    roofline_i32x16 below = (roofline_i32x16)(x - bound) >> 31;
+    return (roofline_f32x16)(result & ~below);
+}
+
 /// e^x lane by lane: n = round(x·log2 e), r = x − n·ln2 (ln2 in two parts, Cody–Waite), e^r by a degree-5
 /// polynomial (minimax for relative error on [−ln2/2, ln2/2], 7.5e-8 in exact arithmetic), times 2^n built in the
 /// exponent bits. x is clamped at 88.37626 above; below −87.33654 (ln of the smallest normal float) the result is 0,
@@ -27,13 +38,7 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_exp_f32x16
     p = __builtin_elementwise_fma(p, r, (roofline_f32x16)0.4999889484336659f);
     p = __builtin_elementwise_fma(p, r, (roofline_f32x16)0.9999996919876328f);
     p = __builtin_elementwise_fma(p, r, (roofline_f32x16)1.0000000716554314f);
-    // bits(t) = bits(magic) + n, so (bits(t) − bits(magic) + 127) << 23 is the float 2^n.
-    roofline_i32x16 scale = ((roofline_i32x16)t - 0x4B400000 + 127) << 23;
-    roofline_i32x16 result = (roofline_i32x16)(p * (roofline_f32x16)scale);
-    // Below the bound the arithmetic above is garbage (NaN for −∞): the sign of x − bound, smeared over the lane by
-    // an arithmetic shift, clears it.
-    roofline_i32x16 below = (roofline_i32x16)(x - -87.33654f) >> 31;
-    return (roofline_f32x16)(result & ~below);
+    return roofline_times_pow2_f32x16(p, t, x, -87.33654f);
 }
 
 /// 2^y lane by lane, for softmax in base 2: exp(x − m) = 2^(x·log2 e − m·log2 e), the scaling folded into one FMA
@@ -54,10 +59,7 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_exp2_f32x1
     p = __builtin_elementwise_fma(p, f, (roofline_f32x16)0.24022119720751461f);
     p = __builtin_elementwise_fma(p, f, (roofline_f32x16)0.693146967062884f);
     p = __builtin_elementwise_fma(p, f, (roofline_f32x16)1.000000071655301f);
-    roofline_i32x16 scale = ((roofline_i32x16)t - 0x4B400000 + 127) << 23;
-    roofline_i32x16 result = (roofline_i32x16)(p * (roofline_f32x16)scale);
-    roofline_i32x16 below = (roofline_i32x16)(y - -126.0f) >> 31;
-    return (roofline_f32x16)(result & ~below);
+    return roofline_times_pow2_f32x16(p, t, y, -126.0f);
 }
 
 /// 32 bfloat16 values (unaligned, one 64-byte load) as two fp32 vectors without a shuffle: the even-indexed values
@@ -88,12 +90,14 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_interleave
     return __builtin_shufflevector(even, odd, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 }
 
+// The even- and odd-indexed lanes of the 32 values x ‖ y, for the four-vector reductions below.
+#define ROOFLINE_EVEN(x, y) __builtin_shufflevector(x, y, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+#define ROOFLINE_ODD(x, y) __builtin_shufflevector(x, y, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
+
 /// The maxima of four vectors at once: lanes 4h … 4h + 3 of the result all hold the largest lane of the h-th
 /// argument. Three even/odd folds and two in-lane steps: 13 operations instead of 4 × 8.
 static inline __attribute__((always_inline)) roofline_f32x16 roofline_hmax4_f32x16(roofline_f32x16 a, roofline_f32x16 b,
                                                                                  roofline_f32x16 c, roofline_f32x16 d) {
-#define ROOFLINE_EVEN(x, y) __builtin_shufflevector(x, y, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
-#define ROOFLINE_ODD(x, y) __builtin_shufflevector(x, y, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
     roofline_f32x16 ab = __builtin_elementwise_max(ROOFLINE_EVEN(a, b), ROOFLINE_ODD(a, b));
     roofline_f32x16 cd = __builtin_elementwise_max(ROOFLINE_EVEN(c, d), ROOFLINE_ODD(c, d));
     roofline_f32x16 x = __builtin_elementwise_max(ROOFLINE_EVEN(ab, cd), ROOFLINE_ODD(ab, cd));
@@ -109,9 +113,10 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_hsum4_f32x
     roofline_f32x16 x = ROOFLINE_EVEN(ab, cd) + ROOFLINE_ODD(ab, cd);
     x = x + __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
     return x + __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+}
+
 #undef ROOFLINE_EVEN
 #undef ROOFLINE_ODD
-}
 
 /// Sum of the 16 lanes.
 static inline __attribute__((always_inline)) float roofline_sum_f32x16(roofline_f32x16 v) {
