@@ -3,9 +3,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
 
 int roofline_pin_current_thread(int cpu) {
     cpu_set_t set;
@@ -13,8 +10,6 @@ int roofline_pin_current_thread(int cpu) {
     CPU_SET(cpu, &set);
     return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
-
-int roofline_current_cpu(void) { return sched_getcpu(); }
 
 int roofline_affinity_cpus(int *out, int capacity) {
     cpu_set_t set;
@@ -55,18 +50,6 @@ const char *roofline_compiled_isa(void) {
     return "neon";
 #else
     return "scalar";
-#endif
-}
-
-int roofline_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
-#if defined(__x86_64__) || defined(__i386__)
-    unsigned int a, b, c, d;
-    if (!__get_cpuid_count(leaf, subleaf, &a, &b, &c, &d)) return 0;
-    regs[0] = a; regs[1] = b; regs[2] = c; regs[3] = d;
-    return 1;
-#else
-    (void)leaf; (void)subleaf; regs[0] = regs[1] = regs[2] = regs[3] = 0;
-    return 0;
 #endif
 }
 

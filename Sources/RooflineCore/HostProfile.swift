@@ -78,7 +78,7 @@ public struct HostInfo: Codable, Sendable, Equatable {
     /// Instruction set the kernels were compiled for ("avx512", "avx2+fma", "neon"…).
     public var kernelISA: String
     public var vectorBits: Int
-    /// Vector extensions the CPU reports at run time (from cpuid or /proc/cpuinfo).
+    /// Vector extensions the CPU reports at run time (the flags, or Features, line of /proc/cpuinfo).
     public var cpuFeatures: [String]
     public var memoryTotalBytes: Int
     public var memoryAvailableBytes: Int

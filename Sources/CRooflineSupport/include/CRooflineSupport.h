@@ -1,4 +1,4 @@
-// What Swift cannot say: thread affinity, cpuid, a core-clock loop, non-temporal stores,
+// What Swift cannot say: thread affinity, a core-clock loop, non-temporal stores,
 // and vector helpers that must inline into Swift loops as single instructions.
 #ifndef CROOFLINE_SUPPORT_H
 #define CROOFLINE_SUPPORT_H
@@ -8,16 +8,12 @@
 
 /// Pins the calling thread to one logical CPU. Returns 0 on success, an errno value otherwise.
 int roofline_pin_current_thread(int cpu);
-/// The logical CPU the calling thread runs on now, or -1.
-int roofline_current_cpu(void);
 /// Writes the CPUs in the calling thread's affinity mask to `out` (at most `capacity`); returns how many there are.
 int roofline_affinity_cpus(int *out, int capacity);
 /// Vector register width, in bits, that this build's compiler targeted for the kernels (512, 256 or 128).
 int roofline_compiled_vector_bits(void);
 /// A short name for the widest vector instruction set this build's kernels use ("avx512", "avx2", "sse2", "neon", ...).
 const char *roofline_compiled_isa(void);
-/// Runs cpuid(leaf, subleaf) into regs[0..3] = eax, ebx, ecx, edx. Returns 0 where cpuid does not exist.
-int roofline_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
 /// Executes `iterations` × 128 dependent register-register adds (one cycle each) for measuring the core clock.
 /// Returns a value that depends on the chain so the compiler cannot drop it.
 uint64_t roofline_dependent_add_chain(uint64_t iterations);
