@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
         .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport"]),
-        .testTarget(name: "RooflineCLITests", dependencies: ["RooflineCore"]),
+        .testTarget(name: "RooflineCLITests", dependencies: ["RooflineCore"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

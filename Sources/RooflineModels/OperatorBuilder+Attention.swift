@@ -54,15 +54,15 @@ extension OperatorBuilder {
             ops.append(elementwise("rope", elements: rotated, flopsPerElement: FlopCosts.rope, readElements: rotated,
                                    writtenElements: rotated, layers: layers))
         }
-        ops.append(kvWrite(elementsPerToken: 2 * nkv * d))
+        ops.append(kvWrite())
         return ops
     }
 
-    /// KV-cache write of the new tokens: M · elements per token read as activations (M·e·a), written to the
-    /// cache (M·e·c); 0 FLOPs; count L.
-    func kvWrite(elementsPerToken: Double) -> Operator {
+    /// KV-cache write of the new tokens: M · e elements, e = `ModelConfig.kvCacheElementsPerTokenPerLayer`, read as
+    /// activations (M·e·a) and written to the cache (M·e·c); 0 FLOPs; count L.
+    func kvWrite() -> Operator {
         let l = Double(model.layerCount)
-        let elements = rows * elementsPerToken
+        let elements = rows * Double(model.kvCacheElementsPerTokenPerLayer)
         return Operator(name: "kv_write", kind: .kvWrite, flops: 0,
                         bytes: ByteCounts(activations: l * elements * activationBytes, kvCache: l * elements * kvBytes),
                         computeType: vectorType, count: model.layerCount)
@@ -96,7 +96,7 @@ extension OperatorBuilder {
         let rotated = rows * (nh + 1) * rope
         ops.append(elementwise("rope", elements: rotated, flopsPerElement: FlopCosts.rope, readElements: rotated,
                                writtenElements: rotated, layers: layers))
-        ops.append(kvWrite(elementsPerToken: kvRank + rope))
+        ops.append(kvWrite())
         switch workload.phase {
         case .prefill:
             ops.append(matmul("kv_b_proj", rows: rows, input: kvRank, output: nh * (nope + v), bias: false, layers: layers))
@@ -162,31 +162,31 @@ extension OperatorBuilder {
             return isDecode && c.bytesPerElement > a.bytesPerElement ? c : a
         }()
         let suffix = window.map { " (window \($0))" } ?? ""
-        let scoreFlops = 2 * scores * g.qkDim
-        let softmaxFlops = scores * (FlopCosts.softmax + (model.attentionLogitSoftcap == nil ? 0 : FlopCosts.softcap))
-        let valueFlops = 2 * scores * g.vDim
+        let softcapFlops = model.attentionLogitSoftcap == nil ? 0 : FlopCosts.softcap
         let queryElements = rows * g.queryHeads * g.qkDim
         let outputElements = rows * g.queryHeads * g.vDim
         let keyElements = batch * keys * g.kvHeads * g.qkDim
         let valueElements = batch * keys * g.kvHeads * g.vDim
         switch workload.attention {
         case .materialized:
+            let flops = Counting.attentionFlops(scores: scores, qkDim: g.qkDim, vDim: g.vDim,
+                                                extraSoftmaxFlopsPerScore: softcapFlops)
             let scoreBytes = ByteCounts(activations: (queryElements + scores) * activationBytes) + split(keyElements)
-            let softmaxBytes = ByteCounts(activations: 2 * scores * activationBytes)
             let valueBytes = ByteCounts(activations: (scores + outputElements) * activationBytes) + split(valueElements)
             return [
-                Operator(name: "attn_scores" + suffix, kind: .attentionScores, flops: l * scoreFlops,
+                Operator(name: "attn_scores" + suffix, kind: .attentionScores, flops: l * flops.scores,
                          bytes: scoreBytes * l, computeType: type, count: layers),
-                Operator(name: "softmax" + suffix, kind: .softmax, flops: l * softmaxFlops,
-                         bytes: softmaxBytes * l, computeType: vectorType, count: layers),
-                Operator(name: "attn_values" + suffix, kind: .attentionValues, flops: l * valueFlops,
+                Counting.softmax("softmax" + suffix, scores: scores, extraFlopsPerScore: softcapFlops, layers: layers,
+                                 elementBytes: elementBytes, computeType: vectorType),
+                Operator(name: "attn_values" + suffix, kind: .attentionValues, flops: l * flops.values,
                          bytes: valueBytes * l, computeType: type, count: layers),
             ]
         case .fused:
-            let keyValueElements = keyElements + (g.valueInKey ? 0 : valueElements)
-            let bytes = ByteCounts(activations: (queryElements + outputElements) * activationBytes) + split(keyValueElements)
-            return [Operator(name: "attention" + suffix, kind: .attention, flops: l * (scoreFlops + softmaxFlops + valueFlops),
-                             bytes: bytes * l, computeType: type, count: layers)]
+            return [Counting.fusedAttention(
+                "attention" + suffix, scores: scores, qkDim: g.qkDim, vDim: g.vDim,
+                extraSoftmaxFlopsPerScore: softcapFlops, queryElements: queryElements, outputElements: outputElements,
+                keyValueElements: keyElements + (g.valueInKey ? 0 : valueElements), keyValueFromCache: isDecode,
+                layers: layers, elementBytes: elementBytes, computeType: type)]
         }
     }
 }

@@ -28,41 +28,29 @@ struct OperatorBuilder {
         kvBytes = workload.precision.kvCache.bytesPerElement
     }
 
-    /// A matmul computes in the wider of its two operand types (the narrower one is converted on load):
-    /// fp8 weights × bf16 activations run at the bf16 ceiling, fp8 × fp8 at the fp8 ceiling.
-    var matmulType: DataType {
-        let (w, a) = (workload.precision.weights, workload.precision.activations)
-        return w.bytesPerElement > a.bytesPerElement ? w : a
+    /// The workload's element sizes: weights w, activations a, KV cache c.
+    var elementBytes: Counting.ElementBytes {
+        Counting.ElementBytes(weights: weightBytes, activations: activationBytes, kvCache: kvBytes)
     }
+
+    /// Matmuls compute in the precision's `matmulType`.
+    var matmulType: DataType { workload.precision.matmulType }
 
     /// Norms, softmax, RoPE, activations, adds, gathers and cache writes run on the vector units in fp32
     /// (kernels up-cast to fp32 for these), so they use the fp32 ceiling.
     let vectorType = DataType.fp32
 
-    /// A matmul of `rows` rows by a k × n weight matrix, in each of `layers` layers, `matrices` distinct weight
-    /// matrices read per layer (1; heads for a per-head matmul; expected distinct experts for MoE):
-    /// FLOPs = L · (2·rows·k·n + rows·n if biased); weights = L · matrices · (k·n + n if biased) · w;
-    /// activations = L · rows · (k + n) · a (input read, output written).
+    /// `Counting.matmul` at the workload's element sizes and `matmulType`.
     func matmul(_ name: String, kind: OperatorKind = .matmul, rows: Double, input k: Double, output n: Double,
                 bias: Bool, layers: Int, matrices: Double = 1) -> Operator {
-        let l = Double(layers)
-        let flops = l * (2 * rows * k * n + (bias ? rows * n : 0))
-        let weights = l * matrices * (k * n + (bias ? n : 0)) * weightBytes
-        let activations = l * rows * (k + n) * activationBytes
-        return Operator(name: name, kind: kind, flops: flops,
-                        bytes: ByteCounts(weights: weights, activations: activations),
-                        computeType: matmulType, count: layers)
+        Counting.matmul(name, kind: kind, rows: rows, input: k, output: n, bias: bias, layers: layers,
+                        matrices: matrices, elementBytes: elementBytes, computeType: matmulType)
     }
 
-    /// A norm over `rows` vectors of `width` with `weightElements` parameters, in `layers` layers:
-    /// FLOPs = L · rows · width · cost (RMSNorm 4, LayerNorm 7); weights = L · weightElements · w;
-    /// activations = L · 2 · rows · width · a (read and write).
+    /// `Counting.norm` at the workload's element sizes, `FlopCosts.norm(model.norm)` FLOPs per element.
     func norm(_ name: String, rows: Double, width: Double, weightElements: Double, layers: Int) -> Operator {
-        let l = Double(layers)
-        return Operator(
-            name: name, kind: .norm, flops: l * rows * width * FlopCosts.norm(model.norm),
-            bytes: ByteCounts(weights: l * weightElements * weightBytes, activations: l * 2 * rows * width * activationBytes),
-            computeType: vectorType, count: layers)
+        Counting.norm(name, rows: rows, width: width, weightElements: weightElements, layers: layers,
+                      flopsPerElement: FlopCosts.norm(model.norm), elementBytes: elementBytes, computeType: vectorType)
     }
 
     /// A norm over the hidden state of every row: `norm(rows: M, width: h, weights: h or 2h)`.
@@ -70,16 +58,13 @@ struct OperatorBuilder {
         norm(name, rows: rows, width: hidden, weightElements: model.normParameters, layers: layers)
     }
 
-    /// An elementwise operator over `elements` outputs, in `layers` layers: FLOPs = L · elements · cost;
-    /// activations = L · (read + written elements) · a; weights = L · weightElements · w.
+    /// `Counting.elementwise` at the workload's element sizes, on the vector units.
     func elementwise(_ name: String, kind: OperatorKind = .elementwise, elements: Double, flopsPerElement: Double,
                      readElements: Double, writtenElements: Double, weightElements: Double = 0, layers: Int) -> Operator {
-        let l = Double(layers)
-        return Operator(
-            name: name, kind: kind, flops: l * elements * flopsPerElement,
-            bytes: ByteCounts(weights: l * weightElements * weightBytes,
-                              activations: l * (readElements + writtenElements) * activationBytes),
-            computeType: vectorType, count: layers)
+        Counting.elementwise(name, kind: kind, elements: elements, flopsPerElement: flopsPerElement,
+                             readElements: readElements, writtenElements: writtenElements,
+                             weightElements: weightElements, layers: layers, elementBytes: elementBytes,
+                             computeType: vectorType)
     }
 
     /// Input embedding gather: M token rows of h, written as activations (M·h·a); the table is read once per

@@ -10,6 +10,12 @@ public struct Precision: Codable, Sendable, Equatable {
         self.kvCache = kvCache
     }
 
+    /// The type a matmul computes in: the wider of the weight and activation types (the narrower one is converted
+    /// on load), so fp8 weights × bf16 activations run at the bf16 ceiling and fp8 × fp8 at the fp8 ceiling.
+    public var matmulType: DataType {
+        weights.bytesPerElement > activations.bytesPerElement ? weights : activations
+    }
+
     /// Everything in bf16.
     public static let bf16 = Precision(weights: .bf16, activations: .bf16, kvCache: .bf16)
 

@@ -134,6 +134,17 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
         #expect(try named(ops, "o_proj").flops == 80 * 2 * 8192 * 8192)
     }
 
+    @Test func qwen25BiasedProjectionAtPrefillAddsOneBiasPerRowAndOutput() throws {
+        // Prefill of 512 tokens × batch 2: M = 1,024 rows, each adding the 10,240 biases once per layer, so
+        // FLOPs = 80 · (2 · 1,024 · 8,192 · 10,240 + 1,024 · 10,240) = 13,744,734,208,000 (a bias counted once per
+        // layer instead of once per row would give 13,743,896,166,400); weights read once whatever the rows.
+        let ops = try workload("qwen2.5-72b-instruct", .prefill(tokens: 512), batch: 2).operators()
+        let qkv = try named(ops, "qkv_proj")
+        #expect(qkv.flops == 13_744_734_208_000)
+        #expect(qkv.bytes.weights == 13_423_411_200)
+        #expect(qkv.bytes.activations == 80 * 1024 * (8192 + 10240) * 2)
+    }
+
     @Test func mistralDecodeReadsOnlyTheWindow() throws {
         // Mistral 7B: every layer slides 4096; 32 layers, 8 KV heads × 128, 32 query heads.
         let ops = try workload("mistral-7b-v0.1", .decode(context: 1_000_000)).operators()

@@ -14,10 +14,10 @@ public protocol OperatorCounting: Sendable {
 
 /// FLOP and byte counts of the operators the host kernels run, in one place.
 ///
-/// The formulas are the workload model's (RooflineModels `OperatorBuilder`: matmul, norm, fused attention;
-/// `FlopCosts`: 4 FLOPs per RMSNorm element, 5 per softmax score) plus what the model does not count: the softmax
-/// schedules' passes over the score matrix. Counting follows the field's convention: algorithmic bytes (each array
-/// read or written once per pass counted once; no write-allocate traffic), a multiply-add counts 2 FLOPs, an exp 1.
+/// Every formula is RooflineCore's `Counting` (the one the workload model's `OperatorBuilder` uses too), applied to
+/// the kernels' shapes, plus what the model does not count: the softmax schedules' passes over the score matrix.
+/// Counting follows the field's convention: algorithmic bytes (each array read or written once per pass counted once;
+/// no write-allocate traffic), a multiply-add counts 2 FLOPs, an exp 1.
 public enum OperatorCounts {
     /// `OperatorCounts` as an `OperatorCounting`.
     public struct Standard: OperatorCounting {
@@ -57,55 +57,46 @@ public enum OperatorCounts {
         }
     }
 
-    /// An M×K by K×N matrix product C = A·B with A the activations and B the weights.
-    ///
-    /// flops = 2·M·N·K; bytes: weights = K·N·e, activations = (M·K + M·N)·e, with e the element size.
+    /// An M×K by K×N matrix product C = A·B with A the activations and B the weights, every operand `dataType`:
+    /// `Counting.matmul` with rows M, input K, output N, no bias, one layer: flops = 2·M·N·K; bytes: weights = K·N·e,
+    /// activations = (M·K + M·N)·e.
     public static func matmul(name: String, m: Int, n: Int, k: Int, dataType: DataType) -> Operator {
-        let e = dataType.bytesPerElement
-        let (m, n, k) = (Double(m), Double(n), Double(k))
-        return Operator(
-            name: name, kind: .matmul, flops: 2 * m * n * k,
-            bytes: ByteCounts(weights: k * n * e, activations: (m * k + m * n) * e), computeType: dataType)
+        Counting.matmul(name, rows: Double(m), input: Double(k), output: Double(n), bias: false,
+                        elementBytes: Counting.ElementBytes(all: dataType), computeType: dataType)
     }
 
-    /// Softmax over `rows` rows of `length` attention scores each, stored as `dataType`.
-    ///
-    /// flops = 5·rows·length (max, subtract, exp, sum, divide per score, for either variant);
-    /// bytes (activations) = transfersPerElement·rows·length·e: materialized 5·R·L·e, online 3·R·L·e.
+    /// Softmax over `rows` rows of `length` attention scores each, stored as `dataType`: `Counting.softmax` with
+    /// the variant's transfers per score: flops = 5·rows·length (max, subtract, exp, sum, divide per score, for
+    /// either variant); bytes (activations) = transfersPerElement·rows·length·e: materialized 5·R·L·e, online 3·R·L·e.
     public static func softmax(name: String, rows: Int, length: Int, dataType: DataType,
                                variant: SoftmaxVariant) -> Operator {
-        let elements = Double(rows) * Double(length)
-        return Operator(
-            name: name, kind: .softmax, flops: 5 * elements,
-            bytes: ByteCounts(activations: variant.transfersPerElement * elements * dataType.bytesPerElement),
-            computeType: dataType)
+        Counting.softmax(name, scores: Double(rows) * Double(length), transfersPerScore: variant.transfersPerElement,
+                         elementBytes: Counting.ElementBytes(all: dataType), computeType: dataType)
     }
 
     /// Decode attention for one query token over a KV cache of `context` tokens, grouped-query layout:
     /// `heads` query heads share `kvHeads` K/V heads (group = heads ÷ kvHeads), head dimension `headDim`.
-    ///
+    /// `Counting.fusedAttention` over H·C scores with fp32 queries and outputs and the cache at `kvType`:
     /// flops = 4·H·C·d (Q·Kᵀ 2·H·C·d + P·V 2·H·C·d) + 5·H·C (softmax);
     /// bytes: kvCache = 2·Hkv·C·d·e_kv (K and V read once), activations = 2·H·d·4 (fp32 query in, output out).
     /// Arithmetic runs in fp32 whatever the storage type (bf16 is widened on load).
     public static func decodeAttention(name: String, heads: Int, kvHeads: Int, headDim: Int, context: Int,
                                        kvType: DataType) -> Operator {
         let (h, hkv, d, c) = (Double(heads), Double(kvHeads), Double(headDim), Double(context))
-        return Operator(
-            name: name, kind: .attention, flops: 4 * h * c * d + 5 * h * c,
-            bytes: ByteCounts(activations: 2 * h * d * DataType.fp32.bytesPerElement,
-                              kvCache: 2 * hkv * c * d * kvType.bytesPerElement),
+        return Counting.fusedAttention(
+            name, scores: h * c, qkDim: d, vDim: d, queryElements: h * d, outputElements: h * d,
+            keyValueElements: 2 * hkv * c * d, keyValueFromCache: true,
+            elementBytes: Counting.ElementBytes(weights: 0, activations: DataType.fp32.bytesPerElement,
+                                                kvCache: kvType.bytesPerElement),
             computeType: .fp32)
     }
 
-    /// RMSNorm of `rows` rows of `hidden` values: y = x·w ÷ √(mean(x²) + ε).
-    ///
-    /// flops = 4·rows·hidden (square and add, then two multiplies per value);
+    /// RMSNorm of `rows` rows of `hidden` values, y = x·w ÷ √(mean(x²) + ε): `Counting.norm` with
+    /// `FlopCosts.rmsNorm`: flops = 4·rows·hidden (square and add, then two multiplies per value);
     /// bytes: weights = hidden·e (the scale vector, read once), activations = 2·rows·hidden·e (x read, y written).
     public static func rmsNorm(name: String, rows: Int, hidden: Int, dataType: DataType) -> Operator {
-        let (r, h) = (Double(rows), Double(hidden))
-        let e = dataType.bytesPerElement
-        return Operator(
-            name: name, kind: .norm, flops: 4 * r * h,
-            bytes: ByteCounts(weights: h * e, activations: 2 * r * h * e), computeType: dataType)
+        Counting.norm(name, rows: Double(rows), width: Double(hidden), weightElements: Double(hidden),
+                      flopsPerElement: FlopCosts.rmsNorm, elementBytes: Counting.ElementBytes(all: dataType),
+                      computeType: dataType)
     }
 }
