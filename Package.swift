@@ -38,17 +38,20 @@ let package = Package(
             dependencies: ["RooflineCore", "CRooflineSupport", "CNuma", "COpenBLAS"],
             swiftSettings: nativeSwift),
         .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices"]),
+        // The analysis step: builds workloads, places them and plans deployments; RooflineReport renders the result.
+        .target(name: "RooflineAnalysis", dependencies: ["RooflineModels", "RooflineDevices", "RooflineReport"]),
         .executableTarget(
             name: "roofline",
             dependencies: [
                 "RooflineCore", "RooflineModels", "RooflineDevices", "RooflineProbes", "RooflineReport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RooflineAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RooflineCoreTests", dependencies: ["RooflineCore"]),
         .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"]),
         .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
         .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport"]),
+        .testTarget(name: "RooflineAnalysisTests", dependencies: ["RooflineAnalysis"]),
         .testTarget(name: "RooflineCLITests", dependencies: ["RooflineCore"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -158,6 +158,24 @@ public struct Analysis: Codable, Sendable, Equatable {
     public var totalSeconds: Double { placements.reduce(0) { $0 + $1.seconds } }
     public var totalFlops: Double { placements.reduce(0) { $0 + $1.operator.flops } }
     public var totalBytes: ByteCounts { placements.reduce(ByteCounts()) { $0 + $1.operator.bytes } }
+    /// The step's arithmetic intensity in FLOP per byte: totalFlops ÷ totalBytes.total (0 when nothing is moved).
+    public var arithmeticIntensity: Double {
+        let bytes = totalBytes.total
+        return bytes > 0 ? totalFlops / bytes : 0
+    }
+    /// Time of the operators bound by `bound`: Σ seconds over placements with that bound.
+    public func seconds(boundBy bound: Bound) -> Double {
+        placements.filter { $0.bound == bound }.reduce(0) { $0 + $1.seconds }
+    }
+    /// Fraction of the step's time spent in memory-bound operators: seconds(boundBy: .memory) ÷ totalSeconds.
+    public var memoryBoundShare: Double {
+        totalSeconds > 0 ? seconds(boundBy: .memory) / totalSeconds : 0
+    }
+    /// Tokens per second when the step produces or processes `tokensPerStep` tokens: tokensPerStep ÷ totalSeconds
+    /// (0 for a step that takes no time).
+    public func tokensPerSecond(tokensPerStep: Double) -> Double {
+        totalSeconds > 0 ? tokensPerStep / totalSeconds : 0
+    }
     /// Fraction of the step's time spent in placement `index`: seconds / totalSeconds.
     public func share(of placement: Placement) -> Double {
         totalSeconds > 0 ? placement.seconds / totalSeconds : 0

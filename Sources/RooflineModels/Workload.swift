@@ -50,6 +50,9 @@ public struct Workload: Sendable {
         }
     }
 
+    /// Tokens the step produces or processes over the whole batch: B·N for prefill, B for decode.
+    public var tokensPerStep: Double { Double(batch) * Double(tokensPerSequence) }
+
     /// Bytes of all weights at `precision.weights`: parameterCount · bytes per element (norms and biases
     /// included at the same type). The memory footprint, not the step's traffic.
     public var weightBytes: Double {

@@ -14,7 +14,7 @@ extension Markdown {
         let totalBytes = analysis.totalBytes
         rows.append(["**total**", "", "", "**\(Format.flops(analysis.totalFlops))**", "**\(Format.bytes(totalBytes.weights))**",
                      "**\(Format.bytes(totalBytes.activations))**", "**\(Format.bytes(totalBytes.kvCache))**",
-                     "**\(intensity(totalBytes.total > 0 ? analysis.totalFlops / totalBytes.total : 0))**",
+                     "**\(intensity(analysis.arithmeticIntensity))**",
                      "", "**\(duration(analysis.totalSeconds))**", "**\(percent(analysis.totalSeconds > 0 ? 1 : 0))**"])
         return table(["Operator", "Kind", "Count", "FLOPs", "Weights", "Activations", "KV cache", "FLOP/byte", "Bound", "Time", "Share"],
                      alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .left, .right, .right], rows: rows)

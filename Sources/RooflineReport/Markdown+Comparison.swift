@@ -46,9 +46,8 @@ extension Markdown {
         guard let baseline = rows.first?.analysis.totalSeconds else { return "" }
         let body = rows.map { row -> [String] in
             let seconds = row.analysis.totalSeconds
-            let memorySeconds = row.analysis.placements.filter { $0.bound == .memory }.reduce(0) { $0 + $1.seconds }
-            return [row.name, duration(seconds), rate(tokensPerStep / seconds), speedUp(baseline / seconds),
-                    percent(seconds > 0 ? memorySeconds / seconds : 0)]
+            return [row.name, duration(seconds), rate(row.analysis.tokensPerSecond(tokensPerStep: tokensPerStep)),
+                    speedUp(baseline / seconds), percent(row.analysis.memoryBoundShare)]
         }
         return table(["Roofline", "Step time", "Tokens/s", "Speed-up vs \(rows[0].name)", "Time memory-bound"],
                      alignments: [.left, .right, .right, .right, .right], rows: body)

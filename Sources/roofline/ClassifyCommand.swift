@@ -40,11 +40,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "A bundled accelerator (see `roofline devices`: h200, b200, mi300x…), host (a quick probe now), or a host profile .json written by `roofline probe`.")
     var device: String
 
-    @Option(help: "text, json or markdown.")
-    var format: OutputFormat = .text
-
-    @Option(help: "Write the result to this file instead of stdout.")
-    var output: String?
+    @OptionGroup var results: OutputOptions
 
     /// The step as the options describe it; usage errors name the option to fix.
     func step() throws -> (phase: Phase, batch: Int, precision: Precision, attention: AttentionMode) {
@@ -80,11 +76,6 @@ struct ClassifyCommand: ParsableCommand {
         let (roofline, deviceNotes) = try resolveRoofline(device)
         let report = ClassifyReport(workload: workload, analysis: try roofline.analyze(workload.operators()),
                                     deviceNotes: deviceNotes)
-        let text = switch format {
-        case .text: report.text()
-        case .json: try jsonString(report)
-        case .markdown: report.markdown()
-        }
-        try emit(text, output: output)
+        try results.emit(report, text: report.text, markdown: report.markdown)
     }
 }

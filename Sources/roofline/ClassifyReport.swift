@@ -33,12 +33,12 @@ struct ClassifyReport: Encodable {
         var weightBytes: Double
         var activationBytes: Double
         var kvBytes: Double
-        /// totals.flops / totals.bytes.
+        /// `Analysis.arithmeticIntensity`: flops ÷ bytes.
         var arithmeticIntensity: Double
         var seconds: Double
         var computeBoundSeconds: Double
         var memoryBoundSeconds: Double
-        /// New tokens of the step (B·N prefill, B decode) ÷ seconds.
+        /// `Workload.tokensPerStep` (B·N prefill, B decode) ÷ seconds.
         var tokensPerSecond: Double
     }
 
@@ -105,15 +105,12 @@ struct ClassifyReport: Encodable {
                 share: analysis.share(of: p))
         }
         let bytes = analysis.totalBytes
-        let newTokens = Double(workload.batch) * Double(workload.tokensPerSequence)
         totals = Totals(
             flops: analysis.totalFlops, bytes: bytes.total, weightBytes: bytes.weights,
-            activationBytes: bytes.activations, kvBytes: bytes.kvCache,
-            arithmeticIntensity: bytes.total > 0 ? analysis.totalFlops / bytes.total : 0,
-            seconds: analysis.totalSeconds,
-            computeBoundSeconds: analysis.placements.filter { $0.bound == .compute }.reduce(0) { $0 + $1.seconds },
-            memoryBoundSeconds: analysis.placements.filter { $0.bound == .memory }.reduce(0) { $0 + $1.seconds },
-            tokensPerSecond: analysis.totalSeconds > 0 ? newTokens / analysis.totalSeconds : 0)
+            activationBytes: bytes.activations, kvBytes: bytes.kvCache, arithmeticIntensity: analysis.arithmeticIntensity,
+            seconds: analysis.totalSeconds, computeBoundSeconds: analysis.seconds(boundBy: .compute),
+            memoryBoundSeconds: analysis.seconds(boundBy: .memory),
+            tokensPerSecond: analysis.tokensPerSecond(tokensPerStep: workload.tokensPerStep))
         notes = deviceNotes
         for fallback in analysis.fallbacks {
             notes.append("\(roofline.name) has no \(fallback.requested.rawValue) compute ceiling: "

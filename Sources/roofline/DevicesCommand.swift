@@ -50,25 +50,16 @@ struct DevicesCommand: ParsableCommand {
 
     @OptionGroup var selection: DeviceSelection
 
-    @Option(name: .long, help: "Output format: text, json or markdown.")
-    var format: OutputFormat = .text
+    @OptionGroup var results: OutputOptions
 
     func run() throws {
         let catalog = try selection.catalog()
-        let output: String
         if let device = try selection.selected(from: catalog) {
-            switch format {
-            case .json: output = try jsonString(DeviceListing(device: device))
-            case .text: output = DeviceRendering.detailText(device)
-            case .markdown: output = DeviceRendering.detailMarkdown(device)
-            }
+            try results.emit(DeviceListing(device: device), text: { DeviceRendering.detailText(device) },
+                             markdown: { DeviceRendering.detailMarkdown(device) })
         } else {
-            switch format {
-            case .json: output = try jsonString(catalog.devices.map(DeviceListing.init))
-            case .text: output = DeviceRendering.text(catalog.devices)
-            case .markdown: output = DeviceRendering.markdown(catalog.devices)
-            }
+            try results.emit(catalog.devices.map(DeviceListing.init), text: { DeviceRendering.text(catalog.devices) },
+                             markdown: { DeviceRendering.markdown(catalog.devices) })
         }
-        try emit(output, output: nil)
     }
 }

@@ -10,8 +10,7 @@ struct ModelsCommand: ParsableCommand {
         abstract: "List the bundled model presets: parameters and KV-cache bytes per token.",
         discussion: "Any preset name works as --model; so does a path to a Hugging Face config.json.")
 
-    @Option(help: "text, json or markdown.")
-    var format: OutputFormat = .text
+    @OptionGroup var results: OutputOptions
 
     @Option(help: "Data type for the KV-cache column.")
     var kv: String = "bf16"
@@ -46,11 +45,7 @@ struct ModelsCommand: ParsableCommand {
              entry.slidingWindow.map { "\($0) on \(entry.slidingWindowLayers)/\(entry.layers) layers" } ?? "-"]
         }
         let numeric: Set<Int> = [2, 3, 4, 5]
-        let text = switch format {
-        case .text: Table(headers: headers, rows: rows, rightAligned: numeric).text
-        case .json: try jsonString(entries)
-        case .markdown: Table(headers: headers, rows: rows, rightAligned: numeric).markdown
-        }
-        try emit(text, output: nil)
+        let table = Table(headers: headers, rows: rows, rightAligned: numeric)
+        try results.emit(entries, text: { table.text }, markdown: { table.markdown })
     }
 }

@@ -58,11 +58,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The largest deployment considered, in nodes.")
     var maxNodes: Int = 1000
 
-    @Option(help: "text, json or markdown.")
-    var format: OutputFormat = .text
-
-    @Option(help: "Write the result to this file instead of stdout.")
-    var output: String?
+    @OptionGroup var results: OutputOptions
 
     /// The planner's options from the command line; usage errors name the option.
     func options() throws -> DeploymentOptions {
@@ -88,17 +84,13 @@ struct PlanCommand: ParsableCommand {
         guard let device = try selection.selected(from: try selection.catalog()) else {
             throw RooflineError.usage("plan needs --device (an id or alias such as h200, b200, mi300x; see `roofline devices`)")
         }
-        let precision = try types.precision()
-        let workload = try DeploymentWorkload(
-            model: try ModelConfig.load(model), context: try Quantity.parseCount(context, name: "--context"),
-            batch: try Quantity.parseCount(batch, name: "--batch"),
-            prompt: try prompt.map { try Quantity.parseCount($0, name: "--prompt") }, precision: precision)
+        let sizes = try StepSizes(batch: try Quantity.parseCount(batch, name: "--batch"),
+                                  contextTokens: try Quantity.parseCount(context, name: "--context"),
+                                  promptTokens: try prompt.map { try Quantity.parseCount($0, name: "--prompt") })
+        let workload = try DeploymentWorkload(model: try ModelConfig.load(model), sizes: sizes,
+                                              precision: try types.precision())
         let plan = try DeploymentPlanner.plan(workload, on: device, options: options)
-        let text = switch format {
-        case .text: DeploymentPlanRendering.text(plan)
-        case .json: try jsonString(plan)
-        case .markdown: DeploymentPlanRendering.markdown(plan)
-        }
-        try emit(text, output: output)
+        try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
+                         markdown: { DeploymentPlanRendering.markdown(plan) })
     }
 }

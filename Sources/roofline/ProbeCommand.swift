@@ -39,18 +39,13 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Timed samples per point (at least 5 for the summary to mean anything).")
     var samples: Int?
 
-    @Option(name: .shortAndLong, help: "Output format: text, json or markdown (default: from the --output extension, else text).")
-    var format: OutputFormat?
-
-    @Option(name: .shortAndLong, help: "Write the result to this file (atomically) instead of stdout.")
-    var output: String?
+    @OptionGroup var results: OutputOptions
 
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
-        try checkWritable(output)
     }
 
     func options() throws -> ProbeOptions {
@@ -90,12 +85,7 @@ struct ProbeCommand: ParsableCommand {
         let start = MonotonicClock.now()
         let profile = try HostProbe.run(options, progress: Diagnostics.progress)
         Diagnostics.progress("probe finished in \(Format.significant(MonotonicClock.now() - start, digits: 3)) s")
-        let rendered: String
-        switch OutputFormat.resolve(format, output: output) {
-        case .json: rendered = try jsonString(profile)
-        case .text: rendered = HostProfileRenderer(profile: profile).text
-        case .markdown: rendered = HostProfileRenderer(profile: profile).markdown
-        }
-        try emit(rendered, output: output)
+        let renderer = HostProfileRenderer(profile: profile)
+        try results.emit(profile, text: { renderer.text }, markdown: { renderer.markdown })
     }
 }

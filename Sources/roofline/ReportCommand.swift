@@ -4,6 +4,7 @@ import RooflineCore
 import RooflineDevices
 import RooflineModels
 import RooflineProbes
+import RooflineAnalysis
 import RooflineReport
 
 /// `roofline report`: profiles the host (or reads a profile), places a model's prefill and decode operators on
@@ -62,8 +63,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("validate"), help: "Measure real operators on this host now (GEMM, softmax, KV decode, RMSNorm; tens of seconds) and add the predicted-vs-measured section.")
     var measureOperators = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The markdown file; charts go beside it as NAME-*.svg.", valueName: "NAME.md"))
-    var output: String = "roofline-report.md"
+    /// `--output NAME.md` (default roofline-report.md; charts go beside it as NAME-*.svg) and `--format`, which
+    /// can only be markdown here.
+    @OptionGroup var results: OutputOptions
 
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
@@ -100,10 +102,16 @@ struct ReportCommand: ParsableCommand {
         if price != nil && deviceNames.count != 1 {
             throw ValidationError("--price sets one device's price: give a single --device")
         }
+        if let format = results.format, format != .markdown {
+            throw ValidationError("a report is markdown with SVG charts beside it: drop --format \(format.rawValue) (or use --format markdown)")
+        }
         guard output.hasSuffix(".md"), URL(fileURLWithPath: output).lastPathComponent.count > 3 else {
             throw ValidationError("--output must name a markdown file ending in .md, got '\(output)'")
         }
     }
+
+    /// The markdown file: `--output`, else roofline-report.md.
+    var output: String { results.output ?? "roofline-report.md" }
 
     /// The `--device` list, trimmed, empty entries dropped.
     var deviceNames: [String] {
@@ -114,21 +122,13 @@ struct ReportCommand: ParsableCommand {
         Diagnostics.quiet = quiet
         // Everything that can be wrong with the inputs is checked before the probe spends its seconds.
         let promptTokens = try Quantity.parseCount(prompt, name: "--prompt")
-        let contextTokens = try context.map { try Quantity.parseCount($0, name: "--context") } ?? promptTokens
-        guard promptTokens <= contextTokens else {
-            throw RooflineError.usage("the prompt (\(promptTokens) tokens) is longer than the context (\(contextTokens)): give --prompt ≤ --context")
-        }
-        let batchSize = try Quantity.parseCount(batch, name: "--batch")
+        let sizes = try StepSizes(batch: try Quantity.parseCount(batch, name: "--batch"),
+                                  contextTokens: try context.map { try Quantity.parseCount($0, name: "--context") } ?? promptTokens,
+                                  promptTokens: promptTokens)
         let precision = try types.precision()
         let config = try ModelConfig.load(model)
         let devices = try reportDevices(deviceNames, deviceFiles: deviceFile, price: price)
         let outputURL = URL(fileURLWithPath: output)
-        let folder = outputURL.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
-              FileManager.default.isWritableFile(atPath: folder) else {
-            throw RooflineError.runtime("cannot write \(output): folder \(folder) is missing or not writable; create it or choose another --output")
-        }
         var hostProfile: HostProfile?
         if let profile {
             hostProfile = try loadHostProfile(profile)
@@ -153,13 +153,11 @@ struct ReportCommand: ParsableCommand {
         }
 
         let request = ReportRequest(
-            model: config, promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize, precision: precision,
-            attention: attention.modes, devices: devices, host: hostProfile,
-            command: reproduceCommand(promptTokens: promptTokens, contextTokens: contextTokens, batch: batchSize,
-                                      precision: precision),
+            model: config, sizes: sizes, precision: precision, attention: attention.modes, devices: devices,
+            host: hostProfile, command: reproduceCommand(sizes: sizes, precision: precision),
             createdAt: ISO8601DateFormatter().string(from: Date()),
             deployment: try deploymentOptions(), operators: operators)
-        let report = try Report(request)
+        let report = try ReportAssembly.report(for: request)
         let baseName = String(outputURL.lastPathComponent.dropLast(3))
         let rendered = report.render(baseName: baseName)
         let folderURL = outputURL.deletingLastPathComponent()
@@ -172,7 +170,6 @@ struct ReportCommand: ParsableCommand {
         print(output)
     }
 
-    /// The command with every option explicit, so that it reproduces the report when defaults change.
     /// The planner's settings: defaults, at `--efficiency`.
     func deploymentOptions() throws -> DeploymentOptions {
         var options = DeploymentOptions()
@@ -180,7 +177,8 @@ struct ReportCommand: ParsableCommand {
         return try options.validated()
     }
 
-    func reproduceCommand(promptTokens: Int, contextTokens: Int, batch: Int, precision: Precision) -> String {
+    /// The command with every option explicit, so that it reproduces the report when defaults change.
+    func reproduceCommand(sizes: StepSizes, precision: Precision) -> String {
         var words = ["roofline", "report", "--model", model, "--device", deviceNames.joined(separator: ",")]
         for file in deviceFile { words += ["--device-file", file] }
         if let profile {
@@ -188,7 +186,8 @@ struct ReportCommand: ParsableCommand {
         } else {
             words += ["--probe", (probe ?? .quick).rawValue]
         }
-        words += ["--prompt", "\(promptTokens)", "--context", "\(contextTokens)", "--batch", "\(batch)",
+        words += ["--prompt", "\(sizes.promptTokens ?? sizes.contextTokens)", "--context", "\(sizes.contextTokens)",
+                  "--batch", "\(sizes.batch)",
                   "--weights", precision.weights.rawValue, "--activations", precision.activations.rawValue,
                   "--kv", precision.kvCache.rawValue, "--attention", attention.rawValue]
         if let price { words += ["--price", "\(price)"] }

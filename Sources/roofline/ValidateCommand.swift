@@ -36,11 +36,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Timed samples per kernel (at least 5).")
     var samples: Int = 5
 
-    @Option(name: .long, help: "Output format: text, json or markdown (default: from the --output extension, else text).")
-    var format: OutputFormat?
-
-    @Option(name: .long, help: "Write the result to this file instead of stdout.")
-    var output: String?
+    @OptionGroup var results: OutputOptions
 
     @Flag(name: .long, help: "No progress lines on stderr.")
     var quiet = false
@@ -52,7 +48,6 @@ struct ValidateCommand: ParsableCommand {
         guard OperatorSuite.SizeSet(rawValue: sizes) != nil else {
             throw ValidationError("--sizes must be quick or full")
         }
-        try checkWritable(output)
     }
 
     func parsedKernels() throws -> [OperatorSuite.Kernel] {
@@ -79,13 +74,7 @@ struct ValidateCommand: ParsableCommand {
         }
         let result = try Self.measure(on: hostProfile, kernels: try parsedKernels(), sizes: OperatorSuite.SizeSet(rawValue: sizes)!,
                                       threads: threads, samples: samples)
-        let text: String
-        switch OutputFormat.resolve(format, output: output) {
-        case .text: text = result.renderText()
-        case .markdown: text = result.renderMarkdown()
-        case .json: text = try jsonString(result)
-        }
-        try emit(text, output: output)
+        try results.emit(result, text: result.renderText, markdown: { result.renderMarkdown() })
     }
 
     /// Runs the operator suite on this host and holds it against `profile`'s roofline at `threads` (default: the

@@ -91,7 +91,7 @@ private let tinyProbe = ["probe", "--phases", "bandwidth,flops", "--kernels", "t
         (["--price", "3", "--device", "h200,h200"], 64, "--price sets one device's price"),
         (["--probe", "quick", "--profile", "x.json"], 64, "give --profile or --probe, not both"),
         (["--profile", "/nonexistent/host.json"], 64, "cannot read host profile /nonexistent/host.json"),
-        (["--output", "/nonexistent-folder/r.md"], 1, "folder /nonexistent-folder is missing or not writable"),
+        (["--output", "/nonexistent-folder/r.md"], 64, "folder /nonexistent-folder is missing or not writable"),
     ])
     func badInputExitsNonZeroWithOneLineAndNoFiles(arguments: [String], status: Int32, message: String) throws {
         let folder = try CLIRunner.temporaryFolder()

@@ -9,7 +9,8 @@ import Testing
 
     func workload(_ model: String, context: Int, batch: Int = 1, prompt: Int? = nil, weights: DataType = .bf16,
                   kv: DataType = .bf16) throws -> DeploymentWorkload {
-        try DeploymentWorkload(model: try ModelConfig.load(model), context: context, batch: batch, prompt: prompt,
+        try DeploymentWorkload(model: try ModelConfig.load(model),
+                               sizes: try StepSizes(batch: batch, contextTokens: context, promptTokens: prompt),
                                precision: Precision(weights: weights, activations: .bf16, kvCache: kv))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RooflineModels
 import Testing
 @testable import RooflineReport
 
@@ -12,41 +13,45 @@ import Testing
             Operator(name: "attn_values", kind: .attentionValues, flops: 2e9, bytes: ByteCounts(activations: 2e9), computeType: .bf16),
         ]
         let rest = Array(Fixtures.operators.prefix(2))
-        func form(_ name: String, _ ops: [Operator]) throws -> ReportAttentionForm {
-            ReportAttentionForm(name: name, analyses: [
+        func form(_ mode: AttentionMode, _ ops: [Operator]) throws -> ReportAttentionForm {
+            ReportAttentionForm(mode: mode, analyses: [
                 NamedAnalysis(name: "this host", slug: "host", analysis: try host.analyze(ops)),
                 NamedAnalysis(name: "H200-like", slug: "h200", analysis: try Fixtures.accelerator.analyze(ops)),
             ])
         }
+        var model = try ModelConfig.load("llama-3.1-8b")
+        model.name = "test | model"
+        let subject = ReportSubject(model: model, promptTokens: 4096, contextTokens: 4096, batch: 1, precision: .bf16,
+                                    attention: [.fused, .materialized], weightBytes: 16e9, kvCacheBytesPerToken: 131_072,
+                                    kvCacheBytes: 536_870_912, devices: [])
         return Report(
-            title: "Test report", createdAt: "2026-11-29T07:00:00Z", toolVersion: "0.1.0", command: "roofline report --model test",
-            subject: [ReportFact("Model", "test | model")], host: Fixtures.profile, hostRoofline: host,
+            createdAt: "2026-11-29T07:00:00Z", toolVersion: "0.1.0", command: "roofline report --model test",
+            subject: subject, host: Fixtures.profile, hostRoofline: host,
             phases: [
-                ReportPhase(title: "Prefill: 4,096 tokens", slug: "prefill", tokensPerStep: 4096, tokensMeaning: "prompt tokens",
-                            stepMeaning: "the time to first token",
-                            forms: [try form("fused", fused + rest), try form("materialized", materialized + rest)]),
-                ReportPhase(title: "Decode at context 4,096", slug: "decode", tokensPerStep: 1, tokensMeaning: "new tokens",
-                            stepMeaning: "the time per output token",
-                            forms: [try form("fused", fused + rest)]),
+                ReportPhase(kind: .prefill, tokens: 4096, batch: 1,
+                            forms: [try form(.fused, fused + rest), try form(.materialized, materialized + rest)]),
+                ReportPhase(kind: .decode, tokens: 4096, batch: 1, forms: [try form(.fused, fused + rest)]),
             ],
-            deployment: "Deployment body.\n", method: ["Bandwidth: best of repetitions."])
+            deployment: nil)
     }
 
     @Test func markdownHoldsEverySection() throws {
         let rendered = try Self.report().render(baseName: "test")
         let md = rendered.markdown
-        for heading in ["# Test report\n", "## What was analysed\n", "## Machine\n", "## Host ceilings\n", "## Operators\n",
-                        "### Prefill: 4,096 tokens\n", "### Decode at context 4,096\n", "#### this host, fused attention\n",
-                        "#### H200-like, materialized attention\n", "#### Attention: fused vs materialized\n",
-                        "## Host vs accelerators\n", "### Prefill: 4,096 tokens, materialized attention\n",
-                        "## Deployment\n", "## Method and assumptions\n"] {
+        for heading in ["# Roofline report: test \\| model, batch 1, bf16 weights, on this host\n", "## What was analysed\n",
+                        "## Machine\n", "## Host ceilings\n", "## Operators\n",
+                        "### Prefill: 4,096 prompt tokens × batch 1\n", "### Decode at context 4,096, batch 1\n",
+                        "#### this host, fused attention\n", "#### H200-like, materialized attention\n",
+                        "#### Attention: fused vs materialized\n", "## Host vs accelerators\n",
+                        "### Prefill: 4,096 prompt tokens × batch 1, materialized attention\n", "## Method and assumptions\n"] {
             #expect(md.contains(heading), "missing \(heading)")
         }
+        #expect(!md.contains("## Deployment"))
         #expect(md.contains("```sh\nroofline report --model test\n```"))
-        #expect(md.contains("| Model | test \\| model |"))
-        #expect(md.contains("Deployment body.\n"))
-        #expect(md.contains("The step time is the time to first token; tokens/s = 4,096 prompt tokens ÷ step time.\n"))
-        #expect(md.contains("- Bandwidth: best of repetitions.\n"))
+        #expect(md.contains("| Model | test \\| model (llama) |"))
+        #expect(md.contains("| Weights | 16.0 GB |"))
+        #expect(md.contains("The step time is the time to first token on one device (no queueing); tokens/s = 4,096 prompt tokens of all sequences ÷ step time.\n"))
+        #expect(md.contains("- Host bandwidth (quick probe): the "))
     }
 
     @Test func everyLinkedChartIsWrittenAndParses() throws {
@@ -91,15 +96,13 @@ import Testing
             roofline: roofline, threads: 1, openBLAS: nil,
             checks: [KernelCheck(kernel: "rmsnorm", shape: "3×7", measure: "max relative error", error: 1e-7, bound: 1e-5)],
             rows: try OperatorValidation.rows([measurement], roofline: roofline), comparisons: [], notes: [])
-        var request = try DeploymentReportTests.request(devices: [DeploymentReportTests.h200At3])
-        request.operators = validation
-        let markdown = try Report(request).render(baseName: "x").markdown
+        var report = try ReportTests.report()
+        report.operators = validation
+        let markdown = report.render(baseName: "x").markdown
         #expect(markdown.contains("## Predicted vs measured operators"))
         #expect(markdown.contains("### Correctness against references"))
         #expect(markdown.contains("| rmsnorm fp32 | 1000×2000 | 8.00 MB | DRAM | 0.500 | memory | 400 µs | 500 µs | 600 µs | 0.80 | 0.67 |"))
         #expect(markdown.contains("Host operators: GEMM through OpenBLAS"))
-        var without = request
-        without.operators = nil
-        #expect(!(try Report(without).render(baseName: "x").markdown.contains("Predicted vs measured")))
+        #expect(!(try ReportTests.report().render(baseName: "x").markdown.contains("Predicted vs measured")))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RooflineAnalysis
 import RooflineDevices
 import RooflineModels
 import Testing
@@ -8,14 +9,22 @@ import Testing
     static let h200At3 = try! DeviceCatalog.bundled().device(named: "h200").pricedAt(3, note: "set with --price")
 
     static func request(devices: [Device], precision: Precision = .bf16) throws -> ReportRequest {
-        ReportRequest(model: try ModelConfig.load("llama-3.1-405b"), promptTokens: 4096, contextTokens: 10_000_000, batch: 1,
-                      precision: precision, attention: [.fused], devices: devices, host: nil, command: "roofline report",
+        ReportRequest(model: try ModelConfig.load("llama-3.1-405b"),
+                      sizes: try StepSizes(batch: 1, contextTokens: 10_000_000, promptTokens: 4096), precision: precision, attention: [.fused], devices: devices, host: nil, command: "roofline report",
                       createdAt: "2026-11-29T08:00:00Z")
     }
 
+    /// The rendered deployment section of the report for `request`.
+    static func deploymentSection(_ report: Report) throws -> String {
+        let markdown = report.render(baseName: "x").markdown
+        let start = try #require(markdown.range(of: "## Deployment\n\n"))
+        let end = try #require(markdown.range(of: "## Method and assumptions"))
+        return String(markdown[start.upperBound..<end.lowerBound])
+    }
+
     @Test func theTenMillionContextScenarioComesOutRight() throws {
-        let report = try Report(Self.request(devices: [Self.h200At3]))
-        let section = try #require(report.deployment)
+        let report = try ReportAssembly.report(for: Self.request(devices: [Self.h200At3]))
+        let section = try Self.deploymentSection(report)
         // KV cache: 10M × 516,096 B = 5.16 TB → ⌈5.16e12 ÷ 141e9⌉ = 37 H200s for the cache alone; weights
         // 405.85e9 × 2 B = 812 GB; deployed in whole 8-GPU nodes: 48.
         #expect(section.contains("| NVIDIA H200 SXM 141GB | 812 GB | 5.16 TB | 141 GB | 37 | 43 | 48 (6 nodes of 8) | \\$3.00 |"))
@@ -51,7 +60,7 @@ import Testing
 
     @Test func fp8HalvesTheDevices() throws {
         let fp8 = Precision(weights: .fp8, activations: .fp8, kvCache: .fp8)
-        let section = try #require(try Report(Self.request(devices: [Self.h200At3], precision: fp8)).deployment)
+        let section = try Self.deploymentSection(try ReportAssembly.report(for: Self.request(devices: [Self.h200At3], precision: fp8)))
         // KV 10M × 258,048 B = 2.58 TB ÷ 141 GB → 19; 406 GB + 2.58 TB = 2.99 TB ÷ 140 GB → 22, deployed as 3 nodes: 24.
         #expect(section.contains("| NVIDIA H200 SXM 141GB | 406 GB | 2.58 TB | 141 GB | 19 | 22 | 24 (3 nodes of 8) |"))
     }
@@ -61,16 +70,15 @@ import Testing
         unsized.id = "no-memory"
         unsized.name = "No Memory"
         unsized.memoryBytes = nil
-        let report = try Report(Self.request(devices: [Self.h200At3, unsized]))
-        let section = try #require(report.deployment)
+        let section = try Self.deploymentSection(try ReportAssembly.report(for: Self.request(devices: [Self.h200At3, unsized])))
         #expect(section.contains("No plan on No Memory: no-memory has no memory capacity or bandwidth in its data"))
         #expect(section.contains("| NVIDIA H200 SXM 141GB | aggregate |"))
     }
 
     @Test func requestBuildsEveryPhaseOnEveryDevice() throws {
         let b200 = try DeviceCatalog.bundled().device(named: "b200")
-        let report = try Report(Self.request(devices: [Self.h200At3, b200]))
-        #expect(report.phases.map(\.slug) == ["prefill", "decode"])
+        let report = try ReportAssembly.report(for: Self.request(devices: [Self.h200At3, b200]))
+        #expect(report.phases.map(\.kind) == [.prefill, .decode])
         #expect(report.phases[1].forms[0].analyses.map(\.slug) == ["h200", "b200"])
         // Decode reads the whole 5.16 TB cache: 10M × 516,096 B in the attention operators' KV bytes.
         let decode = report.phases[1].forms[0].analyses[0].analysis

@@ -1,0 +1,107 @@
+import Foundation
+import RooflineDevices
+import RooflineModels
+import RooflineReport
+
+/// What to analyse for a report: a model, the prompt and context, batch, data types, attention forms, the
+/// devices, and the host's profile (optional). Values in; `ReportAssembly.report(for:)` counts, places and plans.
+public struct ReportRequest: Sendable {
+    public var model: ModelConfig
+    public var sizes: StepSizes
+    public var precision: Precision
+    /// One or both forms; the first is the main one.
+    public var attention: [AttentionMode]
+    /// Accelerators to compare with the host and to plan deployments on.
+    public var devices: [Device]
+    /// The host's measurements; nil leaves the host out.
+    public var host: HostProfile?
+    public var command: String
+    public var createdAt: String
+    /// Planner settings for the deployment section; nil leaves the section out.
+    public var deployment: DeploymentOptions?
+    /// Real operators measured on the host against its roofline (`roofline validate`); nil leaves the section out.
+    public var operators: OperatorValidation?
+
+    public init(model: ModelConfig, sizes: StepSizes, precision: Precision, attention: [AttentionMode],
+                devices: [Device], host: HostProfile?, command: String, createdAt: String,
+                deployment: DeploymentOptions? = DeploymentOptions(), operators: OperatorValidation? = nil) {
+        self.model = model
+        self.sizes = sizes
+        self.precision = precision
+        self.attention = attention
+        self.devices = devices
+        self.host = host
+        self.command = command
+        self.createdAt = createdAt
+        self.deployment = deployment
+        self.operators = operators
+    }
+}
+
+/// The analysis step between the inputs and the renderers: builds the workloads, places them on the host's and
+/// each device's roofline, and plans a deployment per device. What it returns is finished; RooflineReport only
+/// formats it.
+public enum ReportAssembly {
+    /// The report for `request`: per phase (prefill of the prompt, decode at the context) and attention form, the
+    /// workload's operators placed on the host's roofline (when there is a profile) and on each device's; and a
+    /// deployment plan per device. Throws usage errors for impossible workloads or a roofline that lacks a ceiling.
+    public static func report(for request: ReportRequest) throws -> Report {
+        let hostRoofline = try request.host.map { try $0.roofline() }
+        var rooflines: [(name: String, slug: String, roofline: Roofline)] = []
+        if let hostRoofline { rooflines.append(("this host", "host", hostRoofline)) }
+        for device in request.devices {
+            rooflines.append((device.name, device.aliases.first ?? Report.slug(device.id), device.roofline))
+        }
+        guard !rooflines.isEmpty else {
+            throw RooflineError.usage("nothing to place the operators on: give --device or a host profile")
+        }
+        let sizes = request.sizes
+        var phases: [ReportPhase] = []
+        var decode: Workload?
+        var steps: [(kind: ReportPhase.Kind, phase: Phase, tokens: Int)] = []
+        if let prompt = sizes.promptTokens { steps.append((.prefill, .prefill(tokens: prompt), prompt)) }
+        steps.append((.decode, .decode(context: sizes.contextTokens), sizes.contextTokens))
+        for step in steps {
+            var forms: [ReportAttentionForm] = []
+            for mode in request.attention {
+                let workload = try Workload(model: request.model, phase: step.phase, batch: sizes.batch,
+                                            precision: request.precision, attention: mode)
+                if step.kind == .decode { decode = workload }
+                let operators = workload.operators()
+                let analyses = try rooflines.map {
+                    NamedAnalysis(name: $0.name, slug: $0.slug, analysis: try $0.roofline.analyze(operators))
+                }
+                forms.append(ReportAttentionForm(mode: mode, analyses: analyses))
+            }
+            phases.append(ReportPhase(kind: step.kind, tokens: step.tokens, batch: sizes.batch, forms: forms))
+        }
+        let footprint = try decode ?? Workload(model: request.model, phase: .decode(context: sizes.contextTokens),
+                                                batch: sizes.batch, precision: request.precision, attention: .fused)
+        let subject = ReportSubject(
+            model: request.model, promptTokens: sizes.promptTokens, contextTokens: sizes.contextTokens,
+            batch: sizes.batch, precision: request.precision, attention: request.attention,
+            weightBytes: footprint.weightBytes,
+            kvCacheBytesPerToken: request.model.kvCacheBytesPerToken(kvType: request.precision.kvCache),
+            kvCacheBytes: footprint.kvCacheBytes, devices: request.devices)
+        return Report(
+            createdAt: request.createdAt, toolVersion: RooflineVersion.current, command: request.command,
+            subject: subject, host: request.host, hostRoofline: hostRoofline, phases: phases,
+            deployment: try deploymentPlans(request), operators: request.operators)
+    }
+
+    /// One deployment plan per device (or the error that stopped it); nil without planner options or devices.
+    static func deploymentPlans(_ request: ReportRequest) throws -> [DevicePlan]? {
+        guard let options = request.deployment, !request.devices.isEmpty else { return nil }
+        let workload = try DeploymentWorkload(model: request.model, sizes: request.sizes, precision: request.precision)
+        return request.devices.map { device in
+            do {
+                return DevicePlan(deviceName: device.name,
+                                  plan: .success(try DeploymentPlanner.plan(workload, on: device, options: options)))
+            } catch let error as RooflineError {
+                return DevicePlan(deviceName: device.name, plan: .failure(error))
+            } catch {
+                return DevicePlan(deviceName: device.name, plan: .failure(RooflineError.runtime("\(error)")))
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import RooflineCore
+
+/// How results are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+}
+
+/// `--format` and `--output`, the same for every command: the result goes to stdout or, atomically, to the file
+/// `--output` names, in the format `--format` names, else the one the file's extension names (.json, .md), else text.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "text, json or markdown (default: the format --output's extension names, .json or .md, else text).")
+    var format: OutputFormat?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file, whole or not at all, instead of stdout.", valueName: "file"))
+    var output: String?
+
+    /// `--format`, else the format `--output`'s extension names (.json, .md/.markdown), else text.
+    var resolvedFormat: OutputFormat {
+        if let format { return format }
+        switch output.map({ URL(fileURLWithPath: $0).pathExtension.lowercased() }) {
+        case "json": return .json
+        case "md", "markdown": return .markdown
+        default: return .text
+        }
+    }
+
+    /// Fails before any work is done when `--output`'s folder is missing or not writable.
+    func validate() throws {
+        guard let output else { return }
+        do {
+            try AtomicFile.checkFolder(of: output)
+        } catch let error as RooflineError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// Writes `text` to `--output` atomically, or to stdout.
+    func emit(_ text: String) throws {
+        if let output {
+            try AtomicFile.write(Data(text.utf8), to: output)
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    /// Renders `value` in the resolved format and emits it: JSON from its `Encodable` form, text and markdown from
+    /// the given renderers.
+    func emit<Value: Encodable>(_ value: Value, text: () -> String, markdown: () -> String) throws {
+        switch resolvedFormat {
+        case .json: try emit(jsonString(value))
+        case .text: try emit(text())
+        case .markdown: try emit(markdown())
+        }
+    }
+}
+
+/// Encodes a value as pretty, key-sorted JSON ending in a newline.
+func jsonString<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+}
