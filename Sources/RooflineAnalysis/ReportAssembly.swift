@@ -58,7 +58,7 @@ public enum ReportAssembly {
         let sizes = request.sizes
         var phases: [ReportPhase] = []
         var decode: Workload?
-        var steps: [(kind: ReportPhase.Kind, phase: Phase, tokens: Int)] = []
+        var steps: [(kind: PhaseKind, phase: Phase, tokens: Int)] = []
         if let prompt = sizes.promptTokens { steps.append((.prefill, .prefill(tokens: prompt), prompt)) }
         steps.append((.decode, .decode(context: sizes.contextTokens), sizes.contextTokens))
         for step in steps {

@@ -6,3 +6,18 @@ public enum Phase: Codable, Sendable, Equatable {
     /// keys and values are all read from the cache after the new token's K/V are written to it.
     case decode(context: Int)
 }
+
+/// Which phase a step is, without its size: what JSON and headings name it by.
+public enum PhaseKind: String, Codable, Sendable, CaseIterable {
+    case prefill, decode
+}
+
+extension Phase {
+    /// The phase without its size.
+    public var kind: PhaseKind {
+        switch self {
+        case .prefill: .prefill
+        case .decode: .decode
+        }
+    }
+}

@@ -55,17 +55,13 @@ public struct ReportAttentionForm: Sendable {
 
 /// One phase of inference (prefill or decode) in the report.
 public struct ReportPhase: Sendable {
-    public enum Kind: String, Sendable {
-        case prefill, decode
-    }
-
-    public var kind: Kind
+    public var kind: PhaseKind
     /// Prompt tokens per sequence (prefill) or the context each new token attends to (decode).
     public var tokens: Int
     public var batch: Int
     public var forms: [ReportAttentionForm]
 
-    public init(kind: Kind, tokens: Int, batch: Int, forms: [ReportAttentionForm]) {
+    public init(kind: PhaseKind, tokens: Int, batch: Int, forms: [ReportAttentionForm]) {
         self.kind = kind
         self.tokens = tokens
         self.batch = batch

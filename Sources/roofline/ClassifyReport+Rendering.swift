@@ -51,7 +51,7 @@ extension ClassifyReport {
 
     /// The markdown rendering: a heading, the same table, the summary and the notes as a list.
     func markdown() -> String {
-        var out = "## \(model): \(phase)\n\n\(stepDescription)\n\n\(deviceDescription)\n\n"
+        var out = "## \(model): \(phase.rawValue)\n\n\(stepDescription)\n\n\(deviceDescription)\n\n"
         out += Table(headers: Self.headers, rows: tableRows, rightAligned: Self.numericColumns).markdown
         out += "\n\(summary)\n"
         if operators.contains(where: { $0.fellBackFrom != nil }) { out += "\n\\* ceiling of a wider data type (see notes)\n" }

@@ -53,7 +53,7 @@ struct ClassifyReport: Encodable {
 
     var model: String
     var family: ModelFamily
-    var phase: String
+    var phase: PhaseKind
     var tokens: Int?
     var context: Int?
     var batch: Int
@@ -79,13 +79,10 @@ struct ClassifyReport: Encodable {
         precision = workload.precision
         attention = workload.attention
         lmHeadAllPositions = workload.lmHeadAllPositions
+        phase = workload.phase.kind
         switch workload.phase {
-        case .prefill(let count):
-            phase = "prefill"
-            tokens = count
-        case .decode(let length):
-            phase = "decode"
-            context = length
+        case .prefill(let count): tokens = count
+        case .decode(let length): context = length
         }
         device = Device(name: roofline.name, mainMemoryLevel: roofline.mainMemoryLevel,
                         bandwidthBytesPerSecond: roofline.bandwidthCeiling()?.bytesPerSecond ?? 0,
@@ -125,7 +122,7 @@ struct ClassifyReport: Encodable {
                 + "a lower bound on memory traffic")
         }
         if workload.model.mla != nil {
-            notes.append(phase == "decode"
+            notes.append(phase == .decode
                 ? "MLA decode counted in the absorbed form (attention over the cached latent)"
                 : "MLA prefill counted in the naive form (K and V decompressed by kv_b_proj)")
         }
