@@ -13,6 +13,9 @@ public enum OperatorKind: String, Codable, CaseIterable, Sendable {
     case embedding
     case router
     case collective
+
+    /// The kinds that make up attention: scores, softmax and values, or all three fused.
+    public static let attentionKinds: Set<OperatorKind> = [.attentionScores, .softmax, .attentionValues, .attention]
 }
 
 /// Bytes an operator moves, split by what they are. All in bytes.

@@ -171,6 +171,16 @@ public struct Analysis: Codable, Sendable, Equatable {
     public var memoryBoundShare: Double {
         totalSeconds > 0 ? seconds(boundBy: .memory) / totalSeconds : 0
     }
+    /// The placements of operators whose kind is in `kinds`, as an analysis of their own (for their totals).
+    public func restricted(to kinds: Set<OperatorKind>) -> Analysis {
+        Analysis(roofline: roofline, placements: placements.filter { kinds.contains($0.operator.kind) })
+    }
+    /// Fraction of the step's time spent in the operators of `kinds`: restricted(to: kinds).totalSeconds ÷ totalSeconds.
+    public func shareOfTime(kinds: Set<OperatorKind>) -> Double {
+        totalSeconds > 0 ? restricted(to: kinds).totalSeconds / totalSeconds : 0
+    }
+    /// How many times faster this step is than `baseline`: baseline.totalSeconds ÷ totalSeconds.
+    public func speedUp(over baseline: Analysis) -> Double { baseline.totalSeconds / totalSeconds }
     /// Tokens per second when the step produces or processes `tokensPerStep` tokens: tokensPerStep ÷ totalSeconds
     /// (0 for a step that takes no time).
     public func tokensPerSecond(tokensPerStep: Double) -> Double {

@@ -15,26 +15,20 @@ public struct NamedAnalysis: Sendable {
 }
 
 extension Markdown {
-    /// Operator kinds that make up attention (scores, softmax, values, or all three fused).
-    static let attentionKinds: Set<OperatorKind> = [.attentionScores, .softmax, .attentionValues, .attention]
-
     /// Attention computed in different forms (fused and materialized), side by side: per form the attention
     /// operators with time and bound, their FLOPs, bytes, time, share of the step (attention time ÷ step time),
     /// and the step time; so that the cost of writing and re-reading the score matrix is visible.
     public static func attentionComparison(_ forms: [NamedAnalysis]) -> String {
-        func attention(_ a: Analysis) -> [Placement] { a.placements.filter { attentionKinds.contains($0.operator.kind) } }
+        let attention = forms.map { $0.analysis.restricted(to: OperatorKind.attentionKinds) }
         var rows: [[String]] = []
-        rows.append(["Attention operators"] + forms.map { form in
-            attention(form.analysis).map { "\($0.operator.name): \(duration($0.seconds)) (\($0.bound.rawValue)-bound)" }
+        rows.append(["Attention operators"] + attention.map { analysis in
+            analysis.placements.map { "\($0.operator.name): \(duration($0.seconds)) (\($0.bound.rawValue)-bound)" }
                 .joined(separator: "; ")
         })
-        rows.append(["Attention FLOPs"] + forms.map { Format.flops(attention($0.analysis).reduce(0) { $0 + $1.operator.flops }) })
-        rows.append(["Attention bytes"] + forms.map { Format.bytes(attention($0.analysis).reduce(0) { $0 + $1.operator.bytes.total }) })
-        rows.append(["Attention time"] + forms.map { duration(attention($0.analysis).reduce(0) { $0 + $1.seconds }) })
-        rows.append(["Share of the step"] + forms.map { form in
-            let total = form.analysis.totalSeconds
-            return percent(total > 0 ? attention(form.analysis).reduce(0) { $0 + $1.seconds } / total : 0)
-        })
+        rows.append(["Attention FLOPs"] + attention.map { Format.flops($0.totalFlops) })
+        rows.append(["Attention bytes"] + attention.map { Format.bytes($0.totalBytes.total) })
+        rows.append(["Attention time"] + attention.map { duration($0.totalSeconds) })
+        rows.append(["Share of the step"] + forms.map { percent($0.analysis.shareOfTime(kinds: OperatorKind.attentionKinds)) })
         rows.append(["Step time"] + forms.map { duration($0.analysis.totalSeconds) })
         return table([""] + forms.map(\.name), alignments: [.left] + forms.map { _ in .right }, rows: rows)
     }
@@ -43,11 +37,11 @@ extension Markdown {
     /// `tokensPerStep` ÷ step time, speed-up = first row's step time ÷ this row's, and the share of the step spent
     /// in memory-bound operators.
     public static func stepComparison(_ rows: [NamedAnalysis], tokensPerStep: Double) -> String {
-        guard let baseline = rows.first?.analysis.totalSeconds else { return "" }
+        guard let baseline = rows.first?.analysis else { return "" }
         let body = rows.map { row -> [String] in
             let seconds = row.analysis.totalSeconds
             return [row.name, duration(seconds), rate(row.analysis.tokensPerSecond(tokensPerStep: tokensPerStep)),
-                    speedUp(baseline / seconds), percent(row.analysis.memoryBoundShare)]
+                    speedUp(row.analysis.speedUp(over: baseline)), percent(row.analysis.memoryBoundShare)]
         }
         return table(["Roofline", "Step time", "Tokens/s", "Speed-up vs \(rows[0].name)", "Time memory-bound"],
                      alignments: [.left, .right, .right, .right, .right], rows: body)
