@@ -56,6 +56,31 @@ import RooflineCore
         #expect(analysis.totalBytes.total == 2e9)
         #expect(analysis.share(of: analysis.placements[0]) == 0.5)
     }
+
+    @Test func stepTotalsComeFromTheAnalysis() throws {
+        // a: 20 GFLOP over 1 GB → compute 0.2 s > memory 0.1 s; b: 1 GFLOP over 2 GB → memory 0.2 s;
+        // c (attention): 0 FLOPs over 1 GB → memory 0.1 s. Step 0.5 s, 0.3 s of it memory-bound.
+        let ops = [
+            Operator(name: "a", kind: .matmul, flops: 20e9, bytes: ByteCounts(weights: 1e9), computeType: .fp32),
+            Operator(name: "b", kind: .norm, flops: 1e9, bytes: ByteCounts(activations: 2e9), computeType: .fp32),
+            Operator(name: "c", kind: .attention, flops: 0, bytes: ByteCounts(kvCache: 1e9), computeType: .fp32),
+        ]
+        let analysis = try roofline.analyze(ops)
+        #expect(analysis.totalSeconds.isApproximatelyEqual(to: 0.5, relativeTolerance: 1e-12))
+        #expect(analysis.arithmeticIntensity == 21e9 / 4e9)
+        #expect(analysis.seconds(boundBy: .compute) == 0.2)
+        #expect(analysis.seconds(boundBy: .memory).isApproximatelyEqual(to: 0.3, relativeTolerance: 1e-12))
+        #expect(analysis.memoryBoundShare.isApproximatelyEqual(to: 0.6, relativeTolerance: 1e-12))
+        #expect(analysis.tokensPerSecond(tokensPerStep: 8).isApproximatelyEqual(to: 16, relativeTolerance: 1e-12))
+        #expect(analysis.restricted(to: OperatorKind.attentionKinds).placements.map(\.operator.name) == ["c"])
+        #expect(analysis.shareOfTime(kinds: OperatorKind.attentionKinds).isApproximatelyEqual(to: 0.2, relativeTolerance: 1e-12))
+        var doubled = roofline
+        doubled.computeCeilings[0].flopsPerSecond *= 2
+        doubled.bandwidthCeilings[1].bytesPerSecond *= 2
+        let twiceAsFast = try doubled.analyze(ops)
+        #expect(twiceAsFast.speedUp(over: analysis).isApproximatelyEqual(to: 2, relativeTolerance: 1e-12))
+        #expect(try roofline.analyze([]).tokensPerSecond(tokensPerStep: 8) == 0)
+    }
 }
 
 @Suite struct MissingCeilingTests {
