@@ -13,7 +13,7 @@ public struct ProbeOptions: Sendable, Equatable {
         case numa
     }
 
-    public var mode: String
+    public var mode: ProbeMode
     public var phases: Set<Phase>
     /// Kernels measured at fixed sizes; nil = all.
     public var kernels: [BandwidthKernel]
@@ -28,7 +28,7 @@ public struct ProbeOptions: Sendable, Equatable {
     public var samples: Int
     public var minimumSampleSeconds: Double
 
-    public init(mode: String, phases: Set<Phase>, kernels: [BandwidthKernel], sweepKernels: [BandwidthKernel],
+    public init(mode: ProbeMode, phases: Set<Phase>, kernels: [BandwidthKernel], sweepKernels: [BandwidthKernel],
                 threadCounts: [Int]?, workingSets: [Int]?, dramBytes: Int?, samples: Int, minimumSampleSeconds: Double) {
         self.mode = mode
         self.phases = phases
@@ -43,13 +43,13 @@ public struct ProbeOptions: Sendable, Equatable {
 
     /// DRAM kernels, one cache level (L2) and FLOPs at 1 and all threads: ≤ 10 s on 2 cores.
     public static let quick = ProbeOptions(
-        mode: "quick", phases: [.bandwidth, .flops], kernels: BandwidthKernel.all, sweepKernels: [],
+        mode: .quick, phases: [.bandwidth, .flops], kernels: BandwidthKernel.all, sweepKernels: [],
         threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01)
 
     /// Everything: sweep with the load and triad kernels, all kernels per level, every thread count, FLOPs,
     /// latency per level and the NUMA matrix: ≤ 60 s on 2 cores.
     public static let full = ProbeOptions(
-        mode: "full", phases: Set(Phase.allCases), kernels: BandwidthKernel.all,
+        mode: .full, phases: Set(Phase.allCases), kernels: BandwidthKernel.all,
         sweepKernels: [try! BandwidthKernel.named("load"), try! BandwidthKernel.named("triad")],
         threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01)
 }
@@ -67,7 +67,7 @@ public struct HostProbe {
         let sampler = Sampler(minimumSampleSeconds: max(1000 * resolution, options.minimumSampleSeconds),
                               samples: options.samples)
 
-        let threadCounts = try resolveThreadCounts(options.threadCounts, available: cpus.count, quick: options.mode == "quick")
+        let threadCounts = try resolveThreadCounts(options.threadCounts, available: cpus.count, quick: options.mode == .quick)
         let maxBytes = host.memoryAvailableBytes / 2
         let lastCache = host.dataCaches.last.map { $0.sizeBytes * max(1, cpus.count / max(1, $0.sharedByCPUs)) } ?? (32 << 20)
         var dramBytes = options.dramBytes ?? max(8 * lastCache, 256 << 20)
@@ -85,7 +85,7 @@ public struct HostProbe {
         }
 
         // The sizes each thread count measures, fixed before anything runs so progress can say how far it is.
-        let quick = options.mode == "quick"
+        let quick = options.mode == .quick
         func levelSizes(_ threads: Int) -> [(String?, Int)] {
             options.workingSets.map { $0.map { (nil as String?, $0) } }
                 ?? defaultLevelSizes(capacities: PlateauDetector.levels(caches: host.caches, threads: threads),

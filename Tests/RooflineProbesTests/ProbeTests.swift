@@ -66,7 +66,7 @@ import Testing
 
     @Test func aSmallCustomProbeIsPlausibleAndRoundTripsThroughJSON() throws {
         var options = ProbeOptions.quick
-        options.mode = "custom"
+        options.mode = .custom
         options.phases = [.bandwidth, .flops, .latency]
         options.kernels = [try BandwidthKernel.named("triad"), try BandwidthKernel.named("load")]
         options.threadCounts = [1]
