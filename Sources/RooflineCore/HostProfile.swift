@@ -105,7 +105,8 @@ public struct HostInfo: Codable, Sendable, Equatable {
     /// Instruction set the kernels were compiled for ("avx512", "avx2+fma", "neon"…).
     public var kernelISA: String
     public var vectorBits: Int
-    /// Vector extensions the CPU reports at run time (the flags, or Features, line of /proc/cpuinfo).
+    /// The vector and matrix extensions the tool looks for (SSE2 to AVX-512, AMX, ASIMD, SVE…) that the CPU reports at
+    /// run time (the flags, or Features, line of /proc/cpuinfo); others are left out.
     public var cpuFeatures: [String]
     public var memoryTotalBytes: Int
     public var memoryAvailableBytes: Int

@@ -158,7 +158,7 @@ public struct Analysis: Codable, Sendable, Equatable {
     public var totalSeconds: Double { placements.reduce(0) { $0 + $1.seconds } }
     public var totalFlops: Double { placements.reduce(0) { $0 + $1.operator.flops } }
     public var totalBytes: ByteCounts { placements.reduce(ByteCounts()) { $0 + $1.operator.bytes } }
-    /// Fraction of the step's time spent in placement `index`: seconds / totalSeconds.
+    /// Fraction of the step's time spent in `placement`: its seconds / totalSeconds (0 when the step takes no time).
     public func share(of placement: Placement) -> Double {
         totalSeconds > 0 ? placement.seconds / totalSeconds : 0
     }
