@@ -31,17 +31,41 @@ public struct SampleSummary: Codable, Sendable, Equatable {
     }
 }
 
+/// What a cache holds, as sysfs names it (`/sys/devices/system/cpu/cpuN/cache/indexM/type`); the raw values are
+/// those names, so profiles store them unchanged. Compared by name (Data < Instruction < Unified), so caches sort as
+/// they did when the type was a string.
+///
+/// The kernel writes only these three names (it fails the read for any other kind), and `HostInfo.detect()` skips a
+/// cache whose type it cannot read or name, as it skips one whose level or size it cannot read. A profile with any
+/// other name does not decode: the decoding error says where ("bad value at .host.caches[0].type").
+public enum CacheType: String, Codable, Sendable, Comparable {
+    case data = "Data", instruction = "Instruction", unified = "Unified"
+
+    /// Data and unified caches hold data; instruction caches do not.
+    public var holdsData: Bool { self != .instruction }
+
+    /// What follows the level in a cache's short name: "d" (L1d), "i" (L1i), nothing for unified caches (L2).
+    public var nameSuffix: String {
+        switch self {
+        case .data: "d"
+        case .instruction: "i"
+        case .unified: ""
+        }
+    }
+
+    public static func < (a: CacheType, b: CacheType) -> Bool { a.rawValue < b.rawValue }
+}
+
 /// One cache as the kernel reports it (sysfs).
 public struct CacheInfo: Codable, Sendable, Equatable {
     public var level: Int
-    /// "Data", "Instruction" or "Unified".
-    public var type: String
+    public var type: CacheType
     public var sizeBytes: Int
     /// How many logical CPUs share one instance.
     public var sharedByCPUs: Int
     public var lineBytes: Int?
 
-    public init(level: Int, type: String, sizeBytes: Int, sharedByCPUs: Int, lineBytes: Int?) {
+    public init(level: Int, type: CacheType, sizeBytes: Int, sharedByCPUs: Int, lineBytes: Int?) {
         self.level = level
         self.type = type
         self.sizeBytes = sizeBytes
@@ -51,6 +75,9 @@ public struct CacheInfo: Codable, Sendable, Equatable {
 
     /// "L1", "L2", "L3".
     public var name: String { "L\(level)" }
+
+    /// The name with the type's suffix: "L1d", "L1i", "L2".
+    public var qualifiedName: String { name + type.nameSuffix }
 }
 
 /// One NUMA node: its CPUs and memory.
@@ -78,7 +105,8 @@ public struct HostInfo: Codable, Sendable, Equatable {
     /// Instruction set the kernels were compiled for ("avx512", "avx2+fma", "neon"…).
     public var kernelISA: String
     public var vectorBits: Int
-    /// Vector extensions the CPU reports at run time (the flags, or Features, line of /proc/cpuinfo).
+    /// The vector and matrix extensions the tool looks for (SSE2 to AVX-512, AMX, ASIMD, SVE…) that the CPU reports at
+    /// run time (the flags, or Features, line of /proc/cpuinfo); others are left out.
     public var cpuFeatures: [String]
     public var memoryTotalBytes: Int
     public var memoryAvailableBytes: Int
@@ -106,7 +134,7 @@ public struct HostInfo: Codable, Sendable, Equatable {
 
     /// Data/unified caches, one per level, in level order.
     public var dataCaches: [CacheInfo] {
-        caches.filter { $0.type != "Instruction" }.sorted { $0.level < $1.level }
+        caches.filter(\.type.holdsData).sorted { $0.level < $1.level }
     }
 }
 
@@ -239,13 +267,19 @@ public struct NumaMatrix: Codable, Sendable, Equatable {
     }
 }
 
+/// How a probe was chosen: one of the two presets (`roofline probe --quick`, the default full probe), or `custom` when
+/// options changed what it measures. The raw values are what profiles store.
+public enum ProbeMode: String, Codable, Sendable, CaseIterable {
+    case quick, full, custom
+}
+
 /// Everything the probe measured about a host. A value: renderers and the roofline take it as it is.
 public struct HostProfile: Codable, Sendable, Equatable {
     public var toolVersion: String
     /// ISO 8601 time the probe finished.
     public var createdAt: String
-    /// "quick", "full" or "custom".
-    public var mode: String
+    /// The preset the probe ran, or `custom` where options changed it.
+    public var mode: ProbeMode
     public var host: HostInfo
     public var theoreticalPeak: TheoreticalPeak
     /// Every bandwidth point measured (size sweep, thread sweep).
@@ -261,7 +295,7 @@ public struct HostProfile: Codable, Sendable, Equatable {
     /// Notes the reader should know (fallbacks, capped sizes, an unavailable feature).
     public var notes: [String]
 
-    public init(toolVersion: String, createdAt: String, mode: String, host: HostInfo, theoreticalPeak: TheoreticalPeak,
+    public init(toolVersion: String, createdAt: String, mode: ProbeMode, host: HostInfo, theoreticalPeak: TheoreticalPeak,
                 bandwidth: [BandwidthMeasurement], levels: [LevelBandwidth], flops: [FlopsMeasurement],
                 latency: [LatencyMeasurement], numa: NumaMatrix?, timerResolutionSeconds: Double,
                 minimumSampleSeconds: Double, notes: [String]) {

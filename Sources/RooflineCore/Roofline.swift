@@ -186,7 +186,7 @@ public struct Analysis: Codable, Sendable, Equatable {
     public func tokensPerSecond(tokensPerStep: Double) -> Double {
         totalSeconds > 0 ? tokensPerStep / totalSeconds : 0
     }
-    /// Fraction of the step's time spent in placement `index`: seconds / totalSeconds.
+    /// Fraction of the step's time spent in `placement`: its seconds / totalSeconds (0 when the step takes no time).
     public func share(of placement: Placement) -> Double {
         totalSeconds > 0 ? placement.seconds / totalSeconds : 0
     }

@@ -127,6 +127,4 @@ public struct DeviceCatalog: Sendable {
         }
         return row[b.count]
     }
-
-    /// A decoding error in one line: what is wrong and where (`[0].name`).
 }

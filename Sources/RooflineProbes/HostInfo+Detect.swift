@@ -47,7 +47,8 @@ extension HostInfo {
         return cores.count
     }
 
-    /// Caches of `cpu` from /sys/devices/system/cpu/cpuN/cache/index*.
+    /// Caches of `cpu` from /sys/devices/system/cpu/cpuN/cache/index*. An entry whose level, type or size cannot be
+    /// read or understood (a type other than Data, Instruction or Unified) is left out.
     static func cacheHierarchy(cpu: Int) -> [CacheInfo] {
         let root = "/sys/devices/system/cpu/cpu\(cpu)/cache"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
@@ -57,7 +58,7 @@ extension HostInfo {
                 (try? String(contentsOfFile: "\(root)/\(entry)/\(name)", encoding: .utf8))?
                     .trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            guard let levelText = read("level"), let level = Int(levelText), let type = read("type"),
+            guard let levelText = read("level"), let level = Int(levelText), let type = read("type").flatMap(CacheType.init),
                   let sizeText = read("size"), let size = parseCacheSize(sizeText) else { continue }
             let shared = read("shared_cpu_list").map(countCPUList) ?? 1
             caches.append(CacheInfo(level: level, type: type, sizeBytes: size, sharedByCPUs: max(shared, 1),

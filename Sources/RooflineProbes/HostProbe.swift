@@ -3,32 +3,41 @@ import Foundation
 
 /// What a probe measures. `quick` and `full` are presets; every field can be set.
 public struct ProbeOptions: Sendable, Equatable {
+    /// The parts of a probe, each run only when `phases` holds it; the core clock is measured always.
     public enum Phase: String, Sendable, CaseIterable, Codable {
         /// The bandwidth kernels at DRAM size and at sizes inside each cache level.
         case bandwidth
         /// The working-set sweep from 16 KiB to several times the last-level cache, for finding plateaus.
         case sweep
+        /// Peak FLOP rates per data type at each thread count, and the FMA units per core.
         case flops
+        /// Dependent-load latency at a size inside each cache level and in DRAM, on one thread.
         case latency
+        /// Bandwidth from each node's CPUs to each node's memory.
         case numa
     }
 
-    public var mode: String
+    /// The preset these options started from, or `custom` once changed; saved in the profile.
+    public var mode: ProbeMode
+    /// The phases to run.
     public var phases: Set<Phase>
-    /// Kernels measured at fixed sizes; nil = all.
+    /// Kernels measured at the fixed sizes.
     public var kernels: [BandwidthKernel]
     /// Kernels run over the sweep.
     public var sweepKernels: [BandwidthKernel]
-    /// Thread counts for the fixed sizes; nil = 1…N (N = CPUs available; powers of two and N above 8).
+    /// Thread counts to measure; nil = 1…N (N = CPUs available; above 8, powers of two and N), in quick mode 1 and N.
     public var threadCounts: [Int]?
-    /// Working sets (total bytes) for the fixed-size measurements; nil = one inside each cache level plus DRAM.
+    /// Working sets (total bytes) for the fixed-size measurements; nil = one inside each cache level plus DRAM
+    /// (in quick mode L2 and DRAM).
     public var workingSets: [Int]?
     /// Working set for DRAM measurements; nil = max(8 × last-level cache, 256 MiB), at most half of MemAvailable.
     public var dramBytes: Int?
+    /// Timed samples per measurement (after a warm-up).
     public var samples: Int
+    /// The shortest a timed sample may be; raised to 1000 × the timer's resolution where that is longer.
     public var minimumSampleSeconds: Double
 
-    public init(mode: String, phases: Set<Phase>, kernels: [BandwidthKernel], sweepKernels: [BandwidthKernel],
+    public init(mode: ProbeMode, phases: Set<Phase>, kernels: [BandwidthKernel], sweepKernels: [BandwidthKernel],
                 threadCounts: [Int]?, workingSets: [Int]?, dramBytes: Int?, samples: Int, minimumSampleSeconds: Double) {
         self.mode = mode
         self.phases = phases
@@ -41,147 +50,40 @@ public struct ProbeOptions: Sendable, Equatable {
         self.minimumSampleSeconds = minimumSampleSeconds
     }
 
-    /// DRAM kernels, one cache level (L2) and FLOPs at 1 and all threads: ≤ 10 s on 2 cores.
+    /// All kernels at DRAM size and in one cache level (L2), and FLOPs, at 1 and all threads: ≤ 10 s on 2 cores.
     public static let quick = ProbeOptions(
-        mode: "quick", phases: [.bandwidth, .flops], kernels: BandwidthKernel.all, sweepKernels: [],
+        mode: .quick, phases: [.bandwidth, .flops], kernels: BandwidthKernel.all, sweepKernels: [],
         threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01)
 
-    /// Everything: sweep with the load and triad kernels, all kernels per level, every thread count, FLOPs,
-    /// latency per level and the NUMA matrix: ≤ 60 s on 2 cores.
+    /// Everything: sweep with the load and triad kernels, all kernels per level, every thread count up to 8 (above:
+    /// powers of two and all), FLOPs, latency per level and the NUMA matrix: ≤ 60 s on 2 cores.
     public static let full = ProbeOptions(
-        mode: "full", phases: Set(Phase.allCases), kernels: BandwidthKernel.all,
+        mode: .full, phases: Set(Phase.allCases), kernels: BandwidthKernel.all,
         sweepKernels: [try! BandwidthKernel.named("load"), try! BandwidthKernel.named("triad")],
         threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01)
 }
 
 /// Runs the probes and assembles a `HostProfile`.
 public struct HostProbe {
+    /// Receives one line for each step of a probe as it starts.
     public typealias Progress = (String) -> Void
 
     /// Measures this host as `options` say. Progress lines go to `progress`; results come back as a value.
     public static func run(_ options: ProbeOptions, progress: @escaping Progress) throws -> HostProfile {
         var host = HostInfo.detect()
-        let cpus = host.cpusAvailable
-        var notes: [String] = []
         let resolution = MonotonicClock.resolutionSeconds()
         let sampler = Sampler(minimumSampleSeconds: max(1000 * resolution, options.minimumSampleSeconds),
                               samples: options.samples)
+        let plan = try ProbePlan(options: options, host: host)
+        let phases = PhaseRunner(plan: plan, sampler: sampler, progress: numbered(progress, steps: plan.steps))
 
-        let threadCounts = try resolveThreadCounts(options.threadCounts, available: cpus.count, quick: options.mode == "quick")
-        let maxBytes = host.memoryAvailableBytes / 2
-        let lastCache = host.dataCaches.last.map { $0.sizeBytes * max(1, cpus.count / max(1, $0.sharedByCPUs)) } ?? (32 << 20)
-        var dramBytes = options.dramBytes ?? max(8 * lastCache, 256 << 20)
-        if options.dramBytes == nil && dramBytes > maxBytes {
-            dramBytes = maxBytes
-            notes.append("DRAM working set capped at half of MemAvailable: \(Format.bytes(Double(maxBytes)))")
-        }
-        if let requested = options.dramBytes, Double(requested) < 2 * Double(lastCache) {
-            throw RooflineError.usage(
-                "--dram-size \(Format.binaryBytes(requested)) is not well beyond the last-level cache (\(Format.binaryBytes(lastCache))): use at least \(Format.binaryBytes(2 * lastCache))")
-        }
-        for size in (options.workingSets ?? []) + [dramBytes] where size > maxBytes {
-            throw RooflineError.usage(
-                "working set \(Format.bytes(Double(size))) is more than half of available memory (\(Format.bytes(Double(maxBytes)))): choose a smaller size")
-        }
-
-        // The sizes each thread count measures, fixed before anything runs so progress can say how far it is.
-        let quick = options.mode == "quick"
-        func levelSizes(_ threads: Int) -> [(String?, Int)] {
-            options.workingSets.map { $0.map { (nil as String?, $0) } }
-                ?? defaultLevelSizes(capacities: PlateauDetector.levels(caches: host.caches, threads: threads),
-                                     dramBytes: dramBytes, quick: quick)
-        }
-        func sweepSizesFor(_ threads: Int) -> [Int] {
-            guard threads == 1 || threads == threadCounts.last else { return [] }
-            let capacities = PlateauDetector.levels(caches: host.caches, threads: threads)
-            return sweepSizes(from: 16 << 10, to: min(maxBytes, max(4 * (capacities.last?.capacityBytes ?? lastCache), 128 << 20)))
-        }
-        let latencySizes = defaultLevelSizes(capacities: PlateauDetector.levels(caches: host.caches, threads: 1),
-                                             dramBytes: dramBytes, quick: false)
-        var total = 1
-        if options.phases.contains(.flops) { total += 2 * threadCounts.count }
-        for threads in threadCounts {
-            if options.phases.contains(.bandwidth) { total += levelSizes(threads).count * options.kernels.count }
-            if options.phases.contains(.sweep) { total += sweepSizesFor(threads).count * options.sweepKernels.count }
-        }
-        if options.phases.contains(.latency) { total += latencySizes.count }
-        if options.phases.contains(.numa) { total += host.numaNodes.count * host.numaNodes.count }
-        var done = 0
-        let progress: Progress = { message in
-            done += 1
-            progress("[\(done)/\(total)] \(message)")
-        }
-
-        progress("clock: measuring the core clock with a dependent add chain")
-        let clockHertz = CoreClock.measureHertz(sampler: sampler)
-
-        var flops: [FlopsMeasurement] = []
-        var peak = TheoreticalPeak(clockHertz: clockHertz, clockMethod: "dependent register add chain (1 add per cycle), best of \(options.samples)",
-                                   fmaUnitsPerCore: 0, fmaUnitsMethod: "not measured", vectorBits: host.vectorBits,
-                                   vectorMethod: "compiled kernel width (\(host.kernelISA)), \(host.vectorBits)-bit vectors")
-        if options.phases.contains(.flops) {
-            let result = try FlopsProbe(sampler: sampler, clockHertz: clockHertz, vectorBits: host.vectorBits)
-                .measure(cpus: cpus, threadCounts: threadCounts, progress: progress)
-            flops = result.measurements
-            peak.fmaUnitsPerCore = result.fmaUnitsPerCore
-            peak.fmaUnitsMethod = result.fmaUnitsMethod
-        } else {
-            peak.fmaUnitsPerCore = 1
-            peak.fmaUnitsMethod = "not measured (FLOP phase skipped); 1 assumed"
-        }
-
-        var bandwidth: [BandwidthMeasurement] = []
-        var levels: [LevelBandwidth] = []
-        if options.phases.contains(.bandwidth) || options.phases.contains(.sweep) {
-            for threads in threadCounts {
-                let team = try ThreadTeam(cpus: Array(cpus.prefix(threads)))
-                let runner = BandwidthRunner(team: team, sampler: sampler)
-                let capacities = PlateauDetector.levels(caches: host.caches, threads: threads)
-                if options.phases.contains(.bandwidth) {
-                    for (level, size) in levelSizes(threads) {
-                        for kernel in options.kernels {
-                            progress("bandwidth: \(kernel.name) at \(Format.binaryBytes(size)), \(threads) thread\(threads == 1 ? "" : "s")")
-                            let m = try runner.measure(kernel, workingSetBytes: size)
-                            bandwidth.append(m)
-                            if let level {
-                                levels.append(LevelBandwidth(
-                                    level: level, kernel: kernel.name, threads: threads, bytesPerSecond: m.algorithmicBytesPerSecond,
-                                    fromWorkingSetBytes: [m.workingSetBytes],
-                                    reportedCapacityBytes: capacities.first { $0.name == level }?.capacityBytes,
-                                    measuredCapacityBytes: nil))
-                            }
-                        }
-                    }
-                }
-                if options.phases.contains(.sweep) && !sweepSizesFor(threads).isEmpty {
-                    for kernel in options.sweepKernels {
-                        var points: [BandwidthMeasurement] = []
-                        for size in sweepSizesFor(threads) {
-                            progress("sweep: \(kernel.name) at \(Format.binaryBytes(size)), \(threads) thread\(threads == 1 ? "" : "s")")
-                            points.append(try runner.measure(kernel, workingSetBytes: size))
-                        }
-                        bandwidth.append(contentsOf: points)
-                        levels.append(contentsOf: plateauLevels(points, kernel: kernel.name, threads: threads, capacities: capacities))
-                    }
-                }
-            }
-        }
-
-        var latency: [LatencyMeasurement] = []
-        if options.phases.contains(.latency) {
-            let probe = LatencyProbe(sampler: sampler)
-            for (level, size) in latencySizes {
-                progress("latency: pointer chase in \(level ?? "?") at \(Format.binaryBytes(size))")
-                latency.append(LatencyMeasurement(level: level ?? "?", workingSetBytes: size,
-                                                  nanosecondsPerLoad: try probe.measure(workingSetBytes: size),
-                                                  pattern: LatencyProbe.pattern))
-            }
-        }
-
-        var numa: NumaMatrix?
-        if options.phases.contains(.numa) {
-            numa = try NumaProbe(sampler: sampler).measure(host: host, bytes: min(dramBytes, 256 << 20), progress: progress)
-            if !host.numaAvailable { notes.append("libnuma reports NUMA unavailable: measured as one node") }
+        let (flops, peak) = try phases.clockAndFlops()
+        let (bandwidth, levels) = try phases.bandwidth()
+        let latency = try phases.latency()
+        let numa = try phases.numa()
+        var notes = plan.notes
+        if options.phases.contains(.numa) && !host.numaAvailable {
+            notes.append("libnuma reports NUMA unavailable: measured as one node")
         }
 
         host.memoryAvailableBytes = HostInfo.detect().memoryAvailableBytes
@@ -189,6 +91,22 @@ public struct HostProbe {
             toolVersion: RooflineVersion.current, createdAt: ISO8601DateFormatter().string(from: Date()), mode: options.mode,
             host: host, theoreticalPeak: peak, bandwidth: bandwidth, levels: levels, flops: flops, latency: latency,
             numa: numa, timerResolutionSeconds: resolution, minimumSampleSeconds: sampler.minimumSampleSeconds, notes: notes)
+    }
+
+    /// `progress` with each line prefixed by how far the probe is: "[3/12] ".
+    private static func numbered(_ progress: @escaping Progress, steps: Int) -> Progress {
+        var done = 0
+        return { message in
+            done += 1
+            progress("[\(done)/\(steps)] \(message)")
+        }
+    }
+
+    /// The last-level data cache over the CPUs available: one instance's size × (CPUs ÷ CPUs sharing one instance,
+    /// at least 1); 32 MiB where no cache is reported.
+    static func lastLevelCacheBytes(of host: HostInfo) -> Int {
+        let cpus = host.cpusAvailable.count
+        return host.dataCaches.last.map { $0.sizeBytes * max(1, cpus / max(1, $0.sharedByCPUs)) } ?? (32 << 20)
     }
 
     /// Thread counts to measure: the user's (each 1…available), or 1…N (above 8: powers of two and N); quick: 1 and N.
@@ -242,5 +160,106 @@ public struct HostProbe {
                 reportedCapacityBytes: capacities.first { $0.name == plateau.level }?.capacityBytes,
                 measuredCapacityBytes: plateau.measuredCapacityBytes)
         }
+    }
+}
+
+/// The phases of one probe, each returning what it measured and saying each step to `progress` as it starts.
+private struct PhaseRunner {
+    let plan: ProbePlan
+    let sampler: Sampler
+    let progress: HostProbe.Progress
+
+    private var options: ProbeOptions { plan.options }
+    private var host: HostInfo { plan.host }
+
+    /// The core clock, always; then the FLOP peaks and FMA units per core when the phase runs (else 1 unit assumed).
+    func clockAndFlops() throws -> ([FlopsMeasurement], TheoreticalPeak) {
+        progress("clock: measuring the core clock with a dependent add chain")
+        let clockHertz = CoreClock.measureHertz(sampler: sampler)
+        var flops: [FlopsMeasurement] = []
+        var fmaUnits = (count: 1, method: "not measured (FLOP phase skipped); 1 assumed")
+        if options.phases.contains(.flops) {
+            let result = try FlopsProbe(sampler: sampler, clockHertz: clockHertz, vectorBits: host.vectorBits)
+                .measure(cpus: host.cpusAvailable, threadCounts: plan.threadCounts, progress: progress)
+            flops = result.measurements
+            fmaUnits = (result.fmaUnitsPerCore, result.fmaUnitsMethod)
+        }
+        let peak = TheoreticalPeak(
+            clockHertz: clockHertz, clockMethod: "dependent register add chain (1 add per cycle), best of \(options.samples)",
+            fmaUnitsPerCore: fmaUnits.count, fmaUnitsMethod: fmaUnits.method, vectorBits: host.vectorBits,
+            vectorMethod: "compiled kernel width (\(host.kernelISA)), \(host.vectorBits)-bit vectors")
+        return (flops, peak)
+    }
+
+    /// The fixed-size measurements and the sweep at each thread count, with the level ceilings taken from them.
+    func bandwidth() throws -> ([BandwidthMeasurement], [LevelBandwidth]) {
+        var bandwidth: [BandwidthMeasurement] = []
+        var levels: [LevelBandwidth] = []
+        guard options.phases.contains(.bandwidth) || options.phases.contains(.sweep) else { return ([], []) }
+        for threads in plan.threadCounts {
+            let team = try ThreadTeam(cpus: Array(host.cpusAvailable.prefix(threads)))
+            let runner = BandwidthRunner(team: team, sampler: sampler)
+            let capacities = plan.capacities(threads: threads)
+            if options.phases.contains(.bandwidth) {
+                try fixedSizes(runner, threads: threads, capacities: capacities, into: &bandwidth, levels: &levels)
+            }
+            if options.phases.contains(.sweep) && !plan.sweepSizes(threads: threads).isEmpty {
+                try sweep(runner, threads: threads, capacities: capacities, into: &bandwidth, levels: &levels)
+            }
+        }
+        return (bandwidth, levels)
+    }
+
+    /// Each kernel at each fixed size; a size inside a named level also gives that level's ceiling.
+    private func fixedSizes(_ runner: BandwidthRunner, threads: Int, capacities: [PlateauDetector.Level],
+                            into bandwidth: inout [BandwidthMeasurement], levels: inout [LevelBandwidth]) throws {
+        for (level, size) in plan.levelSizes(threads: threads) {
+            for kernel in options.kernels {
+                progress("bandwidth: \(kernel.name) at \(Self.describe(size, threads: threads))")
+                let m = try runner.measure(kernel, workingSetBytes: size)
+                bandwidth.append(m)
+                guard let level else { continue }
+                levels.append(LevelBandwidth(
+                    level: level, kernel: kernel.name, threads: threads, bytesPerSecond: m.algorithmicBytesPerSecond,
+                    fromWorkingSetBytes: [m.workingSetBytes],
+                    reportedCapacityBytes: capacities.first { $0.name == level }?.capacityBytes,
+                    measuredCapacityBytes: nil))
+            }
+        }
+    }
+
+    /// Each sweep kernel over the sweep's sizes, with the level ceilings found in its plateaus.
+    private func sweep(_ runner: BandwidthRunner, threads: Int, capacities: [PlateauDetector.Level],
+                       into bandwidth: inout [BandwidthMeasurement], levels: inout [LevelBandwidth]) throws {
+        for kernel in options.sweepKernels {
+            let points = try plan.sweepSizes(threads: threads).map { size in
+                progress("sweep: \(kernel.name) at \(Self.describe(size, threads: threads))")
+                return try runner.measure(kernel, workingSetBytes: size)
+            }
+            bandwidth.append(contentsOf: points)
+            levels.append(contentsOf: HostProbe.plateauLevels(points, kernel: kernel.name, threads: threads, capacities: capacities))
+        }
+    }
+
+    /// "64 KiB, 2 threads".
+    private static func describe(_ size: Int, threads: Int) -> String {
+        "\(Format.binaryBytes(size)), \(threads) thread\(threads == 1 ? "" : "s")"
+    }
+
+    /// A pointer chase at each latency size, on one thread.
+    func latency() throws -> [LatencyMeasurement] {
+        guard options.phases.contains(.latency) else { return [] }
+        let probe = LatencyProbe(sampler: sampler)
+        return try plan.latencySizes.map { level, size in
+            progress("latency: pointer chase in \(level ?? "?") at \(Format.binaryBytes(size))")
+            return LatencyMeasurement(level: level ?? "?", workingSetBytes: size,
+                                      nanosecondsPerLoad: try probe.measure(workingSetBytes: size), pattern: LatencyProbe.pattern)
+        }
+    }
+
+    /// The node-to-node bandwidth matrix at the DRAM size (at most 256 MiB).
+    func numa() throws -> NumaMatrix? {
+        guard options.phases.contains(.numa) else { return nil }
+        return try NumaProbe(sampler: sampler).measure(host: host, bytes: min(plan.dramBytes, 256 << 20), progress: progress)
     }
 }

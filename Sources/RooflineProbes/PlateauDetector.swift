@@ -108,7 +108,7 @@ public struct PlateauDetector: Sendable {
     /// The capacities a team of `threads` sees: a private cache counts once per thread (up to the number of
     /// instances), a shared cache once per instance spanned. Data and unified caches only.
     public static func levels(caches: [CacheInfo], threads: Int) -> [Level] {
-        caches.filter { $0.type != "Instruction" }.sorted { $0.level < $1.level }.map { cache in
+        caches.filter(\.type.holdsData).sorted { $0.level < $1.level }.map { cache in
             let instances = max(1, (threads + cache.sharedByCPUs - 1) / cache.sharedByCPUs)
             return Level(name: cache.name, capacityBytes: cache.sizeBytes * instances)
         }

@@ -53,8 +53,7 @@ extension Chart {
         var seenLevels = Set<Int>()
         var markers: [VerticalMarker] = []
         for cache in profile.host.dataCaches where cache.sizeBytes > 0 && seenLevels.insert(cache.level).inserted {
-            let suffix = cache.type == "Data" ? "d" : ""
-            markers.append(VerticalMarker(x: Double(cache.sizeBytes), label: "\(cache.name)\(suffix) \(Format.binaryBytes(cache.sizeBytes))",
+            markers.append(VerticalMarker(x: Double(cache.sizeBytes), label: "\(cache.qualifiedName) \(Format.binaryBytes(cache.sizeBytes))",
                                           color: ChartPalette.markers))
         }
 

@@ -7,8 +7,28 @@ extension Chart {
     /// (`axis x`, `ceiling memory`, `operator memory-bound`…).
     public func svg() -> String {
         let layout = layout()
-        let plot = layout.plotArea
         var out = SVGDocument()
+        drawHeader(layout, into: &out)
+        drawGridAndAxes(layout, into: &out)
+        var placer = LabelPlacer(bounds: layout.plotArea)
+        var requests = LabelRequests()
+        // Lines first, so that points and labels sit on top of them.
+        drawLines(layout, placer: &placer, requests: &requests, into: &out)
+        drawMarkers(layout, placer: &placer, requests: &requests, into: &out)
+        // Point markers, drawn last so that no label hides a point, but placed before the labels so labels avoid them.
+        var pointsLayer = SVGDocument()
+        drawPoints(layout, placer: &placer, requests: &requests, into: &pointsLayer)
+        drawLabels(placeLabels(requests, placer: &placer, plot: layout.plotArea), into: &out)
+        out.line(pointsLayer.text, newline: false)
+        drawLegend(layout, into: &out)
+        drawFootnotes(layout, into: &out)
+        out.line("</svg>")
+        return out.text
+    }
+
+    /// The XML declaration, the opening `<svg>` element, the document's title, the white background and the title lines.
+    private func drawHeader(_ layout: ChartLayout, into out: inout SVGDocument) {
+        let plot = layout.plotArea
         out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         out.line("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" "
             + "height=\"\(n(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">")
@@ -20,13 +40,12 @@ extension Chart {
         }.joined()
         out.line("<text class=\"chart-title\" font-size=\"\(n(TextMetrics.titleFontSize))\" font-weight=\"bold\" fill=\"#222222\">"
             + titleSpans + "</text>")
+    }
 
-        drawGridAndAxes(layout, into: &out)
-
-        var placer = LabelPlacer(bounds: plot)
-        var lineLabelRequests: [(text: String, x: Double, y: Double, color: String)] = []
-
-        // Lines first, so that points and labels sit on top of them.
+    /// The line series, clipped to the plot area, each with a `<title>`; their segments become obstacles for labels
+    /// and their line labels are requested.
+    private func drawLines(_ layout: ChartLayout, placer: inout LabelPlacer, requests: inout LabelRequests,
+                           into out: inout SVGDocument) {
         out.line("<g class=\"series-lines\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">")
         for series in series {
             guard case .line(let dashed, _) = series.style else { continue }
@@ -39,27 +58,31 @@ extension Chart {
                 for (a, b) in zip(piece, piece.dropFirst()) { placer.addSegment(from: a, to: b) }
             }
             if let text = series.lineLabel, let anchor = Chart.point(along: pieces, fraction: series.lineLabelFraction) {
-                lineLabelRequests.append((text, anchor.x, anchor.y, series.color))
+                requests.lines.append((text, anchor.x, anchor.y, series.color))
             }
         }
         out.line("</g>")
+    }
 
-        // Vertical markers.
-        var markerLabels: [(text: String, x: Double)] = []
+    /// The vertical markers inside the plot area, full height, each an obstacle for labels and with its label requested.
+    private func drawMarkers(_ layout: ChartLayout, placer: inout LabelPlacer, requests: inout LabelRequests,
+                             into out: inout SVGDocument) {
+        let plot = layout.plotArea
         out.line("<g class=\"markers\" stroke-width=\"1.2\" stroke-dasharray=\"3 3\">")
         for marker in markers {
             guard let x = layout.pixelX(marker.x), x >= plot.x - 0.01, x <= plot.maxX + 0.01 else { continue }
             out.line("<line class=\"marker\" x1=\"\(n(x))\" y1=\"\(n(plot.y))\" x2=\"\(n(x))\" y2=\"\(n(plot.maxY))\" "
                 + "stroke=\"\(marker.color)\"><title>\(SVGText.escape(marker.label))</title></line>")
             placer.addSegment(from: (x, plot.y), to: (x, plot.maxY))
-            markerLabels.append((marker.label, x))
+            requests.markers.append((marker.label, x))
         }
         out.line("</g>")
+    }
 
-        // Point markers, drawn last so that no label hides a point.
-        var pointLabelRequests: [(texts: [String], x: Double, y: Double, role: SeriesRole)] = []
-        var pointsLayer = SVGDocument()
-        pointsLayer.line("<g class=\"series-points\">")
+    /// The points inside the plot area: a marker where the series draws them, and a label request where the point has one.
+    private func drawPoints(_ layout: ChartLayout, placer: inout LabelPlacer, requests: inout LabelRequests,
+                            into out: inout SVGDocument) {
+        out.line("<g class=\"series-points\">")
         for series in series {
             let drawMarkers: Bool
             switch series.style {
@@ -67,70 +90,77 @@ extension Chart {
             case .line(_, let markers): drawMarkers = markers
             }
             for (index, point) in series.points.enumerated() {
-                guard let x = layout.pixelX(point.x), let y = layout.pixelY(point.y), Chart.contains(plot, x, y) else { continue }
+                guard let x = layout.pixelX(point.x), let y = layout.pixelY(point.y), Chart.contains(layout.plotArea, x, y)
+                else { continue }
                 let label = index < series.pointLabels.count ? series.pointLabels[index] : nil
                 if drawMarkers {
-                    let radius = series.role == .ridge ? 5.0 : (series.style == .points ? 4.5 : 2.5)
-                    let fill = series.role == .ridge ? "#ffffff" : series.color
-                    let stroke = series.role == .ridge ? series.color : "#ffffff"
-                    let tip = label ?? series.name
-                    pointsLayer.line("<circle class=\"\(series.role.rawValue)\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" "
-                        + "fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"><title>\(SVGText.escape(tip))</title></circle>")
-                    placer.addPoint(x: x, y: y, radius: radius + 1)
+                    drawPointMarker(of: series, x: x, y: y, tip: label ?? series.name, placer: &placer, into: &out)
                 }
-                if let label {
-                    // Points of one kind drawn on top of each other share a label.
-                    if let cluster = pointLabelRequests.firstIndex(where: { $0.role == series.role && hypot($0.x - x, $0.y - y) < 6 }) {
-                        pointLabelRequests[cluster].texts.append(label)
-                    } else {
-                        pointLabelRequests.append(([label], x, y, series.role))
-                    }
-                }
+                if let label { requests.addPoint(label, x: x, y: y, role: series.role) }
             }
         }
-        pointsLayer.line("</g>")
+        out.line("</g>")
+    }
 
-        // Labels: lines' and markers' first (they have few good places), then points'.
-        var labelsToDraw: [(label: PlacedLabel, kind: String, color: String)] = []
-        for request in lineLabelRequests {
+    /// One point's circle (hollow and larger for a ridge point, larger for a points-only series), an obstacle for labels.
+    private func drawPointMarker(of series: ChartSeries, x: Double, y: Double, tip: String, placer: inout LabelPlacer,
+                                 into out: inout SVGDocument) {
+        let radius = series.role == .ridge ? 5.0 : (series.style == .points ? 4.5 : 2.5)
+        let fill = series.role == .ridge ? "#ffffff" : series.color
+        let stroke = series.role == .ridge ? series.color : "#ffffff"
+        out.line("<circle class=\"\(series.role.rawValue)\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" "
+            + "fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"><title>\(SVGText.escape(tip))</title></circle>")
+        placer.addPoint(x: x, y: y, radius: radius + 1)
+    }
+
+    /// Places the requested labels: lines' and markers' first (they have few good places), then points'. Each comes
+    /// back with its class and colour.
+    private func placeLabels(_ requests: LabelRequests, placer: inout LabelPlacer, plot: ChartRect)
+        -> [(label: PlacedLabel, kind: String, color: String)] {
+        var placed: [(label: PlacedLabel, kind: String, color: String)] = []
+        for request in requests.lines {
             let label = placer.place(request.text, x: request.x, y: request.y, fontSize: TextMetrics.labelFontSize,
                                      directions: [.northWest, .southEast, .north, .south, .northEast, .southWest, .east, .west])
-            labelsToDraw.append((label, "line-label", request.color))
+            placed.append((label, "line-label", request.color))
         }
-        for marker in markerLabels {
+        for marker in requests.markers {
             let label = placer.place(marker.text, x: marker.x, y: plot.y + 2, fontSize: TextMetrics.labelFontSize,
                                      directions: [.southEast, .southWest, .east, .west])
-            labelsToDraw.append((label, "marker-label", "#222222"))
+            placed.append((label, "marker-label", "#222222"))
         }
-        for request in pointLabelRequests {
+        for request in requests.points {
             let label = placer.place(Chart.clusterText(request.texts), x: request.x, y: request.y, fontSize: TextMetrics.labelFontSize,
                                      directions: [.east, .northEast, .southEast, .west, .north, .south, .northWest, .southWest])
-            labelsToDraw.append((label, "point-label", "#222222"))
+            placed.append((label, "point-label", "#222222"))
         }
+        return placed
+    }
+
+    /// The placed labels, white-haloed, after leader lines for point and marker labels set apart from their anchor
+    /// (a line label's colour names its line).
+    private func drawLabels(_ labels: [(label: PlacedLabel, kind: String, color: String)], into out: inout SVGDocument) {
         out.line("<g class=\"labels\" font-size=\"\(n(TextMetrics.labelFontSize))\">")
-        // Leader lines for point and marker labels set apart from their anchor (a line label's colour names its line).
-        for (label, kind, _) in labelsToDraw where label.needsLeader && kind != "line-label" {
+        for (label, kind, _) in labels where label.needsLeader && kind != "line-label" {
             let (ex, ey) = Chart.nearestEdgePoint(of: label.box, toX: label.anchorX, y: label.anchorY)
             out.line("<line class=\"leader\" x1=\"\(n(label.anchorX))\" y1=\"\(n(label.anchorY))\" x2=\"\(n(ex))\" y2=\"\(n(ey))\" "
                 + "stroke=\"#888888\" stroke-width=\"0.8\"/>")
         }
-        for (label, kind, color) in labelsToDraw {
+        for (label, kind, color) in labels {
             out.line("<text class=\"\(kind)\" x=\"\(n(label.textX))\" y=\"\(n(label.textY))\" fill=\"\(color)\" stroke=\"#ffffff\" "
                 + "stroke-width=\"3\" stroke-opacity=\"0.85\" paint-order=\"stroke\">\(SVGText.escape(label.text))</text>")
         }
         out.line("</g>")
-        out.line(pointsLayer.text, newline: false)
+    }
 
-        drawLegend(layout, into: &out)
-
+    /// The footnotes, one line each, below the x axis title.
+    private func drawFootnotes(_ layout: ChartLayout, into out: inout SVGDocument) {
+        let plot = layout.plotArea
         var footY = plot.maxY + 8 + TextMetrics.tickFontSize + 10 + TextMetrics.axisTitleFontSize + 10
         for note in footnotes {
             footY += TextMetrics.footnoteFontSize + 4
             out.line("<text class=\"footnote\" x=\"\(n(plot.x))\" y=\"\(n(footY))\" font-size=\"\(n(TextMetrics.footnoteFontSize))\" "
                 + "fill=\"#555555\">\(SVGText.escape(note))</text>")
         }
-        out.line("</svg>")
-        return out.text
     }
 
     private func n(_ value: Double) -> String { SVGText.number(value) }
@@ -303,5 +333,24 @@ struct SVGDocument {
     mutating func line(_ element: String, newline: Bool = true) {
         text += element
         if newline { text += "\n" }
+    }
+}
+
+/// The labels a chart asks for while drawing, placed once everything they must avoid is known.
+private struct LabelRequests {
+    /// A line's label at a point along it, in the line's colour.
+    var lines: [(text: String, x: Double, y: Double, color: String)] = []
+    /// A vertical marker's label, at the top of the plot.
+    var markers: [(text: String, x: Double)] = []
+    /// Labels of points, several where points of one kind are drawn on top of each other.
+    var points: [(texts: [String], x: Double, y: Double, role: SeriesRole)] = []
+
+    /// Asks for a point's label; points of one kind drawn on top of each other (within 6 px) share a label.
+    mutating func addPoint(_ label: String, x: Double, y: Double, role: SeriesRole) {
+        if let cluster = points.firstIndex(where: { $0.role == role && hypot($0.x - x, $0.y - y) < 6 }) {
+            points[cluster].texts.append(label)
+        } else {
+            points.append(([label], x, y, role))
+        }
     }
 }

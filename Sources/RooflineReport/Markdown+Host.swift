@@ -13,9 +13,8 @@ extension Markdown {
         let cores = host.physicalCores.map { ", \($0) physical core\($0 == 1 ? "" : "s")" } ?? ""
         rows.append(["CPUs available", "\(host.cpusAvailable.count) (\(cpuList(host.cpusAvailable)))\(cores)"])
         let caches = host.caches.sorted { ($0.level, $0.type) < ($1.level, $1.type) }.map { cache in
-            let kind = cache.type == "Data" ? "d" : (cache.type == "Instruction" ? "i" : "")
             let line = cache.lineBytes.map { ", \($0) B lines" } ?? ""
-            return "\(cache.name)\(kind) \(Format.binaryBytes(cache.sizeBytes)) (shared by \(cache.sharedByCPUs) CPU\(cache.sharedByCPUs == 1 ? "" : "s")\(line))"
+            return "\(cache.qualifiedName) \(Format.binaryBytes(cache.sizeBytes)) (shared by \(cache.sharedByCPUs) CPU\(cache.sharedByCPUs == 1 ? "" : "s")\(line))"
         }
         rows.append(["Caches", caches.isEmpty ? "not reported" : caches.joined(separator: "; ")])
         if host.numaAvailable {
@@ -135,7 +134,7 @@ extension Markdown {
     public static func hostCeilings(_ profile: HostProfile, bandwidthChart: String?, rooflineChart: String?,
                                     heading: String = "##") -> String {
         var out = "\(heading) Host ceilings\n\n"
-        out += "Measured by a `\(profile.mode)` probe at \(profile.createdAt) (roofline \(profile.toolVersion)); "
+        out += "Measured by a `\(profile.mode.rawValue)` probe at \(profile.createdAt) (roofline \(profile.toolVersion)); "
         out += "timer resolution \(Format.seconds(profile.timerResolutionSeconds)), "
         out += "every timed region at least \(Format.seconds(profile.minimumSampleSeconds)).\n\n"
         out += "\(heading)# Memory bandwidth per level and threads\n\n" + bandwidthTable(profile) + "\n"

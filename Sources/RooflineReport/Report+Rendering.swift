@@ -144,7 +144,7 @@ extension Report {
         var lines: [String] = []
         if let host, let hostRoofline {
             let method = HostMethod(host)
-            lines.append("Host bandwidth (\(host.mode) probe): the \(method.kernels.joined(separator: ", ")) kernels at working sets inside each cache level and "
+            lines.append("Host bandwidth (\(host.mode.rawValue) probe): the \(method.kernels.joined(separator: ", ")) kernels at working sets inside each cache level and "
                 + "far beyond the last one\(method.swept ? ", plus a sweep of sizes" : ""); each figure is the best of up to \(method.samples) timed "
                 + "repetitions, bytes counted as arrays read + written (the STREAM convention). The host roofline "
                 + "(\(hostRoofline.name)) takes per level the read-only `\(HostProfile.readKernel)` kernel's best at \(method.threads) thread\(method.threads == 1 ? "" : "s") "

@@ -70,7 +70,7 @@ struct ProbeCommand: ParsableCommand {
         }
         if let samples { options.samples = samples }
         if kernels != nil || sweepKernels != nil || threads != nil || sizes != nil || phases != nil || dramSize != nil {
-            options.mode = "custom"
+            options.mode = .custom
         }
         return options
     }

@@ -9,7 +9,7 @@ func resolveRoofline(_ spec: String) throws -> (roofline: Roofline, notes: [Stri
     if spec.lowercased().hasSuffix(".json") {
         let profile = try loadHostProfile(spec)
         let roofline = try profile.roofline()
-        return (roofline, ["roofline measured on this host: \(spec) (\(profile.mode) probe, \(profile.createdAt))"])
+        return (roofline, ["roofline measured on this host: \(spec) (\(profile.mode.rawValue) probe, \(profile.createdAt))"])
     }
     if spec.lowercased() == "host" {
         Diagnostics.progress("--device host: running a quick probe (save one with `roofline probe --output host.json` to reuse it)")

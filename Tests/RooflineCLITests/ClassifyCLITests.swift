@@ -135,7 +135,7 @@ import Testing
     static func hostProfile() throws -> Data {
         let rate = { (value: Double) in SampleSummary(best: value, median: value, worst: value, count: 1) }
         let profile = HostProfile(
-            toolVersion: RooflineVersion.current, createdAt: "2026-11-29T00:00:00Z", mode: "quick",
+            toolVersion: RooflineVersion.current, createdAt: "2026-11-29T00:00:00Z", mode: .quick,
             host: HostInfo(cpuModel: "Test CPU", architecture: "x86_64", cpusAvailable: [0, 1], caches: [],
                            numaAvailable: false, numaNodes: [], kernelISA: "avx512", vectorBits: 512, cpuFeatures: [],
                            memoryTotalBytes: 1 << 34, memoryAvailableBytes: 1 << 33, kernelRelease: "6.1"),

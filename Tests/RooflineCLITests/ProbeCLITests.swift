@@ -36,7 +36,7 @@ private let tinyProbe = ["probe", "--phases", "bandwidth", "--kernels", "triad",
         (["--sizes", "1PB"], "more than half of available memory"),
         (["--sizes", "lots"], "is not a number"),
         (["--output", "/nonexistent-folder/x.json"], "not writable"),
-        (["--dram-size", "4MiB"], "not well beyond the last-level cache"),
+        (["--dram-size", "4KiB"], "not well beyond the last-level cache"),  // one page: below any last-level cache
         (["--samples", "0"], "--samples must be at least 1"),
     ])
     func badInputExitsWithUsageAndOneLine(arguments: [String], message: String) throws {

@@ -113,7 +113,7 @@ struct HostProfileRooflineTests {
 
     static func profile(levels: [LevelBandwidth]) -> HostProfile {
         HostProfile(
-            toolVersion: "test", createdAt: "2026-11-29T00:00:00Z", mode: "quick",
+            toolVersion: "test", createdAt: "2026-11-29T00:00:00Z", mode: .quick,
             host: HostInfo(cpuModel: "test", architecture: "x86_64", cpusAvailable: [0, 1], caches: [], numaAvailable: false,
                            numaNodes: [], kernelISA: "avx512", vectorBits: 512, cpuFeatures: [], memoryTotalBytes: 1 << 34,
                            memoryAvailableBytes: 1 << 33, kernelRelease: "test"),

@@ -67,10 +67,10 @@ import Testing
 
     @Test func capacitiesCountPrivateCachesPerThread() {
         let caches = [
-            CacheInfo(level: 1, type: "Data", sizeBytes: 32 << 10, sharedByCPUs: 1, lineBytes: 64),
-            CacheInfo(level: 1, type: "Instruction", sizeBytes: 32 << 10, sharedByCPUs: 1, lineBytes: 64),
-            CacheInfo(level: 2, type: "Unified", sizeBytes: 1 << 20, sharedByCPUs: 1, lineBytes: 64),
-            CacheInfo(level: 3, type: "Unified", sizeBytes: 32 << 20, sharedByCPUs: 8, lineBytes: 64),
+            CacheInfo(level: 1, type: .data, sizeBytes: 32 << 10, sharedByCPUs: 1, lineBytes: 64),
+            CacheInfo(level: 1, type: .instruction, sizeBytes: 32 << 10, sharedByCPUs: 1, lineBytes: 64),
+            CacheInfo(level: 2, type: .unified, sizeBytes: 1 << 20, sharedByCPUs: 1, lineBytes: 64),
+            CacheInfo(level: 3, type: .unified, sizeBytes: 32 << 20, sharedByCPUs: 8, lineBytes: 64),
         ]
         let two = PlateauDetector.levels(caches: caches, threads: 2)
         #expect(two == [.init(name: "L1", capacityBytes: 64 << 10), .init(name: "L2", capacityBytes: 2 << 20),

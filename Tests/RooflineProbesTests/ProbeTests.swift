@@ -66,11 +66,12 @@ import Testing
 
     @Test func aSmallCustomProbeIsPlausibleAndRoundTripsThroughJSON() throws {
         var options = ProbeOptions.quick
-        options.mode = "custom"
+        options.mode = .custom
         options.phases = [.bandwidth, .flops, .latency]
         options.kernels = [try BandwidthKernel.named("triad"), try BandwidthKernel.named("load")]
         options.threadCounts = [1]
-        options.dramBytes = 2 * 32 << 20  // twice this machine's L3
+        // The smallest DRAM size the probe accepts: twice the last-level cache over the CPUs available.
+        options.dramBytes = 2 * HostProbe.lastLevelCacheBytes(of: HostInfo.detect())
         options.samples = 2
         options.minimumSampleSeconds = 0.001
         var lines: [String] = []

@@ -22,17 +22,17 @@ enum Fixtures {
     static let host = HostInfo(
         cpuModel: "Test CPU <model> & \"quotes\"", architecture: "x86_64", cpusAvailable: [0, 1],
         caches: [
-            CacheInfo(level: 1, type: "Data", sizeBytes: 48 << 10, sharedByCPUs: 1, lineBytes: 64),
-            CacheInfo(level: 1, type: "Instruction", sizeBytes: 32 << 10, sharedByCPUs: 1, lineBytes: 64),
-            CacheInfo(level: 2, type: "Unified", sizeBytes: 2 << 20, sharedByCPUs: 1, lineBytes: 64),
-            CacheInfo(level: 3, type: "Unified", sizeBytes: 300 << 20, sharedByCPUs: 2, lineBytes: 64),
+            CacheInfo(level: 1, type: .data, sizeBytes: 48 << 10, sharedByCPUs: 1, lineBytes: 64),
+            CacheInfo(level: 1, type: .instruction, sizeBytes: 32 << 10, sharedByCPUs: 1, lineBytes: 64),
+            CacheInfo(level: 2, type: .unified, sizeBytes: 2 << 20, sharedByCPUs: 1, lineBytes: 64),
+            CacheInfo(level: 3, type: .unified, sizeBytes: 300 << 20, sharedByCPUs: 2, lineBytes: 64),
         ],
         numaAvailable: true, numaNodes: [NumaNodeInfo(id: 0, cpus: [0, 1], memoryBytes: 24_000_000_000)],
         kernelISA: "avx512", vectorBits: 512, cpuFeatures: ["avx2", "avx512f", "fma"],
         memoryTotalBytes: 24_000_000_000, memoryAvailableBytes: 20_000_000_000, kernelRelease: "6.1.0-test")
 
     static let profile = HostProfile(
-        toolVersion: "0.1.0", createdAt: "2026-11-29T07:00:00Z", mode: "quick", host: host,
+        toolVersion: "0.1.0", createdAt: "2026-11-29T07:00:00Z", mode: .quick, host: host,
         theoreticalPeak: TheoreticalPeak(clockHertz: 2.5e9, clockMethod: "TSC", fmaUnitsPerCore: 2, fmaUnitsMethod: "model table",
                                          vectorBits: 512, vectorMethod: "cpuid"),
         bandwidth: [1, 2].flatMap { threads in
