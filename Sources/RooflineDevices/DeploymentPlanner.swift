@@ -1,4 +1,3 @@
-import Foundation
 
 /// Sizes a deployment and times it under explicit layouts: values in, a `DeploymentPlan` out.
 public enum DeploymentPlanner {

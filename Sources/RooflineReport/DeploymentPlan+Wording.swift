@@ -1,4 +1,3 @@
-import Foundation
 import RooflineDevices
 
 /// The planner's assumptions, notes and reasons in words: one function per kind, each formatting the values the
