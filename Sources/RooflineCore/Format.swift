@@ -72,4 +72,13 @@ public enum Format {
         }
         return "\(value) B"
     }
+
+    /// A count or rate for prose: whole numbers grouped from 1,000 ("2,608", "1,234,567"), 3 significant digits
+    /// below ("38.6", "1.00"); `significant` for values too large for an integer (1e18 and beyond).
+    public static func countOrRate(_ value: Double) -> String {
+        abs(value) >= 1000 && abs(value) < 1e18 ? grouped(Int(value.rounded())) : significant(value)
+    }
+
+    /// A short number as written by hand, C's %g: 0.78, 2, 0.5 (no trailing zeros).
+    public static func shortest(_ value: Double) -> String { String(format: "%g", value) }
 }

@@ -143,7 +143,7 @@ public struct LayoutPlan: Codable, Sendable, Equatable {
     public var layout: DeploymentLayout
     public var fits: Bool
     /// Why the layout does not fit; nil when it does.
-    public var reason: String?
+    public var reason: UnfitReason?
     public var devices: Int?
     public var nodes: Int?
     /// Devices in one tensor-parallel group.
@@ -175,8 +175,8 @@ public struct LayoutPlan: Codable, Sendable, Equatable {
     public var boundTokensPerSecond: Double?
     public var boundCostPerMillionTokensUSD: Double?
     public var timeToFirstTokenSeconds: Double?
-    /// What the layout assumes, in words, with the numbers used.
-    public var assumptions: [String]
+    /// What the layout assumes, with the numbers used.
+    public var assumptions: [LayoutAssumption]
 }
 
 /// The answer to "how many devices, how fast, at what cost": memory sizing, then each layout.
@@ -211,7 +211,7 @@ public struct DeploymentPlan: Codable, Sendable, Equatable {
     public var deployedNodes: Int
     public var layouts: [LayoutPlan]
     /// Assumptions common to every layout.
-    public var assumptions: [String]
+    public var assumptions: [PlanAssumption]
     /// Findings worth reading first (for example how far the aggregate figure is from a pipelined layout).
-    public var notes: [String]
+    public var notes: [PlanNote]
 }

@@ -68,21 +68,13 @@ struct Timing {
         options.networkLatencySeconds + bytes / options.networkBytesPerSecond
     }
 
-    /// Prefill activation memory on one device with `tokens` tokens in one layer at once:
-    /// tokens × hidden × activation bytes × prefillLiveTensors.
-    func prefillActivationBytes(tokens: Double) -> Double {
-        tokens * hidden * activationBytes * Timing.prefillLiveTensors
-    }
-
-    /// Whether `bytes` of prefill activations fit on the fullest device, in words: within the allowance, else
-    /// within the room left beside weights and KV cache (memory − memoryPerDevice + allowance), else not.
-    func prefillMemoryVerdict(_ bytes: Double, memoryPerDevice: Double, sizing: Sizing) -> String {
-        let room = sizing.memoryBytes - memoryPerDevice + sizing.allowanceBytes
-        let allowance = "the \(Format.bytes(sizing.allowanceBytes)) allowance"
-        if bytes <= sizing.allowanceBytes { return "within \(allowance)" }
-        let beside = "the \(Format.bytes(room)) left beside weights and KV cache on the fullest device"
-        if bytes <= room { return "more than \(allowance) but within \(beside)" }
-        return "more than \(beside): it does not fit as modelled (smaller chunks or more devices are needed)"
+    /// Prefill activation memory on one device with `tokens` tokens in one layer at once, `prefillLiveTensors`
+    /// hidden-sized tensors each, beside the fullest device's `memoryPerDevice`.
+    func prefillActivationMemory(tokens: Double, memoryPerDevice: Double, sizing: Sizing) -> PrefillActivationMemory {
+        PrefillActivationMemory(
+            tokens: tokens, hiddenSize: workload.hiddenSize, activationBytesPerElement: activationBytes,
+            liveTensors: Timing.prefillLiveTensors, memoryPerDeviceBytes: memoryPerDevice, deviceMemoryBytes: sizing.memoryBytes,
+            allowanceBytes: sizing.allowanceBytes)
     }
 
     /// Times `operators` with each one's `share` on one device at `efficiency`, plus `communicationSeconds`.
@@ -132,21 +124,24 @@ struct Timing {
         }
     }
 
-    private func notFitting(_ layout: DeploymentLayout, _ reason: String, assumptions: [String]) -> LayoutPlan {
+    private func notFitting(_ layout: DeploymentLayout, _ reason: UnfitReason, assumptions: [LayoutAssumption]) -> LayoutPlan {
         LayoutPlan(layout: layout, fits: false, reason: reason, assumptions: assumptions)
     }
 
-    /// Why nothing up to the node limit fits, in words.
-    private func beyondLimit(_ sizing: Sizing, needing devices: Int? = nil) -> String {
-        let limit = "\(Format.grouped(options.maxNodes)) nodes of \(options.devicesPerNode) (\(Format.grouped(sizing.maxDevices)) devices)"
-        guard let devices else { return "it does not fit in \(limit)" }
-        return "it needs \(Format.grouped(devices)) devices (\(Format.grouped(sizing.nodes(devices))) nodes), more than \(limit)"
+    /// Why nothing up to the node limit fits: `devices` (and the nodes they occupy) are more than the limit, or,
+    /// without a count, no deployment within it holds the layout.
+    private func beyondLimit(_ sizing: Sizing, needing devices: Int? = nil) -> UnfitReason {
+        guard let devices else {
+            return .notWithinNodeLimit(maxNodes: options.maxNodes, devicesPerNode: options.devicesPerNode, maxDevices: sizing.maxDevices)
+        }
+        return .beyondNodeLimit(devicesNeeded: devices, nodesNeeded: sizing.nodes(devices), maxNodes: options.maxNodes,
+                                devicesPerNode: options.devicesPerNode, maxDevices: sizing.maxDevices)
     }
 
     /// Fills in the performance and cost of a fitting layout.
     private func fitted(_ layout: DeploymentLayout, devices n: Int, sizing: Sizing, memoryPerDevice: Double,
                         decode: (achieved: StepEstimate, bound: StepEstimate),
-                        prefill: (achieved: StepEstimate, bound: StepEstimate)?, assumptions: [String]) -> LayoutPlan {
+                        prefill: (achieved: StepEstimate, bound: StepEstimate)?, assumptions: [LayoutAssumption]) -> LayoutPlan {
         var plan = LayoutPlan(layout: layout, fits: true, assumptions: assumptions)
         plan.devices = n
         plan.nodes = sizing.nodes(n)
@@ -170,10 +165,7 @@ struct Timing {
     // MARK: aggregate
 
     private func aggregate(sizing: Sizing, from start: Int) throws -> LayoutPlan {
-        let assumptions = [
-            "Every device streams 1/n of the weights and KV cache and does 1/n of the FLOPs, all at once, with no communication: "
-                + "the bandwidth bound, the usual back-of-envelope view.",
-        ]
+        let assumptions: [LayoutAssumption] = [.aggregateStreaming]
         guard start <= sizing.maxDevices else {
             return notFitting(.aggregate, beyondLimit(sizing, needing: start), assumptions: assumptions)
         }
@@ -191,67 +183,54 @@ struct Timing {
     /// flops and other bytes / (m t), weights / t; communication 2L × linkAllReduce(rows × h × a) + p hand-offs of
     /// rows × h × a / t per device (rows = batch / m). Prefill is chunked: see `pipelinedPrefill`.
     private func tensorPipeline(sizing: Sizing, from start: Int) throws -> LayoutPlan {
-        let link = Format.bytesPerSecond(linkBytesPerSecond)
-        let network = Format.bytesPerSecond(options.networkBytesPerSecond)
-        let chunk = Format.grouped(Timing.prefillChunkTokens)
-        var assumptions = [
-            "Tensor parallel over the devices of a node, pipeline stages across nodes, each stage ⌈L/p⌉ of the \(workload.layerCount) layers "
-                + "(weights, KV cache and work spread evenly over layers).",
-            "Decode splits the batch into m = min(batch, stages) micro-batches; a period (every sequence gains a token) lasts p stage-times of one "
-                + "micro-batch, and each stage reads its weights once per micro-batch. With m = p every stage is busy; with m < p each stage idles "
-                + "p − m of every p turns (at batch 1 a token passes the stages one after another).",
-            "Per layer 2 all-reduces of the micro-batch's hidden state (rows × \(Format.grouped(workload.hiddenSize)) × \(plain(activationBytes)) B) over the scale-up link, "
-                + "each the faster of a ring (2(t−1) steps of \(Format.seconds(options.linkLatencySeconds)) + 2(t−1)/t × bytes at \(link) one way) "
-                + "and a tree (2⌈log₂t⌉ steps + 2 × bytes), as NCCL picks by size.",
-            "Per micro-batch one hand-off per stage over the scale-out network (the last returns the token to the first stage). The hidden state "
-                + "leaves a stage split over its t devices (as after the reduce-scatter half of an all-reduce, whose all-gather half is already counted), "
-                + "so each device sends 1/t of it over its own NIC: \(Format.seconds(options.networkLatencySeconds)) + bytes / t at \(network).",
+        var assumptions: [LayoutAssumption] = [
+            .pipelineStages(layerCount: workload.layerCount),
+            .pipelineMicroBatches,
+            .pipelineAllReduces(hiddenSize: workload.hiddenSize, activationBytesPerElement: activationBytes,
+                                linkLatencySeconds: options.linkLatencySeconds, linkBytesPerSecond: linkBytesPerSecond),
+            .pipelineHandOffs(networkLatencySeconds: options.networkLatencySeconds,
+                              networkBytesPerSecond: options.networkBytesPerSecond),
         ]
         if workload.prefillOperators != nil {
-            assumptions.append("Prefill is chunked: the B·N prompt tokens are cut into k = max(⌈B·N / \(chunk)⌉, min(p, B·N)) equal chunks "
-                + "(at most \(chunk) tokens, at least p so the stages overlap); time = one chunk through all stages + (k − 1) × one chunk on the "
-                + "fullest stage (⌈L/p⌉/L of the work), each stage re-reading its weights for every chunk; per chunk 2 all-reduces per layer and "
-                + "p − 1 hand-offs of 1/t of the chunk's hidden state per device. Chunks count as equal shares of the work: causal attention makes "
-                + "later chunks heavier, so fill and drain are slightly underestimated.")
+            assumptions.append(.pipelineChunkedPrefill(chunkTokens: Timing.prefillChunkTokens))
         }
-        guard let n = sizing.sizes(from: start).first(where: {
+        guard let devices = sizing.sizes(from: start).first(where: {
             sizing.pipelineBytesPerDevice($0).map { $0 <= sizing.memoryBytes } ?? false
         }) else {
             let stageLimit = min(workload.layerCount, sizing.maxDevices / options.devicesPerNode)
             return notFitting(.tensorPipeline, start > sizing.maxDevices ? beyondLimit(sizing, needing: start)
-                : "even \(stageLimit) stages of \(options.devicesPerNode) devices (one layer or more each) do not hold it within \(Format.grouped(options.maxNodes)) nodes",
+                : .stagesDoNotHoldIt(stages: stageLimit, devicesPerStage: options.devicesPerNode, maxNodes: options.maxNodes),
                 assumptions: assumptions)
         }
-        let t = sizing.groupSize(n), p = n / t
-        let m = min(workload.batch, p)
-        let tt = Double(t), mm = Double(m)
-        let microRows = batch / mm
+        let tensorParallel = sizing.groupSize(devices), stages = devices / tensorParallel
+        let microBatches = min(workload.batch, stages)
+        let groupDevices = Double(tensorParallel)
+        let microRows = batch / Double(microBatches)
         let hiddenBytes = microRows * hidden * activationBytes
-        let decodeCommunication = 2 * layers * linkAllReduceSeconds(hiddenBytes, ranks: t)
-            + (p > 1 ? Double(p) * networkMessageSeconds(hiddenBytes / tt) : 0)
+        let decodeCommunication = 2 * layers * linkAllReduceSeconds(hiddenBytes, ranks: tensorParallel)
+            + (stages > 1 ? Double(stages) * networkMessageSeconds(hiddenBytes / groupDevices) : 0)
         // Per period (every sequence gains a token): each device reads its stage's weights once per micro-batch
         // and its share of KV and activations once: flops and other bytes / (m t), weights / t.
+        let perMicroBatchShare = 1 / (Double(microBatches) * groupDevices)
         let decode = try stepPair(workload.decodeOperators, communicationSeconds: decodeCommunication) { _ in
-            DeviceShare(flops: 1 / (mm * tt), weightBytes: 1 / tt, otherBytes: 1 / (mm * tt))
+            DeviceShare(flops: perMicroBatchShare, weightBytes: 1 / groupDevices, otherBytes: perMicroBatchShare)
         }
-        let memoryPerDevice = sizing.pipelineBytesPerDevice(n) ?? 0
+        let memoryPerDevice = sizing.pipelineBytesPerDevice(devices) ?? 0
         var prefill: (achieved: StepEstimate, bound: StepEstimate)?
         if let ops = workload.prefillOperators {
             let promptTokens = batch * Double(workload.promptTokens ?? 0)
-            let chunks = Timing.prefillChunks(tokens: promptTokens, stages: p)
-            prefill = try pipelinedPrefill(ops, groupSize: t, stages: p, chunks: chunks)
+            let chunks = Timing.prefillChunks(tokens: promptTokens, stages: stages)
+            prefill = try pipelinedPrefill(ops, tensorParallel: tensorParallel, stages: stages, chunks: chunks)
             let largest = (promptTokens / chunks).rounded(.up)
-            let bytes = prefillActivationBytes(tokens: largest)
-            assumptions.append("Prefill activations: \(readable(chunks)) chunk\(chunks == 1 ? "" : "s") of up to \(readable(largest)) tokens here; "
-                + "one chunk keeps about tokens × \(Format.grouped(workload.hiddenSize)) × \(plain(activationBytes)) B × \(plain(Timing.prefillLiveTensors)) live tensors "
-                + "= \(Format.bytes(bytes)) per device, "
-                + prefillMemoryVerdict(bytes, memoryPerDevice: memoryPerDevice, sizing: sizing) + ".")
+            assumptions.append(.pipelinePrefillActivations(
+                chunks: chunks, chunkTokens: largest,
+                memory: prefillActivationMemory(tokens: largest, memoryPerDevice: memoryPerDevice, sizing: sizing)))
         }
-        var plan = fitted(.tensorPipeline, devices: n, sizing: sizing, memoryPerDevice: memoryPerDevice,
+        var plan = fitted(.tensorPipeline, devices: devices, sizing: sizing, memoryPerDevice: memoryPerDevice,
                           decode: decode, prefill: prefill, assumptions: assumptions)
-        plan.tensorParallel = t
-        plan.pipelineStages = p
-        plan.microBatches = m
+        plan.tensorParallel = tensorParallel
+        plan.pipelineStages = stages
+        plan.microBatches = microBatches
         return plan
     }
 
@@ -267,18 +246,19 @@ struct Timing {
     /// overlapping: time = (1 + (k − 1) f) × W (compute and memory scaled alike) + communication, where
     /// communication = [2L × linkAllReduce(c) + (p − 1) × message(c / t)] + (k − 1) × [2⌈L/p⌉ × linkAllReduce(c)
     /// + message(c / t) when p > 1], c = B·N / k × hidden × activation bytes.
-    private func pipelinedPrefill(_ operators: [Operator], groupSize t: Int, stages p: Int, chunks kk: Double) throws
+    private func pipelinedPrefill(_ operators: [Operator], tensorParallel: Int, stages: Int, chunks: Double) throws
         -> (achieved: StepEstimate, bound: StepEstimate) {
-        let tt = Double(t)
-        let layersPerStage = Double((workload.layerCount + p - 1) / p)
-        let chunkBytes = batch * Double(workload.promptTokens ?? 0) / kk * hidden * activationBytes
-        let handOff = p > 1 ? networkMessageSeconds(chunkBytes / tt) : 0
-        let throughAll = 2 * layers * linkAllReduceSeconds(chunkBytes, ranks: t) + Double(p - 1) * handOff
-        let fullestStage = 2 * layersPerStage * linkAllReduceSeconds(chunkBytes, ranks: t) + handOff
-        let communication = throughAll + (kk - 1) * fullestStage
-        let scale = 1 + (kk - 1) * layersPerStage / layers
+        let groupDevices = Double(tensorParallel)
+        let layersPerStage = Double((workload.layerCount + stages - 1) / stages)
+        let chunkBytes = batch * Double(workload.promptTokens ?? 0) / chunks * hidden * activationBytes
+        let handOff = stages > 1 ? networkMessageSeconds(chunkBytes / groupDevices) : 0
+        let throughAll = 2 * layers * linkAllReduceSeconds(chunkBytes, ranks: tensorParallel) + Double(stages - 1) * handOff
+        let fullestStage = 2 * layersPerStage * linkAllReduceSeconds(chunkBytes, ranks: tensorParallel) + handOff
+        let communication = throughAll + (chunks - 1) * fullestStage
+        let scale = 1 + (chunks - 1) * layersPerStage / layers
+        let perChunkShare = 1 / (chunks * groupDevices)
         let chunk = try stepPair(operators, communicationSeconds: 0) { _ in
-            DeviceShare(flops: 1 / (kk * tt), weightBytes: 1 / tt, otherBytes: 1 / (kk * tt))
+            DeviceShare(flops: perChunkShare, weightBytes: 1 / groupDevices, otherBytes: perChunkShare)
         }
         func pipelined(_ step: StepEstimate) -> StepEstimate {
             StepEstimate(computeSeconds: step.computeSeconds * scale, memorySeconds: step.memorySeconds * scale,
@@ -295,60 +275,53 @@ struct Timing {
     /// but weights / (c t); communication 2L × linkAllReduce(B·N/c × h × a) + L (c − 1) × message(block / t),
     /// block = B·N/c × KV bytes per token / L.
     private func contextParallel(sizing: Sizing, from start: Int) throws -> LayoutPlan {
-        let link = Format.bytesPerSecond(linkBytesPerSecond)
-        let network = Format.bytesPerSecond(options.networkBytesPerSecond)
-        var assumptions = [
-            "c groups of t devices (a node each); every group holds all weights (tensor parallel over t) and 1/c of the KV cache, split by sequence.",
-            "Decode: each group runs every layer on its whole batch (weights read in every group) and attention over its share of the cache; "
-                + "per layer the partial outputs (batch × \(Format.grouped(workload.hiddenSize)) × 4 B, fp32, split over the t devices by head) are merged by log-sum-exp "
-                + "in one all-reduce over the c groups, each device over its own NIC with its 1/t: the faster of a ring (2(c−1) steps of "
-                + "\(Format.seconds(options.networkLatencySeconds)) + 2(c−1)/c × bytes / t at \(network)) and a tree (2⌈log₂c⌉ steps + 2 × bytes / t), "
-                + "as NCCL picks by size; besides 2 tensor-parallel all-reduces per layer over the scale-up link, each the faster of a ring "
-                + "(2(t−1) steps of \(Format.seconds(options.linkLatencySeconds)) + 2(t−1)/t × bytes at \(link)) and a tree.",
+        var assumptions: [LayoutAssumption] = [
+            .contextGroups,
+            .contextDecodeMerge(hiddenSize: workload.hiddenSize, networkLatencySeconds: options.networkLatencySeconds,
+                                networkBytesPerSecond: options.networkBytesPerSecond,
+                                linkLatencySeconds: options.linkLatencySeconds, linkBytesPerSecond: linkBytesPerSecond),
         ]
         if workload.prefillOperators != nil {
-            assumptions.append("Prefill splits the prompt across the c groups (ring attention, load balanced), each group's B·N/c tokens passing "
-                + "every layer together: per layer each group passes its KV block (B·N/c tokens' KV for one layer) on c − 1 times over the network, "
-                + "the KV heads split over the t devices so each sends 1/t of the block over its own NIC: (c − 1) × "
-                + "(\(Format.seconds(options.networkLatencySeconds)) + block / t at \(network)), not overlapped with compute.")
+            assumptions.append(.contextRingPrefill(networkLatencySeconds: options.networkLatencySeconds,
+                                                   networkBytesPerSecond: options.networkBytesPerSecond))
         }
-        guard let n = sizing.sizes(from: start).first(where: { sizing.contextParallelBytesPerDevice($0) <= sizing.memoryBytes }) else {
+        guard let devices = sizing.sizes(from: start).first(where: { sizing.contextParallelBytesPerDevice($0) <= sizing.memoryBytes }) else {
             let weightsPerDevice = sizing.weightBytes / Double(options.devicesPerNode) + sizing.allowanceBytes
             let reason = start > sizing.maxDevices ? beyondLimit(sizing, needing: start)
                 : weightsPerDevice >= sizing.memoryBytes
-                    ? "every group holds all weights: \(Format.bytes(weightsPerDevice)) per device with the allowance, more than the \(Format.bytes(sizing.memoryBytes)) a device has"
+                    ? .groupsCannotHoldAllWeights(weightBytesPerDevice: weightsPerDevice, deviceMemoryBytes: sizing.memoryBytes)
                     : beyondLimit(sizing)
             return notFitting(.contextParallel, reason, assumptions: assumptions)
         }
-        let t = sizing.groupSize(n), c = n / t
-        let tt = Double(t), cc = Double(c)
-        let decodeCommunication = 2 * layers * linkAllReduceSeconds(batch * hidden * activationBytes, ranks: t)
-            + layers * networkAllReduceSeconds(batch * hidden * 4 / tt, ranks: c)
+        let tensorParallel = sizing.groupSize(devices), contextGroups = devices / tensorParallel
+        let groupDevices = Double(tensorParallel), groups = Double(contextGroups)
+        let decodeCommunication = 2 * layers * linkAllReduceSeconds(batch * hidden * activationBytes, ranks: tensorParallel)
+            + layers * networkAllReduceSeconds(batch * hidden * 4 / groupDevices, ranks: contextGroups)
         let decode = try stepPair(workload.decodeOperators, communicationSeconds: decodeCommunication) { op in
-            Timing.sequenceKinds.contains(op.kind) ? .split(cc * tt) : .split(tt)
+            Timing.sequenceKinds.contains(op.kind) ? .split(groups * groupDevices) : .split(groupDevices)
         }
-        let memoryPerDevice = sizing.contextParallelBytesPerDevice(n)
-        let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / cc
+        let memoryPerDevice = sizing.contextParallelBytesPerDevice(devices)
+        let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / groups
         let prefill = try workload.prefillOperators.map { ops -> (achieved: StepEstimate, bound: StepEstimate) in
             let kvBlockBytes = tokensPerGroup * workload.kvCacheBytesPerToken / layers
-            let communication = 2 * layers * linkAllReduceSeconds(tokensPerGroup * hidden * activationBytes, ranks: t)
-                + (c > 1 ? layers * Double(c - 1) * networkMessageSeconds(kvBlockBytes / tt) : 0)
+            let communication = 2 * layers * linkAllReduceSeconds(tokensPerGroup * hidden * activationBytes, ranks: tensorParallel)
+                + (contextGroups > 1 ? layers * Double(contextGroups - 1) * networkMessageSeconds(kvBlockBytes / groupDevices) : 0)
             // Tokens are split across groups: everything but the weights divides by c·t; weights by t.
+            let perDeviceShare = 1 / (groups * groupDevices)
             return try stepPair(ops, communicationSeconds: communication) { _ in
-                DeviceShare(flops: 1 / (cc * tt), weightBytes: 1 / tt, otherBytes: 1 / (cc * tt))
+                DeviceShare(flops: perDeviceShare, weightBytes: 1 / groupDevices, otherBytes: perDeviceShare)
             }
         }
         if prefill != nil {
             let tokens = tokensPerGroup.rounded(.up)
-            let bytes = prefillActivationBytes(tokens: tokens)
-            assumptions.append("Prefill activations: \(readable(tokens)) tokens per group at once (unchunked) × \(Format.grouped(workload.hiddenSize)) "
-                + "× \(plain(activationBytes)) B × \(plain(Timing.prefillLiveTensors)) live tensors = \(Format.bytes(bytes)) per device, "
-                + prefillMemoryVerdict(bytes, memoryPerDevice: memoryPerDevice, sizing: sizing) + ".")
+            assumptions.append(.contextPrefillActivations(
+                tokensPerGroup: tokens,
+                memory: prefillActivationMemory(tokens: tokens, memoryPerDevice: memoryPerDevice, sizing: sizing)))
         }
-        var plan = fitted(.contextParallel, devices: n, sizing: sizing, memoryPerDevice: memoryPerDevice,
+        var plan = fitted(.contextParallel, devices: devices, sizing: sizing, memoryPerDevice: memoryPerDevice,
                           decode: decode, prefill: prefill, assumptions: assumptions)
-        plan.tensorParallel = t
-        plan.contextGroups = c
+        plan.tensorParallel = tensorParallel
+        plan.contextGroups = contextGroups
         return plan
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 
 /// Sizes a deployment and times it under explicit layouts: values in, a `DeploymentPlan` out.
 public enum DeploymentPlanner {
@@ -30,27 +29,21 @@ public enum DeploymentPlanner {
         let timing = Timing(workload: workload, device: device, bytesPerSecond: bytesPerSecond, options: options)
         let layouts = try options.layouts.map { try timing.plan($0, sizing: sizing, from: deployed) }
 
-        let g = options.devicesPerNode
-        var assumptions = [
-            "Memory: weights \(Format.bytes(workload.weightBytes)) + KV cache \(Format.bytes(workload.kvCacheBytes)) "
-                + "(batch \(workload.batch) × context \(Format.grouped(workload.contextTokens)) × \(Format.grouped(Int(workload.kvCacheBytesPerToken))) B/token at \(workload.kvCacheType.rawValue)); "
-                + "each device keeps \(Format.bytes(allowance)) free: a \(Format.bytes(reserve)) reserve for runtime, communication buffers and workspaces "
-                + "plus \(Format.bytes(workspace)) of decode activations (the largest operator's, one layer). "
-                + "The KV-only count uses the full \(Format.bytes(memoryBytes)); the minimum count uses \(Format.bytes(memoryBytes - allowance)).",
-            "Deployment: whole nodes of \(g) devices, or the smallest divisor of \(g) that holds the model when one node suffices "
-                + "(a tensor-parallel group divides the node); each layout takes the smallest such deployment, from \(Format.grouped(deployed)) device\(deployed == 1 ? "" : "s") up to \(Format.grouped(options.maxNodes)) nodes, at which it fits.",
-            "Peaks are dense vendor figures (\(device.id)): \(Format.bytesPerSecond(bytesPerSecond)) memory bandwidth. "
-                + "The efficiency (\(plain(options.efficiency)); 1 = the roofline bound) scales memory bandwidth and FLOP rate alike; "
-                + "links, network and latencies are not scaled. Results at the bound are shown too.",
-            "Each operator takes max(compute time, memory time) on its share; communication is added, not overlapped.",
+        var assumptions: [PlanAssumption] = [
+            .memory(weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes, batch: workload.batch,
+                    contextTokens: workload.contextTokens, kvCacheBytesPerToken: workload.kvCacheBytesPerToken,
+                    kvCacheType: workload.kvCacheType, allowanceBytes: allowance, reserveBytes: reserve,
+                    workspaceBytes: workspace, deviceMemoryBytes: memoryBytes, usableBytesPerDevice: memoryBytes - allowance),
+            .deployment(devicesPerNode: options.devicesPerNode, deployedDevices: deployed, maxNodes: options.maxNodes),
+            .peaks(deviceID: device.id, memoryBytesPerSecond: bytesPerSecond, efficiency: options.efficiency),
+            .operatorTime,
         ]
         let untimed = timing.untimedTypes()
         if !untimed.isEmpty {
-            assumptions.append("\(device.id) has no peak for \(untimed.map(\.rawValue).joined(separator: ", ")) or a wider type in its data: "
-                + "those operators (norms, elementwise, softmax) are timed by their bytes alone.")
+            assumptions.append(.noComputePeak(deviceID: device.id, dataTypes: untimed))
         }
         if device.interconnectBytesPerSecond == nil {
-            assumptions.append("\(device.id) has no scale-up link bandwidth in its data: tensor-parallel all-reduces use the scale-out network figure.")
+            assumptions.append(.noLinkBandwidth(deviceID: device.id))
         }
         return DeploymentPlan(
             model: workload.modelName, deviceID: device.id, deviceName: device.name, batch: workload.batch,
@@ -74,35 +67,29 @@ public enum DeploymentPlanner {
         return max(1, Int((x * (1 - 1e-12)).rounded(.up)))
     }
 
-    /// Findings: how far the aggregate figure is from a tensor-pipeline layout with more than one stage, and
-    /// what context parallelism costs in devices.
-    static func notes(_ layouts: [LayoutPlan], workload: DeploymentWorkload, options: DeploymentOptions) -> [String] {
-        var notes: [String] = []
+    /// Findings: why nothing fits, how far the aggregate figure is from a tensor-pipeline layout with more than one
+    /// stage, and what context parallelism costs in devices.
+    static func notes(_ layouts: [LayoutPlan], workload: DeploymentWorkload, options: DeploymentOptions) -> [PlanNote] {
+        var notes: [PlanNote] = []
         let aggregate = layouts.first { $0.layout == .aggregate }
         if let aggregate, !aggregate.fits, let reason = aggregate.reason {
-            notes.append("Nothing fits: \(reason).")
+            notes.append(.nothingFits(reason: reason))
         }
         if let aggregate, let devices = aggregate.devices, let fast = aggregate.tokensPerSecond,
            let bound = aggregate.boundTokensPerSecond,
            let pipeline = layouts.first(where: { $0.layout == .tensorPipeline }), let slow = pipeline.tokensPerSecond,
-           let stages = pipeline.pipelineStages, stages > 1, let micro = pipeline.microBatches, slow < fast {
-            let atEfficiency = options.efficiency < 1
-                ? " (\(readable(fast)) at efficiency \(plain(options.efficiency)))" : ""
-            let schedule = micro >= stages
-                ? "batch \(workload.batch) in \(micro) micro-batches keeps all \(stages) stages busy, but each stage reads its weights "
-                    + "once per micro-batch and every micro-batch waits for its all-reduces and hand-offs"
-                : micro == 1
-                    ? "batch \(workload.batch) is one micro-batch, so a token passes the stages one after another and \(stages - 1) of the \(stages) stages wait"
-                    : "batch \(workload.batch) in \(micro) micro-batches keeps only \(micro) of the \(stages) stages busy at a time"
-            notes.append(
-                "The aggregate figure, \(readable(bound)) tokens/s\(atEfficiency), assumes all \(Format.grouped(devices)) devices "
-                    + "read their share of weights and KV cache at once. With tensor parallelism inside each node and \(stages) pipeline stages, "
-                    + "\(schedule): \(readable(slow)) tokens/s, \(Format.significant(fast / slow, digits: 2))× slower.")
+           let stages = pipeline.pipelineStages, stages > 1, let microBatches = pipeline.microBatches, slow < fast {
+            let schedule: PipelineSchedule = microBatches >= stages ? .allStagesBusy
+                : microBatches == 1 ? .oneMicroBatch : .someStagesIdle
+            notes.append(.aggregateVersusPipeline(
+                aggregateBoundTokensPerSecond: bound, aggregateTokensPerSecond: fast, efficiency: options.efficiency,
+                aggregateDevices: devices, batch: workload.batch, pipelineStages: stages, microBatches: microBatches,
+                idleStages: stages - min(microBatches, stages), schedule: schedule, pipelineTokensPerSecond: slow,
+                slowdownFactor: fast / slow))
         }
         if let aggregate, let context = layouts.first(where: { $0.layout == .contextParallel }),
            let base = aggregate.devices, let devices = context.devices, devices > base {
-            notes.append("Context parallelism keeps all weights in every group of \(context.tensorParallel ?? 0) devices, "
-                + "so it needs \(Format.grouped(devices)) devices instead of \(Format.grouped(base)).")
+            notes.append(.contextParallelDevices(groupDevices: context.tensorParallel ?? 0, devices: devices, aggregateDevices: base))
         }
         return notes
     }
@@ -121,9 +108,8 @@ struct Sizing {
     /// The smallest deployment of at least `minimum` devices: the smallest divisor of devicesPerNode ≥ minimum
     /// when minimum ≤ devicesPerNode, else ⌈minimum / devicesPerNode⌉ × devicesPerNode.
     func deployment(atLeast minimum: Int) -> Int {
-        let g = devicesPerNode
-        if minimum <= g { return (minimum...g).first { g % $0 == 0 } ?? g }
-        return (minimum + g - 1) / g * g
+        if minimum <= devicesPerNode { return (minimum...devicesPerNode).first { devicesPerNode % $0 == 0 } ?? devicesPerNode }
+        return (minimum + devicesPerNode - 1) / devicesPerNode * devicesPerNode
     }
 
     /// Nodes a deployment of `devices` occupies: ⌈devices / devicesPerNode⌉.
@@ -152,25 +138,16 @@ struct Sizing {
     /// Tensor-pipeline with p = n / t stages of t devices: the fullest stage holds ⌈L/p⌉ of L layers, weights and
     /// KV spread evenly over layers: ⌈L/p⌉ / L × (weights + KV) / t + allowance. Nil when p > L.
     func pipelineBytesPerDevice(_ n: Int) -> Double? {
-        let t = groupSize(n), p = n / t
-        guard p <= layerCount else { return nil }
-        let layersPerStage = Double((layerCount + p - 1) / p)
-        return layersPerStage / Double(layerCount) * (weightBytes + kvCacheBytes) / Double(t) + allowanceBytes
+        let tensorParallel = groupSize(n), stages = n / tensorParallel
+        guard stages <= layerCount else { return nil }
+        let layersPerStage = Double((layerCount + stages - 1) / stages)
+        return layersPerStage / Double(layerCount) * (weightBytes + kvCacheBytes) / Double(tensorParallel) + allowanceBytes
     }
 
     /// Context-parallel with c = n / t groups of t devices, each group holding all weights:
     /// weights / t + KV / (c × t) + allowance.
     func contextParallelBytesPerDevice(_ n: Int) -> Double {
-        let t = groupSize(n), c = n / t
-        return weightBytes / Double(t) + kvCacheBytes / Double(c * t) + allowanceBytes
+        let tensorParallel = groupSize(n), contextGroups = n / tensorParallel
+        return weightBytes / Double(tensorParallel) + kvCacheBytes / Double(contextGroups * tensorParallel) + allowanceBytes
     }
 }
-
-/// A count or rate for prose: grouped whole numbers from 1,000 ("2,608", "1,234,567"), 3 significant digits
-/// below ("38.6"); `Format.significant` for values too large for an integer.
-func readable(_ value: Double) -> String {
-    abs(value) >= 1000 && abs(value) < 1e18 ? Format.grouped(Int(value.rounded())) : Format.significant(value)
-}
-
-/// A short number as written by hand: 0.78, 2, 0.5 (no trailing zeros).
-func plain(_ value: Double) -> String { String(format: "%g", value) }

@@ -41,7 +41,7 @@ extension Markdown {
             for plan in planned {
                 for layout in plan.layouts {
                     guard layout.fits else {
-                        layoutRows.append([plan.deviceName, layout.layout.rawValue, "does not fit: \(layout.reason ?? "")"])
+                        layoutRows.append([plan.deviceName, layout.layout.rawValue, "does not fit: \(layout.reason.map(DeploymentPlanWording.clause) ?? "")"])
                         continue
                     }
                     layoutRows.append([
@@ -61,7 +61,7 @@ extension Markdown {
             out += table(["Device", "Layout", "Devices", "Time per token", "Tokens/s\(atBound)", "Tokens/hour", "Time to first token",
                           "$/hour", "$ per million tokens\(atBound)", "Decode bound"],
                          alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right, .left], rows: layoutRows) + "\n"
-            let notes = planned.flatMap { plan in plan.notes.map { "\(plan.deviceName): \($0)" } }
+            let notes = planned.flatMap { plan in plan.notes.map { "\(plan.deviceName): \(DeploymentPlanWording.sentence($0))" } }
             if !notes.isEmpty {
                 out += "Read first:\n\n" + notes.map { "- \(escapeLine($0))\n" }.joined() + "\n"
             }
@@ -73,21 +73,16 @@ extension Markdown {
         }
         for plan in planned {
             out += "<details><summary>Planner assumptions on \(escape(plan.deviceName))</summary>\n\n"
-            out += plan.assumptions.map { "- \(escapeLine($0))\n" }.joined()
+            out += plan.assumptions.map { "- \(escapeLine(DeploymentPlanWording.sentence($0)))\n" }.joined()
             for layout in plan.layouts {
-                out += "- \(layout.layout.rawValue):\n" + layout.assumptions.map { "  - \(escapeLine($0))\n" }.joined()
+                out += "- \(layout.layout.rawValue):\n" + layout.assumptions.map { "  - \(escapeLine(DeploymentPlanWording.sentence($0)))\n" }.joined()
             }
             out += "\n</details>\n\n"
         }
         return out
     }
 
-    /// Devices of a layout with its shape: "48 (tp 8 × pp 6)".
-
-
-
-
-    /// A line of prose for a list item: line breaks as spaces (the planner's text is plain, not markdown).
+    /// A line of prose for a list item: line breaks as spaces (the plan's wording is plain, not markdown).
     static func escapeLine(_ text: String) -> String {
         text.replacingOccurrences(of: "\n", with: " ")
     }

@@ -3,6 +3,7 @@ import Foundation
 import RooflineCore
 import RooflineDevices
 import RooflineModels
+import RooflineReport
 
 /// `roofline plan`: how many accelerators a model needs at a context, how fast it decodes, what a token costs.
 struct PlanCommand: ParsableCommand {

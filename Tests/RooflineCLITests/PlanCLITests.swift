@@ -66,9 +66,15 @@ import Testing
     @Test func nothingFitsIsAnAnswerNotACrash() throws {
         let (plan, layouts) = try planJSON(["--model", "llama-3.1-405b", "--device", "h200", "--context", "100G"])
         #expect(try #require(plan["deployedDevices"] as? Int) > 8_000)
+        // The reason is a value: {"beyondNodeLimit": {"devicesNeeded": …, "nodesNeeded": …, "maxNodes": 1000, …}}.
         for layout in layouts.values {
             #expect(layout["fits"] as? Bool == false)
-            #expect((layout["reason"] as? String)?.contains("more than 1,000 nodes") == true)
+            let reason = try #require(layout["reason"] as? [String: Any])
+            let beyond = try #require(reason["beyondNodeLimit"] as? [String: Any])
+            #expect(beyond["devicesNeeded"] as? Int == plan["deployedDevices"] as? Int)
+            #expect(beyond["nodesNeeded"] as? Int == plan["deployedNodes"] as? Int)
+            #expect(beyond["maxNodes"] as? Int == 1_000)
+            #expect(beyond["maxDevices"] as? Int == 8_000)
         }
     }
 

@@ -37,6 +37,11 @@ import RooflineCore
         #expect(Format.grouped(516096) == "516,096")
         #expect(Format.binaryBytes(32768) == "32 KiB")
         #expect(Format.seconds(0.0259) == "25.9 ms")
+        #expect(Format.countOrRate(1_234_567.4) == "1,234,567")
+        #expect(Format.countOrRate(38.64) == "38.6")
+        #expect(Format.countOrRate(1) == "1.00")
+        #expect(Format.shortest(0.78) == "0.78")
+        #expect(Format.shortest(2) == "2")
     }
 
     @Test func tableRendersTextAndMarkdown() {

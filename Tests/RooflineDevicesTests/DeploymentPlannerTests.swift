@@ -44,6 +44,32 @@ extension DeploymentPlan {
     func layout(_ layout: DeploymentLayout) throws -> LayoutPlan {
         try #require(layouts.first { $0.layout == layout })
     }
+
+    /// The counts and schedule of the note that sets the aggregate figure beside the pipeline; nil without one.
+    var pipelineComparison: (devices: Int, batch: Int, stages: Int, microBatches: Int, idleStages: Int, schedule: PipelineSchedule)? {
+        for note in notes {
+            if case let .aggregateVersusPipeline(_, _, _, devices, batch, stages, microBatches, idleStages, schedule, _, _) = note {
+                return (devices, batch, stages, microBatches, idleStages, schedule)
+            }
+        }
+        return nil
+    }
+
+    /// The prefill-activation assumption of a layout: tokens one device holds at once and their memory.
+    func prefillActivations(_ layout: DeploymentLayout) throws -> (tokens: Double, chunks: Double?, memory: PrefillActivationMemory) {
+        for assumption in try self.layout(layout).assumptions {
+            switch assumption {
+            case let .pipelinePrefillActivations(chunks, chunkTokens, memory): return (chunkTokens, chunks, memory)
+            case let .contextPrefillActivations(tokensPerGroup, memory): return (tokensPerGroup, nil, memory)
+            default: continue
+            }
+        }
+        throw PlanTestError.missing("prefill activations of \(layout.rawValue)")
+    }
+}
+
+enum PlanTestError: Error {
+    case missing(String)
 }
 
 @Suite struct DeploymentPlannerTests {
@@ -90,6 +116,46 @@ extension DeploymentPlan {
         #expect(try #require(aggregate.boundCostPerMillionTokensUSD).isApproximatelyEqual(to: 144 / (boundRate * 3600) * 1e6, relativeTolerance: 1e-9))
     }
 
+    @Test func reserveChangesTheDeviceCount() throws {
+        // Weights + KV cache = 811.7 GB + 5.161 TB = 5.973 TB; the decode workspace is 98,304 B. Without a reserve:
+        // 5.973e12 / (141e9 − 98,304) = 42.4 → 43 devices, six nodes = 48. With 20 GB kept back per device:
+        // 5.973e12 / (141e9 − 20e9 − 98,304) = 49.4 → 50 devices, seven nodes = 56.
+        let none = try plan(llama405BLike(context: 10_000_000)) { $0.reserveBytesPerDevice = 0 }
+        let twenty = try plan(llama405BLike(context: 10_000_000)) { $0.reserveBytesPerDevice = 20e9 }
+        #expect(none.minimumDevices == 43)
+        #expect(none.deployedDevices == 48)
+        #expect(twenty.minimumDevices == 50)
+        #expect(twenty.deployedDevices == 56)
+        #expect(twenty.deployedNodes == 7)
+        // The cache-only count uses the whole device either way: ⌈5.161e12 / 141e9⌉ = 37.
+        #expect(none.kvOnlyDevices == 37 && twenty.kvOnlyDevices == 37)
+        #expect(twenty.allowanceBytesPerDevice == 20e9 + 98_304)
+        #expect(try twenty.layout(.aggregate).devices == 56)
+    }
+
+    @Test func planAssumptionsCarryTheirNumbers() throws {
+        let result = try plan(llama405BLike(context: 10_000_000), efficiency: 0.78)
+        let allowance = 1e9 + 98_304
+        #expect(result.assumptions == [
+            .memory(weightBytes: weightsBF16, kvCacheBytes: kvBF16, batch: 1, contextTokens: 10_000_000, kvCacheBytesPerToken: 516_096,
+                    kvCacheType: .bf16, allowanceBytes: allowance, reserveBytes: 1e9, workspaceBytes: 98_304,
+                    deviceMemoryBytes: h200Bytes, usableBytesPerDevice: h200Bytes - allowance),
+            .deployment(devicesPerNode: 8, deployedDevices: 48, maxNodes: 1_000),
+            .peaks(deviceID: "nvidia-h200-sxm-141gb", memoryBytesPerSecond: h200BytesPerSecond, efficiency: 0.78),
+            .operatorTime,
+        ])
+        #expect(try result.layout(.aggregate).assumptions == [.aggregateStreaming])
+        // The H200's NVLink is 900 GB/s both ways: 450 GB/s one way.
+        #expect(try result.layout(.tensorPipeline).assumptions == [
+            .pipelineStages(layerCount: 126), .pipelineMicroBatches,
+            .pipelineAllReduces(hiddenSize: 16_384, activationBytesPerElement: 2, linkLatencySeconds: 5e-6, linkBytesPerSecond: 450e9),
+            .pipelineHandOffs(networkLatencySeconds: 10e-6, networkBytesPerSecond: 50e9),
+        ])
+        // A plan survives JSON: the assumptions and notes are values, not sentences.
+        let decoded = try JSONDecoder().decode(DeploymentPlan.self, from: try JSONEncoder().encode(result))
+        #expect(decoded == result)
+    }
+
     @Test func llama405BAt10MInFP8() throws {
         let result = try plan(llama405BLike(context: 10_000_000, bytesPerWeight: 1, bytesPerKV: 1), efficiency: 0.78)
         // (405.9 GB + 2.581 TB) / 140 GB = 21.3 → 22; three nodes = 24.
@@ -132,10 +198,13 @@ extension DeploymentPlan {
         let aggregate = try #require(try result.layout(.aggregate).boundTokensPerSecond)
         let slow = try #require(pipeline.boundTokensPerSecond)
         #expect(aggregate / slow > 5)
-        let note = try #require(result.notes.first { $0.contains("aggregate figure") })
-        #expect(note.contains("all 48 devices"))
-        #expect(note.contains("6 pipeline stages"))
-        #expect(note.contains("batch 1 is one micro-batch, so a token passes the stages one after another and 5 of the 6 stages wait"))
+        // The note carries the figures it compares: 48 devices, 6 stages, 1 micro-batch so 5 stages wait.
+        let fast = try #require(try result.layout(.aggregate).tokensPerSecond)
+        let pipelineRate = try #require(pipeline.tokensPerSecond)
+        #expect(result.notes.first == .aggregateVersusPipeline(
+            aggregateBoundTokensPerSecond: aggregate, aggregateTokensPerSecond: fast, efficiency: 1, aggregateDevices: 48,
+            batch: 1, pipelineStages: 6, microBatches: 1, idleStages: 5, schedule: .oneMicroBatch,
+            pipelineTokensPerSecond: pipelineRate, slowdownFactor: fast / pipelineRate))
     }
 
     @Test func allReducesTakeTheFasterOfRingAndTree() {
@@ -172,7 +241,7 @@ extension DeploymentPlan {
         #expect(decode.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
         #expect(decode.memorySeconds.isApproximatelyEqual(to: memory, relativeTolerance: 1e-9))
         #expect(compute < memory)
-        #expect(result.notes.contains { $0.contains("136 devices instead of 48") })
+        #expect(result.notes.contains(.contextParallelDevices(groupDevices: 8, devices: 136, aggregateDevices: 48)))
     }
 
     @Test func efficiencyScalesBandwidthAndFlopsButNotCommunication() throws {
@@ -204,7 +273,7 @@ extension DeploymentPlan {
         #expect(aggregateFour / aggregateOne > 3.3 && aggregateFour / aggregateOne < 4)
         // The pipeline is one node here (1 stage, tensor parallel over 8): no stages in series, no note about them.
         #expect(try four.layout(.tensorPipeline).pipelineStages == 1)
-        #expect(!four.notes.contains { $0.contains("pipeline stages") })
+        #expect(four.pipelineComparison == nil)
     }
 
     @Test func pipelineMicroBatchesReadWeightsOncePerMicroBatch() throws {
@@ -225,7 +294,9 @@ extension DeploymentPlan {
         let communication = 252 * treeAllReduce + 6 * handOff
         #expect(decode.communicationSeconds.isApproximatelyEqual(to: communication, relativeTolerance: 1e-9))
         // 4 micro-batches on 6 stages: two stages idle at any time.
-        #expect(result.notes.contains { $0.contains("batch 4 in 4 micro-batches keeps only 4 of the 6 stages busy at a time") })
+        let comparison = try #require(result.pipelineComparison)
+        #expect(comparison.batch == 4 && comparison.stages == 6 && comparison.microBatches == 4)
+        #expect(comparison.idleStages == 2 && comparison.schedule == .someStagesIdle)
     }
 
     @Test func modelThatFitsOnOneDevice() throws {
@@ -260,12 +331,14 @@ extension DeploymentPlan {
         let minimum = Int(((weightsBF16 + 516_096.0 * 1e11) / (141e9 - 1e9 - 98_304)).rounded(.up))
         #expect(result.minimumDevices == minimum)
         #expect(result.deployedDevices == (minimum + 7) / 8 * 8)
+        let reason = UnfitReason.beyondNodeLimit(devicesNeeded: result.deployedDevices, nodesNeeded: result.deployedNodes,
+                                                 maxNodes: 1_000, devicesPerNode: 8, maxDevices: 8_000)
         for layout in result.layouts {
             #expect(!layout.fits)
             #expect(layout.tokensPerSecond == nil)
-            #expect(layout.reason?.contains("more than 1,000 nodes") == true)
+            #expect(layout.reason == reason)
         }
-        #expect(result.notes.first?.hasPrefix("Nothing fits") == true)
+        #expect(result.notes.first == .nothingFits(reason: reason))
     }
 
     @Test func absurdSizesAreAUsageError() throws {
@@ -303,12 +376,20 @@ extension DeploymentPlan {
         #expect(pipeline.seconds < flops / (8 * 989.4e12) / 5)
         // One chunk's activations: 8,131 tokens × 16,384 × 2 B × 4 = 1.07 GB, over the 1.0 GB allowance but
         // within the 141 − 124.4 = 16.6 GB the fullest stage leaves beside weights and KV cache.
-        let pipelineNotes = try result.layout(.tensorPipeline).assumptions
         let chunkActivations: Double = 8_131 * 16_384 * 2 * 4
         #expect(chunkActivations > 1.0654e9 && chunkActivations < 1.0660e9)
-        let pipelineNote = try #require(pipelineNotes.first { $0.hasPrefix("Prefill activations") })
-        #expect(pipelineNote.contains("123 chunks of up to 8,131 tokens"))
-        #expect(pipelineNote.contains("= 1.07 GB per device, more than the 1.00 GB allowance but within the 16.6 GB left"))
+        let allowance = 1e9 + 98_304
+        let pipelineActivations = try result.prefillActivations(.tensorPipeline)
+        #expect(pipelineActivations.chunks == 123)
+        #expect(pipelineActivations.tokens == 8_131)
+        let pipelineMemory = pipelineActivations.memory
+        #expect(pipelineMemory.hiddenSize == 16_384 && pipelineMemory.activationBytesPerElement == 2 && pipelineMemory.liveTensors == 4)
+        #expect(pipelineMemory.bytesPerDevice == chunkActivations)
+        #expect(pipelineMemory.allowanceBytes == allowance)
+        let pipelineRoom = 141e9 - (try #require(try result.layout(.tensorPipeline).memoryPerDeviceBytes)) + allowance
+        #expect(pipelineMemory.roomBesideWeightsBytes == pipelineRoom)
+        #expect(pipelineRoom > 16.5e9 && pipelineRoom < 16.7e9)
+        #expect(pipelineMemory.verdict == .withinRoomBesideWeights)
 
         // Context-parallel: each of 17 groups takes 58,824 tokens; compute over 136 devices, weights per group of 8.
         // Per layer 2 link all-reduces of the group's hidden states and 16 KV-block passes, 1/8 of the block per device:
@@ -320,10 +401,12 @@ extension DeploymentPlan {
         #expect(context.communicationSeconds.isApproximatelyEqual(to: contextCommunication, relativeTolerance: 1e-9))
         #expect(context.seconds.isApproximatelyEqual(to: flops / (136 * 989.4e12) + contextCommunication, relativeTolerance: 1e-9))
         // Unchunked, 58,824 tokens × 16,384 × 2 B × 4 = 7.71 GB per device: more than the 141 − 101.5 − 37.9 = 1.59 GB left.
-        let contextNote = try #require(try result.layout(.contextParallel).assumptions.first { $0.hasPrefix("Prefill activations") })
-        #expect(contextNote.contains("58,824 tokens per group"))
-        #expect(contextNote.contains("= 7.71 GB per device, more than the 1.59 GB left"))
-        #expect(contextNote.contains("does not fit"))
+        let contextActivations = try result.prefillActivations(.contextParallel)
+        #expect(contextActivations.tokens == 58_824)
+        #expect(contextActivations.chunks == nil)
+        #expect(contextActivations.memory.bytesPerDevice == 58_824 * 16_384 * 2 * 4)
+        #expect(contextActivations.memory.roomBesideWeightsBytes > 1.58e9 && contextActivations.memory.roomBesideWeightsBytes < 1.60e9)
+        #expect(contextActivations.memory.verdict == .doesNotFit)
     }
 
     @Test func prefillChunkCount() {
@@ -335,7 +418,7 @@ extension DeploymentPlan {
     }
 
     @Test func pipelineNoteSaysWhetherStagesIdle() throws {
-        // Hand-made layouts: 8 devices, 2 stages; the note's wording and its number formatting.
+        // Hand-made layouts: 16 devices, 2 stages; the note's figures and schedule (DeploymentPlanWordingTests words them).
         var aggregate = LayoutPlan(layout: .aggregate, fits: true, assumptions: [])
         aggregate.devices = 16
         aggregate.tokensPerSecond = 987_654.4
@@ -347,25 +430,27 @@ extension DeploymentPlan {
         var options = DeploymentOptions()
         options.efficiency = 0.8
         let full = DeploymentPlanner.notes([aggregate, pipeline], workload: llama405BLike(context: 1_000, batch: 64), options: options)
-        // 987,654.4 / 2,608.4 = 378.6: whole numbers print without decimals, 379.
-        let expected: String = "The aggregate figure, 1,234,567 tokens/s (987,654 at efficiency 0.8), assumes all 16 devices read their "
-            + "share of weights and KV cache at once. With tensor parallelism inside each node and 2 pipeline stages, batch 64 in 2 "
-            + "micro-batches keeps all 2 stages busy, but each stage reads its weights once per micro-batch and every micro-batch waits "
-            + "for its all-reduces and hand-offs: 2,608 tokens/s, 379× slower."
-        #expect(full.first == expected)
+        // Batch 64 in 2 micro-batches on 2 stages: none idle; 987,654.4 / 2,608.4 = 378.6 × slower.
+        #expect(full == [.aggregateVersusPipeline(
+            aggregateBoundTokensPerSecond: 1_234_567.4, aggregateTokensPerSecond: 987_654.4, efficiency: 0.8, aggregateDevices: 16,
+            batch: 64, pipelineStages: 2, microBatches: 2, idleStages: 0, schedule: .allStagesBusy,
+            pipelineTokensPerSecond: 2_608.4, slowdownFactor: 987_654.4 / 2_608.4)])
         pipeline.pipelineStages = 3
         aggregate.tokensPerSecond = 30.14
         aggregate.boundTokensPerSecond = 38.64
         pipeline.tokensPerSecond = 12.34
         let idle = DeploymentPlanner.notes([aggregate, pipeline], workload: llama405BLike(context: 1_000, batch: 2), options: options)
-        #expect(idle.first?.contains("38.6 tokens/s (30.1 at efficiency 0.8)") == true)
-        #expect(idle.first?.contains("batch 2 in 2 micro-batches keeps only 2 of the 3 stages busy at a time: 12.3 tokens/s, 2.4× slower.") == true)
+        // Batch 2 in 2 micro-batches on 3 stages: one idle at a time.
+        #expect(idle == [.aggregateVersusPipeline(
+            aggregateBoundTokensPerSecond: 38.64, aggregateTokensPerSecond: 30.14, efficiency: 0.8, aggregateDevices: 16,
+            batch: 2, pipelineStages: 3, microBatches: 2, idleStages: 1, schedule: .someStagesIdle,
+            pipelineTokensPerSecond: 12.34, slowdownFactor: 30.14 / 12.34)])
     }
 
     @Test func missingPeaksAndPrices() throws {
         // TPU v5e has no fp32 peak: the fp32 elementwise operator is timed by its bytes, and the plan says so.
         let tpu = try plan(llama405BLike(context: 1_000_000), "tpu-v5e", price: nil)
-        #expect(tpu.assumptions.contains { $0.contains("no peak for fp32") })
+        #expect(tpu.assumptions.contains(.noComputePeak(deviceID: "google-tpu-v5e", dataTypes: [.fp32])))
         let aggregate = try tpu.layout(.aggregate)
         let perMillion = 1.2 * Double(try #require(aggregate.devices)) / (try #require(aggregate.tokensPerHour)) * 1e6
         #expect(try #require(aggregate.costPerMillionTokensUSD).isApproximatelyEqual(to: perMillion, relativeTolerance: 1e-12))

@@ -38,7 +38,7 @@ import Testing
         // Pipelined at batch 1 the six stages run in series: about 6 × slower.
         let pipeline = try #require(try result.layout(.tensorPipeline).boundTokensPerSecond)
         #expect(try #require(aggregate.boundTokensPerSecond) / pipeline > 5.5)
-        #expect(result.notes.contains { $0.contains("assumes all 48 devices read their share") })
+        #expect(result.pipelineComparison?.devices == 48)
     }
 
     @Test func llama405BAt10MOnH200InFP8() throws {

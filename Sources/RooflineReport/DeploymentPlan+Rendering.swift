@@ -1,4 +1,5 @@
 import Foundation
+import RooflineDevices
 
 /// Text and markdown views of a `DeploymentPlan`: renderers only, every number comes from the plan.
 public enum DeploymentPlanRendering {
@@ -10,33 +11,52 @@ public enum DeploymentPlanRendering {
         for (label, value) in facts {
             out += "  \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)\n"
         }
-        for (title, table) in tables(plan) {
-            out += "\n\(title)\n" + table.text
-        }
-        if !plan.notes.isEmpty {
-            out += "\nNotes\n" + plan.notes.map { "  - \($0)\n" }.joined()
-        }
-        out += "\nAssumptions\n" + plan.assumptions.map { "  - \($0)\n" }.joined()
-        for layout in plan.layouts {
-            out += "  \(layout.layout.rawValue):\n" + layout.assumptions.map { "    - \($0)\n" }.joined()
-        }
-        return out
+        return out + sections(plan, style: .text)
     }
 
     /// The plan as a markdown section.
     public static func markdown(_ plan: DeploymentPlan) -> String {
-        var out = "## \(headline(plan))\n\n### Memory\n\n"
-        out += Table(headers: ["quantity", "value"], rows: memoryFacts(plan).map { [$0.0, $0.1] },
-                     alignments: [.left, .left]).markdown
-        for (title, table) in tables(plan) {
-            out += "\n### \(title)\n\n" + table.markdown
+        "## \(headline(plan))\n\n### Memory\n\n"
+            + Table(headers: ["quantity", "value"], rows: memoryFacts(plan).map { [$0.0, $0.1] }, alignments: [.left, .left]).markdown
+            + sections(plan, style: .markdown)
+    }
+
+    /// What text and markdown write differently below the memory facts.
+    enum Style {
+        case text, markdown
+
+        func heading(_ title: String) -> String {
+            switch self {
+            case .text: "\n\(title)\n"
+            case .markdown: "\n### \(title)\n\n"
+            }
         }
+
+        func table(_ table: Table) -> String {
+            switch self {
+            case .text: table.text
+            case .markdown: table.markdown
+            }
+        }
+
+        /// A list item, and the items under a layout's name one level deeper.
+        func item(_ line: String) -> String { self == .text ? "  - \(line)\n" : "- \(line)\n" }
+
+        func layoutName(_ name: String) -> String { self == .text ? "  \(name):\n" : "- **\(name)**\n" }
+
+        func layoutItem(_ line: String) -> String { "  " + item(line) }
+    }
+
+    /// The tables, then the notes and the assumptions (common ones first, then each layout's), worded.
+    static func sections(_ plan: DeploymentPlan, style: Style) -> String {
+        var out = tables(plan).map { style.heading($0.0) + style.table($0.1) }.joined()
         if !plan.notes.isEmpty {
-            out += "\n### Notes\n\n" + plan.notes.map { "- \($0)\n" }.joined()
+            out += style.heading("Notes") + plan.notes.map { style.item(DeploymentPlanWording.sentence($0)) }.joined()
         }
-        out += "\n### Assumptions\n\n" + plan.assumptions.map { "- \($0)\n" }.joined()
+        out += style.heading("Assumptions") + plan.assumptions.map { style.item(DeploymentPlanWording.sentence($0)) }.joined()
         for layout in plan.layouts {
-            out += "- **\(layout.layout.rawValue)**\n" + layout.assumptions.map { "  - \($0)\n" }.joined()
+            out += style.layoutName(layout.layout.rawValue)
+                + layout.assumptions.map { style.layoutItem(DeploymentPlanWording.sentence($0)) }.joined()
         }
         return out
     }
@@ -45,7 +65,7 @@ public enum DeploymentPlanRendering {
         var line = "\(plan.model) on \(plan.deviceName) (\(plan.deviceID)): context \(Format.grouped(plan.contextTokens)), "
             + "batch \(plan.batch), weights \(plan.weightType.rawValue), KV cache \(plan.kvCacheType.rawValue)"
         if let prompt = plan.promptTokens { line += ", prompt \(Format.grouped(prompt))" }
-        return line + ", efficiency \(plain(plan.options.efficiency))"
+        return line + ", efficiency \(Format.shortest(plan.options.efficiency))"
     }
 
     static func memoryFacts(_ plan: DeploymentPlan) -> [(String, String)] {
@@ -71,9 +91,6 @@ public enum DeploymentPlanRendering {
         return "\(format(value)) (\(format(bound)))"
     }
 
-
-
-
     /// One row per layout for a step: fits, devices, memory per device, compute / memory / communication time,
     /// total and bound.
     static func stepRows(_ plan: DeploymentPlan, _ step: (LayoutPlan) -> (StepEstimate?, StepEstimate?)) -> [[String]] {
@@ -91,7 +108,7 @@ public enum DeploymentPlanRendering {
 
     static func tables(_ plan: DeploymentPlan) -> [(String, Table)] {
         let efficiency = plan.options.efficiency < 1
-            ? " at efficiency \(plain(plan.options.efficiency)) (at the bound in brackets)" : " at the roofline bound"
+            ? " at efficiency \(Format.shortest(plan.options.efficiency)) (at the bound in brackets)" : " at the roofline bound"
         let stepHeaders = ["layout", "fits", "devices", "memory/device", "compute", "memory", "communication", "time", "bound"]
         var tables = [(
             "Decode, one token per sequence\(efficiency)",
@@ -116,7 +133,7 @@ public enum DeploymentPlanRendering {
         let unfit = plan.layouts.filter { !$0.fits }
         if !unfit.isEmpty {
             tables.append(("Layouts that do not fit", Table(headers: ["layout", "why"],
-                rows: unfit.map { [$0.layout.rawValue, $0.reason ?? ""] }, alignments: [.left, .left])))
+                rows: unfit.map { [$0.layout.rawValue, $0.reason.map(DeploymentPlanWording.clause) ?? ""] }, alignments: [.left, .left])))
         }
         return tables
     }

@@ -1,9 +1,11 @@
+import RooflineDevices
+
 extension DeploymentPlan {
     /// "48 (6 nodes of 8)", or "2 (part of a node of 8)" when one node is more than enough.
     public var deployedDescription: String {
-        let g = options.devicesPerNode
-        if deployedDevices < g { return "\(Format.grouped(deployedDevices)) (part of a node of \(g))" }
-        return "\(Format.grouped(deployedDevices)) (\(Format.grouped(deployedNodes)) node\(deployedNodes == 1 ? "" : "s") of \(g))"
+        let perNode = options.devicesPerNode
+        if deployedDevices < perNode { return "\(Format.grouped(deployedDevices)) (part of a node of \(perNode))" }
+        return "\(Format.grouped(deployedDevices)) (\(Format.grouped(deployedNodes)) node\(deployedNodes == 1 ? "" : "s") of \(perNode))"
     }
 
     /// "5.16 TB (516,096 B/token × 10,000,000 tokens × batch 1)"; where sliding-window layers cap the cache, the
@@ -26,9 +28,9 @@ extension LayoutPlan {
     public var shapeDescription: String {
         guard let devices else { return "–" }
         var parts: [String] = []
-        if let t = tensorParallel, t > 1 { parts.append("tp \(t)") }
-        if let p = pipelineStages, p > 1 { parts.append("pp \(p)") }
-        if let c = contextGroups, c > 1 { parts.append("cp \(c)") }
+        if let devicesPerGroup = tensorParallel, devicesPerGroup > 1 { parts.append("tp \(devicesPerGroup)") }
+        if let stages = pipelineStages, stages > 1 { parts.append("pp \(stages)") }
+        if let groups = contextGroups, groups > 1 { parts.append("cp \(groups)") }
         return Format.grouped(devices) + (parts.isEmpty ? "" : " (\(parts.joined(separator: " × ")))")
     }
 }
