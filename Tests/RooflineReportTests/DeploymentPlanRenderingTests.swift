@@ -11,8 +11,9 @@ import Testing
         if let price { device = device.pricedAt(price, note: "test") }
         var options = DeploymentOptions()
         options.efficiency = efficiency
-        let workload = try DeploymentWorkload(model: try ModelConfig.load("llama-3.1-405b"), context: context, batch: 1,
-                                              prompt: nil, precision: .bf16)
+        let workload = try DeploymentWorkload(model: try ModelConfig.load("llama-3.1-405b"),
+                                              sizes: try StepSizes(batch: 1, contextTokens: context, promptTokens: nil),
+                                              precision: .bf16)
         return try DeploymentPlanner.plan(workload, on: device, options: options)
     }
 
