@@ -214,4 +214,15 @@ public struct DeploymentPlan: Codable, Sendable, Equatable {
     public var assumptions: [PlanAssumption]
     /// Findings worth reading first (for example how far the aggregate figure is from a pipelined layout).
     public var notes: [PlanNote]
+
+    /// What the devices must hold besides their allowance: weightBytes + kvCacheBytes.
+    public var weightAndKVCacheBytes: Double { weightBytes + kvCacheBytes }
+    /// KV-cache bytes per token averaged over the context and batch: kvCacheBytes ÷ (context × batch); below
+    /// kvCacheBytesPerToken where sliding-window layers cap the cache.
+    public var averageKVCacheBytesPerToken: Double { kvCacheBytes / (Double(contextTokens) * Double(batch)) }
+    /// Whether sliding-window layers hold less than the full context: the average per token differs from the full
+    /// figure by more than a relative 1e-9.
+    public var slidingWindowsCapTheCache: Bool {
+        !averageKVCacheBytesPerToken.isApproximatelyEqual(to: kvCacheBytesPerToken, relativeTolerance: 1e-9)
+    }
 }

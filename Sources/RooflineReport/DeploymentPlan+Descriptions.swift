@@ -9,16 +9,14 @@ extension DeploymentPlan {
     }
 
     /// "5.16 TB (516,096 B/token × 10,000,000 tokens × batch 1)"; where sliding-window layers cap the cache, the
-    /// per-token figure is the average over the context: kvCacheBytes ÷ (context × batch).
+    /// per-token figure is `averageKVCacheBytesPerToken`.
     public var kvCacheDescription: String {
-        let tokens = Double(contextTokens) * Double(batch)
-        let full = kvCacheBytesPerToken * tokens
         let head = "\(Format.bytes(kvCacheBytes)) ("
         let tail = " × \(Format.grouped(contextTokens)) tokens × batch \(batch))"
-        if kvCacheBytes.isApproximatelyEqual(to: full, relativeTolerance: 1e-9) {
+        if !slidingWindowsCapTheCache {
             return head + "\(Format.grouped(Int(kvCacheBytesPerToken))) B/token" + tail
         }
-        return head + "on average \(Format.grouped(Int((kvCacheBytes / tokens).rounded()))) B/token" + tail
+        return head + "on average \(Format.grouped(Int(averageKVCacheBytesPerToken.rounded()))) B/token" + tail
             + "; sliding-window layers hold at most their window, \(Format.grouped(Int(kvCacheBytesPerToken))) B/token for the first window"
     }
 }

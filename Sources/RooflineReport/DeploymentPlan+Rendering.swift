@@ -72,7 +72,7 @@ public enum DeploymentPlanRendering {
         return [
             ("weights", Format.bytes(plan.weightBytes)),
             ("KV cache", plan.kvCacheDescription),
-            ("weights + KV cache", Format.bytes(plan.weightBytes + plan.kvCacheBytes)),
+            ("weights + KV cache", Format.bytes(plan.weightAndKVCacheBytes)),
             ("device memory", Format.bytes(plan.deviceMemoryBytes)),
             ("allowance per device", "\(Format.bytes(plan.allowanceBytesPerDevice)) (reserve \(Format.bytes(plan.options.reserveBytesPerDevice)) "
                 + "+ decode activations \(Format.bytes(plan.decodeWorkspaceBytes)))"),
