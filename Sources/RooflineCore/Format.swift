@@ -49,7 +49,7 @@ public enum Format {
     /// US dollars: whole and grouped from $100 ("$1,036"), cents below ("$3.00"); "n/a" when not finite.
     public static func dollars(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }
-        return value >= 100 ? "$" + grouped(Int(value.rounded())) : String(format: "$%.2f", value)
+        return value >= 100 ? "$" + grouped(value) : String(format: "$%.2f", value)
     }
 
     /// An integer with thousands separators: 516096 → "516,096".
@@ -63,6 +63,13 @@ public enum Format {
         return value < 0 ? "-" + out : out
     }
 
+    /// A whole number with thousands separators, rounded: 108394.4 → "108,394"; values of 1e15 and beyond (which
+    /// no integer type need hold) in `significant` form, "n/a" when not finite. Any Double formats.
+    public static func grouped(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        return abs(value) < 1e15 ? grouped(Int(value.rounded())) : significant(value)
+    }
+
     /// Bytes in binary units for cache sizes (32 KiB, 1 MiB), since caches come in powers of two.
     public static func binaryBytes(_ value: Int) -> String {
         let units: [(Int, String)] = [(1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
@@ -74,9 +81,9 @@ public enum Format {
     }
 
     /// A count or rate for prose: whole numbers grouped from 1,000 ("2,608", "1,234,567"), 3 significant digits
-    /// below ("38.6", "1.00"); `significant` for values too large for an integer (1e18 and beyond).
+    /// below ("38.6", "1.00"); `significant` from 1e15 on.
     public static func countOrRate(_ value: Double) -> String {
-        abs(value) >= 1000 && abs(value) < 1e18 ? grouped(Int(value.rounded())) : significant(value)
+        abs(value) >= 1000 ? grouped(value) : significant(value)
     }
 
     /// A short number as written by hand, C's %g: 0.78, 2, 0.5 (no trailing zeros).

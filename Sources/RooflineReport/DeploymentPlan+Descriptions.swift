@@ -14,10 +14,10 @@ extension DeploymentPlan {
         let head = "\(Format.bytes(kvCacheBytes)) ("
         let tail = " × \(Format.grouped(contextTokens)) tokens × batch \(batch))"
         if !slidingWindowsCapTheCache {
-            return head + "\(Format.grouped(Int(kvCacheBytesPerToken))) B/token" + tail
+            return head + "\(Format.grouped(kvCacheBytesPerToken)) B/token" + tail
         }
-        return head + "on average \(Format.grouped(Int(averageKVCacheBytesPerToken.rounded()))) B/token" + tail
-            + "; sliding-window layers hold at most their window, \(Format.grouped(Int(kvCacheBytesPerToken))) B/token for the first window"
+        return head + "on average \(Format.grouped(averageKVCacheBytesPerToken)) B/token" + tail
+            + "; sliding-window layers hold at most their window, \(Format.grouped(kvCacheBytesPerToken)) B/token for the first window"
     }
 }
 

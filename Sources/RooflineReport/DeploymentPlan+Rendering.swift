@@ -123,7 +123,7 @@ public enum DeploymentPlanRendering {
         let economics = plan.layouts.map { layout -> [String] in
             [layout.layout.rawValue, layout.devices.map(Format.grouped) ?? "-",
              pair(layout.tokensPerSecond, layout.boundTokensPerSecond) { Format.significant($0) },
-             layout.tokensPerHour.map { Format.grouped(Int($0.rounded())) } ?? "-",
+             layout.tokensPerHour.map { Format.grouped($0) } ?? "-",
              layout.costPerHourUSD.map(Format.dollars) ?? "-",
              pair(layout.costPerMillionTokensUSD, layout.boundCostPerMillionTokensUSD, Format.dollars)]
         }

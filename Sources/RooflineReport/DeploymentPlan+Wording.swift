@@ -9,7 +9,7 @@ public enum DeploymentPlanWording {
         case let .memory(weightBytes, kvCacheBytes, batch, contextTokens, kvCacheBytesPerToken, kvCacheType, allowanceBytes,
                          reserveBytes, workspaceBytes, deviceMemoryBytes, usableBytesPerDevice):
             "Memory: weights \(Format.bytes(weightBytes)) + KV cache \(Format.bytes(kvCacheBytes)) "
-                + "(batch \(batch) × context \(Format.grouped(contextTokens)) × \(Format.grouped(Int(kvCacheBytesPerToken))) B/token at \(kvCacheType.rawValue)); "
+                + "(batch \(batch) × context \(Format.grouped(contextTokens)) × \(Format.grouped(kvCacheBytesPerToken)) B/token at \(kvCacheType.rawValue)); "
                 + "each device keeps \(Format.bytes(allowanceBytes)) free: a \(Format.bytes(reserveBytes)) reserve for runtime, communication buffers and workspaces "
                 + "plus \(Format.bytes(workspaceBytes)) of decode activations (the largest operator's, one layer). "
                 + "The KV-only count uses the full \(Format.bytes(deviceMemoryBytes)); the minimum count uses \(Format.bytes(usableBytesPerDevice))."

@@ -79,7 +79,7 @@ extension Markdown {
     /// (7.654 → "7.65").
     public static func rate(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }
-        return abs(value) >= 100 && abs(value) < 1e15 ? Format.grouped(Int(value.rounded())) : Format.significant(value)
+        return abs(value) >= 100 ? Format.grouped(value) : Format.significant(value)
     }
 
     /// A ratio as a speed-up: 3.2 → "3.20×", 7885.4 → "7,885×", 0.5 → "0.50× (slower)".

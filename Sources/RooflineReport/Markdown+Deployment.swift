@@ -48,7 +48,7 @@ extension Markdown {
                         plan.deviceName, layout.layout.rawValue, layout.shapeDescription,
                         layout.secondsPerToken.map(duration) ?? "–",
                         DeploymentPlanRendering.pair(layout.tokensPerSecond, layout.boundTokensPerSecond, rate),
-                        layout.tokensPerHour.map { Format.grouped(Int($0.rounded())) } ?? "–",
+                        layout.tokensPerHour.map { Format.grouped($0) } ?? "–",
                         layout.timeToFirstTokenSeconds.map(duration) ?? "–",
                         layout.costPerHourUSD.map(Format.dollars) ?? "–",
                         layout.costPerMillionTokensUSD == nil ? "– (no price)"

@@ -39,7 +39,7 @@ public enum Markdown {
         if magnitude < 48 * hour { return "\(Format.significant(seconds / hour)) h" }
         if magnitude < 2 * year { return "\(Format.significant(seconds / day)) days" }
         let years = seconds / year
-        return abs(years) >= 1000 && abs(years) < 1e15 ? "\(Format.grouped(Int(years.rounded()))) years" : "\(Format.significant(years)) years"
+        return abs(years) >= 1000 ? "\(Format.grouped(years)) years" : "\(Format.significant(years)) years"
     }
 
     /// CPU numbers as ranges: [0, 1, 2, 5] → "0-2, 5".

@@ -6,6 +6,7 @@ import RooflineCore
 @main
 enum Main {
     static func main() {
+        StandardStream.reportBrokenPipes()
         do {
             var command: ParsableCommand
             do {
@@ -20,6 +21,11 @@ enum Main {
         } catch let error as RooflineError {
             Diagnostics.error(error.message)
             exit(ExitStatus(error.category).rawValue)
+        } catch let error as StandardStream.WriteError {
+            // A reader that went away (`| head -1`) ends the run quietly; a closed or full stream is a failure.
+            if error.readerClosed { exit(ExitStatus.success.rawValue) }
+            Diagnostics.error(error.message)
+            exit(ExitStatus.runtime.rawValue)
         } catch {
             RooflineCommand.exit(withError: error)
         }

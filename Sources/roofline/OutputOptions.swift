@@ -41,7 +41,7 @@ struct OutputOptions: ParsableArguments {
         if let output {
             try AtomicFile.write(Data(text.utf8), to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try StandardStream.output.write(text)
         }
     }
 

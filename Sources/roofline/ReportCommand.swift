@@ -167,7 +167,7 @@ struct ReportCommand: ParsableCommand {
         }
         try AtomicFile.writeAll(files)
         Diagnostics.progress("wrote \(output) and \(rendered.charts.count) chart\(rendered.charts.count == 1 ? "" : "s") beside it")
-        print(output)
+        try StandardStream.output.write(output + "\n")
     }
 
     /// The planner's settings: defaults, at `--efficiency`.
