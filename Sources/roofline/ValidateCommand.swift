@@ -38,7 +38,7 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var results: OutputOptions
 
-    @Flag(name: .long, help: "No progress lines on stderr.")
+    @Flag(name: .shortAndLong, help: "No progress lines on stderr.")
     var quiet = false
 
     func validate() throws {
@@ -61,10 +61,6 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = quiet
-        let available = OperatorSuite.availableCPUs().count
-        if let threads, threads > available {
-            throw RooflineError.usage("--threads \(threads) exceeds the \(available) CPUs this process may run on: pass --threads \(available) or fewer")
-        }
         let hostProfile: HostProfile
         if let profile {
             hostProfile = try loadHostProfile(profile)
@@ -81,7 +77,13 @@ struct ValidateCommand: ParsableCommand {
     /// profile's largest measured thread count), counting with the workload model.
     static func measure(on profile: HostProfile, kernels: [OperatorSuite.Kernel] = OperatorSuite.Kernel.allCases,
                         sizes: OperatorSuite.SizeSet = .quick, threads: Int? = nil, samples: Int = 5) throws -> OperatorValidation {
+        let available = OperatorSuite.availableCPUs().count
         let wanted = threads ?? (profile.flops.map(\.threads).max() ?? 1)
+        if wanted > available {
+            throw RooflineError.usage(threads == nil
+                ? "the profile was measured with up to \(wanted) threads but this process may run on \(available) CPUs: pass --threads \(available) or fewer, or probe this host again"
+                : "--threads \(wanted) exceeds the \(available) CPUs this process may run on: pass --threads \(available) or fewer")
+        }
         let roofline = try profile.roofline(threads: wanted)
         let suite = OperatorSuite(kernels: kernels, sizes: sizes, threads: wanted, samples: samples,
                                   memoryLimitBytes: OperatorSuite.defaultMemoryLimitBytes(),
