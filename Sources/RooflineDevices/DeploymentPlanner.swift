@@ -14,8 +14,13 @@ public enum DeploymentPlanner {
         let workspace = workload.decodeWorkspaceBytes
         let allowance = reserve + workspace
         guard allowance < memoryBytes else {
+            // Name whichever part of the allowance the user can lower: the reserve, or the batch whose decode
+            // activations one device must hold.
+            let fix = workspace >= reserve
+                ? "the decode activations of batch \(workload.batch) (\(Format.bytes(workspace)) in one layer's largest operator) do not fit: lower --batch"
+                : "lower --reserve"
             throw RooflineError.usage(
-                "the allowance of \(Format.bytes(allowance)) per device leaves nothing of \(device.id)'s \(Format.bytes(memoryBytes)): lower --reserve")
+                "the allowance of \(Format.bytes(allowance)) per device leaves nothing of \(device.id)'s \(Format.bytes(memoryBytes)): \(fix)")
         }
         let sizing = Sizing(
             weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes, layerCount: workload.layerCount,

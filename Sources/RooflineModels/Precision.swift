@@ -21,4 +21,13 @@ public struct Precision: Codable, Sendable, Equatable {
 
     /// Storage formats a workload accepts for weights, activations and KV cache.
     public static let storageTypes: [DataType] = [.fp32, .bf16, .fp16, .fp8, .int8, .int4, .fp4]
+
+    /// `type`, when it is one of `storageTypes`; else a usage error naming `role` and the formats that are.
+    public static func storage(_ type: DataType, for role: String) throws -> DataType {
+        guard storageTypes.contains(type) else {
+            throw RooflineError.usage("\(type.rawValue) is not a storage format for \(role): use one of "
+                + storageTypes.map(\.rawValue).joined(separator: ", "))
+        }
+        return type
+    }
 }

@@ -30,9 +30,8 @@ public struct Workload: Sendable {
             }
         }
         for (role, type) in [("weights", precision.weights), ("activations", precision.activations),
-                             ("KV cache", precision.kvCache)] where !Precision.storageTypes.contains(type) {
-            throw RooflineError.usage("\(type.rawValue) is not a storage format for \(role): use one of "
-                + Precision.storageTypes.map(\.rawValue).joined(separator: ", "))
+                             ("KV cache", precision.kvCache)] {
+            _ = try Precision.storage(type, for: role)
         }
         self.model = model
         self.phase = phase

@@ -10,7 +10,7 @@ struct ClassifyCommand: ParsableCommand {
         abstract: "Place one inference step's operators on a roofline: FLOPs, bytes, intensity, bound, time.",
         discussion: """
             Prefill of N prompt tokens or decode of one token at context C, for a batch of B sequences. Sizes take
-            4096, 128k or 10M. Data types: fp32, bf16, fp16, fp8, int8, int4, fp4.
+            4096, 128k (128,000), 128Ki (131,072) or 10M; a comma is never a thousands separator. Data types: fp32, bf16, fp16, fp8, int8, int4, fp4.
             Example: roofline classify --model llama-3.1-405b --phase decode --context 10M --device h200
             """)
 
@@ -20,13 +20,13 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "prefill or decode.")
     var phase: String
 
-    @Option(help: "Prompt tokens per sequence (prefill).")
+    @Option(help: "Prompt tokens per sequence (prefill): 4096, 128k = 128,000, 128Ki = 131,072.")
     var tokens: String?
 
-    @Option(help: "Context length the new token attends to (decode).")
+    @Option(help: "Context length the new token attends to (decode): 4096, 128k = 128,000, 128Ki = 131,072, 10M.")
     var context: String?
 
-    @Option(help: "Sequences in the batch.")
+    @Option(help: "Sequences in the batch (a whole number; 1k = 1,000).")
     var batch: String = "1"
 
     @OptionGroup var types: PrecisionOptions

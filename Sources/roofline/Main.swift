@@ -26,8 +26,12 @@ enum Main {
             if error.readerClosed { exit(ExitStatus.success.rawValue) }
             Diagnostics.error(error.message)
             exit(ExitStatus.runtime.rawValue)
+        } catch let error as ValidationError {
+            Diagnostics.error(error.message)
+            exit(ExitStatus.usage.rawValue)
         } catch {
-            RooflineCommand.exit(withError: error)
+            Diagnostics.error("\(error)")
+            exit(ExitStatus.runtime.rawValue)
         }
     }
 }

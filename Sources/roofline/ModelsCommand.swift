@@ -30,7 +30,7 @@ struct ModelsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let kvType = try DataType(parsing: kv)
+        let kvType = try Precision.storage(try DataType(parsing: kv), for: "KV cache")
         let entries = try ModelConfig.presetNames.map { name in
             let model = try ModelConfig.load(name)
             return Entry(name: name, family: model.family, layers: model.layerCount, hiddenSize: model.hiddenSize,

@@ -29,6 +29,9 @@ struct OutputOptions: ParsableArguments {
     /// Fails before any work is done when `--output`'s folder is missing or not writable.
     func validate() throws {
         guard let output else { return }
+        guard !output.isEmpty, !output.hasSuffix("/") else {
+            throw ValidationError("--output '\(output)' names no file: give a file name such as result.json")
+        }
         do {
             try AtomicFile.checkFolder(of: output)
         } catch let error as RooflineError {
@@ -62,4 +65,14 @@ func jsonString<T: Encodable>(_ value: T) throws -> String {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+}
+
+/// The entries of a comma-separated list option, trimmed: `1,2` is [1, 2]. An empty list or an empty entry (`''`,
+/// `,`, `1,,2`) is a usage error naming the option.
+func listOption(_ text: String, name: String) throws -> [String] {
+    let entries = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !entries.contains(where: \.isEmpty) else {
+        throw RooflineError.usage("\(name) '\(text)' has an empty entry: give a comma-separated list such as \(name) a,b")
+    }
+    return entries
 }

@@ -24,13 +24,13 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var selection: DeviceSelection
 
-    @Option(help: "Tokens in each sequence's KV cache while decoding (4096, 128k, 10M).")
+    @Option(help: "Tokens in each sequence's KV cache while decoding (4096, 128k = 128,000, 128Ki = 131,072, 10M).")
     var context: String
 
-    @Option(help: "Sequences decoded together.")
+    @Option(help: "Sequences decoded together (a whole number; 1k = 1,000).")
     var batch: String = "1"
 
-    @Option(help: "Prompt tokens per sequence, for the time to first token.")
+    @Option(help: "Prompt tokens per sequence, for the time to first token (4096, 32k = 32,000, 32Ki = 32,768).")
     var prompt: String?
 
     @OptionGroup var types: PrecisionOptions
@@ -44,7 +44,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Fraction of peak memory bandwidth and FLOP rate achieved, in (0, 1]; 1.0 is the roofline bound.")
     var efficiency: Double = 1.0
 
-    @Option(help: "Memory kept free on each device for runtime, buffers and workspaces (1G, 512M).")
+    @Option(help: "Memory kept free on each device for runtime, buffers and workspaces (1G = 1e9 bytes, 512M, 1GiB = 2^30, 0).")
     var reserve: String = "1G"
 
     @Option(name: .customLong("network-gbps"), help: "Scale-out network bandwidth per device, one direction, in Gb/s.")
@@ -66,7 +66,7 @@ struct PlanCommand: ParsableCommand {
         var options = DeploymentOptions()
         options.devicesPerNode = devicesPerNode
         options.efficiency = efficiency
-        options.reserveBytesPerDevice = reserve == "0" ? 0 : Double(try Quantity.parseBytes(reserve, name: "--reserve"))
+        options.reserveBytesPerDevice = Double(try Quantity.parseBytes(reserve, name: "--reserve", allowZero: true))
         options.networkBytesPerSecond = networkGigabitsPerSecond * 1e9 / 8
         options.networkLatencySeconds = networkLatencyMicroseconds * 1e-6
         options.linkLatencySeconds = linkLatencyMicroseconds * 1e-6

@@ -45,23 +45,29 @@ struct ProbeCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
+        if let samples, !(1...Self.maximumSamples).contains(samples) {
+            throw ValidationError("--samples must be from 1 to \(Self.maximumSamples), got \(samples)")
+        }
     }
 
     func options() throws -> ProbeOptions {
         var options = quick ? ProbeOptions.quick : ProbeOptions.full
-        if let kernels { options.kernels = try Self.list(kernels).map(BandwidthKernel.named) }
-        if let sweepKernels { options.sweepKernels = try Self.list(sweepKernels).map(BandwidthKernel.named) }
+        if let kernels { options.kernels = try listOption(kernels, name: "--kernels").map(BandwidthKernel.named) }
+        if let sweepKernels {
+            options.sweepKernels = try listOption(sweepKernels, name: "--sweep-kernels").map(BandwidthKernel.named)
+        }
         if let threads {
-            options.threadCounts = try Self.list(threads).map { text in
+            options.threadCounts = try listOption(threads, name: "--threads").map { text in
                 guard let count = Int(text) else { throw RooflineError.usage("--threads '\(text)' is not a whole number") }
                 return count
             }
         }
-        if let sizes { options.workingSets = try Self.list(sizes).map { try Quantity.parseBytes($0, name: "--sizes") } }
+        if let sizes {
+            options.workingSets = try listOption(sizes, name: "--sizes").map { try Quantity.parseBytes($0, name: "--sizes") }
+        }
         if let dramSize { options.dramBytes = try Quantity.parseBytes(dramSize, name: "--dram-size") }
         if let phases {
-            options.phases = Set(try Self.list(phases).map { name in
+            options.phases = Set(try listOption(phases, name: "--phases").map { name in
                 guard let phase = ProbeOptions.Phase(rawValue: name) else {
                     throw RooflineError.usage("unknown phase '\(name)': use \(ProbeOptions.Phase.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
@@ -75,9 +81,8 @@ struct ProbeCommand: ParsableCommand {
         return options
     }
 
-    static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
+    /// Timed samples per point at most: far more than any summary needs, few enough to stay in memory and time.
+    static let maximumSamples = 1000
 
     func run() throws {
         Diagnostics.quiet = quiet

@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
             With no options: a quick probe of this host, the llama-3.1-8b preset, prompt and context 4096, batch 1, \
             bf16, fused attention, on the H200; written to roofline-report.md and roofline-report-*.svg.
 
-            Sizes take 4096, 128k or 10M. All files are written together or not at all.
+            Sizes take 4096, 128k (128,000), 128Ki (131,072) or 10M; a comma is never a thousands separator. All files are written together or not at all.
 
             Example: roofline report --model llama-3.1-405b --context 10M --device h200 --price 3 --output Reports/405b-10m.md
             """)
@@ -37,13 +37,13 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Probe this host now: quick (about 10 s), full (about a minute), or none to leave the host out.")
     var probe: ProbeChoice?
 
-    @Option(help: "Prompt tokens per sequence for the prefill step.")
+    @Option(help: "Prompt tokens per sequence for the prefill step: 4096, 128k = 128,000, 128Ki = 131,072, 10M.")
     var prompt: String = "4096"
 
-    @Option(help: "Tokens in each sequence's KV cache for the decode step (default: the prompt length).")
+    @Option(help: "Tokens in each sequence's KV cache for the decode step, written as --prompt (default: the prompt length).")
     var context: String?
 
-    @Option(help: "Sequences in the batch.")
+    @Option(help: "Sequences in the batch (a whole number; 1k = 1,000).")
     var batch: String = "1"
 
     @OptionGroup var types: PrecisionOptions

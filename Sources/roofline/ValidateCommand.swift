@@ -42,7 +42,9 @@ struct ValidateCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard samples >= 5 else { throw ValidationError("--samples must be at least 5; pass --samples 5 or more") }
+        guard (5...ProbeCommand.maximumSamples).contains(samples) else {
+            throw ValidationError("--samples must be from 5 to \(ProbeCommand.maximumSamples), got \(samples)")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         _ = try parsedKernels()
         guard OperatorSuite.SizeSet(rawValue: sizes) != nil else {
@@ -51,9 +53,9 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func parsedKernels() throws -> [OperatorSuite.Kernel] {
-        let names = kernels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = try listOption(kernels, name: "--kernels")
         let parsed = names.compactMap(OperatorSuite.Kernel.init(rawValue:))
-        guard !names.isEmpty, parsed.count == names.count else {
+        guard parsed.count == names.count else {
             throw ValidationError("--kernels takes a comma-separated list of gemm, softmax, kv, rmsnorm; got '\(kernels)'")
         }
         return parsed

@@ -37,7 +37,7 @@ private let tinyProbe = ["probe", "--phases", "bandwidth", "--kernels", "triad",
         (["--sizes", "lots"], "is not a number"),
         (["--output", "/nonexistent-folder/x.json"], "not writable"),
         (["--dram-size", "4KiB"], "not well beyond the last-level cache"),  // one page: below any last-level cache
-        (["--samples", "0"], "--samples must be at least 1"),
+        (["--samples", "0"], "--samples must be from 1 to 1000, got 0"),
     ])
     func badInputExitsWithUsageAndOneLine(arguments: [String], message: String) throws {
         let result = try CLIRunner.run(tinyProbe + arguments)

@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["--samples", "3"], Int32(64), "--samples must be at least 5"),
+        (["--samples", "3"], Int32(64), "--samples must be from 5 to 1000, got 3"),
         (["--kernels", "fft"], Int32(64), "--kernels takes"),
         (["--sizes", "huge"], Int32(64), "--sizes must be quick or full"),
         (["--threads", "9999"], Int32(64), "exceeds the"),
