@@ -13,7 +13,7 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "text, json or markdown (default: the format --output's extension names, .json or .md, else text).")
     var format: OutputFormat?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file, whole or not at all, instead of stdout.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file, whole or not at all, instead of stdout (- is stdout; a link's target is written, a file's mode kept, a device written in place).", valueName: "file"))
     var output: String?
 
     /// `--format`, else the format `--output`'s extension names (.json, .md/.markdown), else text.
@@ -39,9 +39,9 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// Writes `text` to `--output` atomically, or to stdout.
+    /// Writes `text` to `--output` atomically, or to stdout (also for `--output -`).
     func emit(_ text: String) throws {
-        if let output {
+        if let output, output != AtomicFile.standardOutputPath {
             try AtomicFile.write(Data(text.utf8), to: output)
         } else {
             try StandardStream.output.write(text)

@@ -7,8 +7,12 @@ import RooflineDevices
 func reportDevices(_ names: [String], deviceFiles: [String], price: Double?) throws -> [Device] {
     var catalog = try DeviceCatalog.bundled()
     for path in deviceFiles { try catalog.add(contentsOf: path) }
+    var seen: [String: String] = [:]
     return try names.map { name in
         let device = try catalog.device(named: name)
+        if let earlier = seen.updateValue(name, forKey: device.id) {
+            throw RooflineError.usage("--device names \(device.id) twice ('\(earlier)' and '\(name)'): give each device once")
+        }
         return price.map { device.pricedAt($0, note: "set with --price") } ?? device
     }
 }

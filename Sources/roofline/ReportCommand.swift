@@ -128,7 +128,8 @@ struct ReportCommand: ParsableCommand {
         let precision = try types.precision()
         let config = try ModelConfig.load(model)
         let devices = try reportDevices(deviceNames, deviceFiles: deviceFile, price: price)
-        let outputURL = URL(fileURLWithPath: output)
+        // Charts go beside the file the markdown really is (a link's target), since it links them by name.
+        let outputURL = URL(fileURLWithPath: AtomicFile.resolvedPath(output))
         var hostProfile: HostProfile?
         if let profile {
             hostProfile = try loadHostProfile(profile)
@@ -158,10 +159,10 @@ struct ReportCommand: ParsableCommand {
             createdAt: ISO8601DateFormatter().string(from: Date()),
             deployment: try deploymentOptions(), operators: operators)
         let report = try ReportAssembly.report(for: request)
-        let baseName = String(outputURL.lastPathComponent.dropLast(3))
+        let baseName = outputURL.deletingPathExtension().lastPathComponent
         let rendered = report.render(baseName: baseName)
         let folderURL = outputURL.deletingLastPathComponent()
-        var files: [(path: String, data: Data)] = [(output, Data(rendered.markdown.utf8))]
+        var files: [(path: String, data: Data)] = [(outputURL.path, Data(rendered.markdown.utf8))]
         for chart in rendered.charts {
             files.append((folderURL.appendingPathComponent(chart.name).path, Data(chart.contents.utf8)))
         }

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// What `--output` guarantees (README): one file is replaced whole, through links, keeping its mode, devices written
+/// in place; a report's set of files changes as one unit whatever signal arrives and whoever else writes it.
+@Suite(.serialized) struct OutputSafetyCLITests {
+    /// A quick report with no host: the markdown and two charts.
+    static func report(batch: Int, output: String) -> [String] {
+        ["report", "--probe", "none", "--device", "h200", "--prompt", "512", "--batch", "\(batch)", "-q", "--output", output]
+    }
+
+    /// The folder's files (hidden ones too) with their contents, the "Generated" line of markdown dropped and the
+    /// folder's path taken out of the reproduce command.
+    static func snapshot(_ folder: URL) throws -> [String: String] {
+        var files: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            files[name] = text.replacingOccurrences(of: folder.path + "/", with: "")
+                .split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("Generated ") }.joined(separator: "\n")
+        }
+        return files
+    }
+
+    /// The set a report with `batch` writes as `r.md`, made in a folder of its own.
+    static func expectedSet(batch: Int) throws -> [String: String] {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLIRunner.run(report(batch: batch, output: folder.appendingPathComponent("r.md").path))
+        #expect(result.status == 0, "\(result.stderr)")
+        return try snapshot(folder)
+    }
+
+    @Test func aSignalAtAnyInstantLeavesTheOldSetOrTheNewOne() throws {
+        let old = try Self.expectedSet(batch: 1), new = try Self.expectedSet(batch: 2)
+        #expect(old.count == 3 && Set(old.keys) == Set(new.keys) && old != new)
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("r.md").path
+        var outcomes: [String: Int] = [:]
+        for round in 0..<24 {
+            _ = try CLIRunner.run(Self.report(batch: 1, output: output))
+            let process = Process()
+            process.executableURL = CLIRunner.binary
+            process.arguments = Self.report(batch: 2, output: output)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Spread the signals over the run, start to finish (a run takes a few hundred milliseconds here).
+            usleep(useconds_t(round * 15_000))
+            kill(process.processIdentifier, round.isMultiple(of: 2) ? SIGINT : SIGTERM)
+            process.waitUntilExit()
+            let files = try Self.snapshot(folder)
+            let outcome = files == old ? "old" : files == new ? "new" : "mixed"
+            outcomes[outcome, default: 0] += 1
+            #expect(outcome != "mixed", "round \(round): \(files.keys.sorted())")
+        }
+        #expect(outcomes["mixed"] == nil)
+    }
+
+    @Test func concurrentReportsToOneFolderLeaveOneWholeSet() throws {
+        let sets = [try Self.expectedSet(batch: 1), try Self.expectedSet(batch: 2)]
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("r.md").path
+        for round in 0..<8 {
+            let processes = try [1, 2].map { batch -> Process in
+                let process = Process()
+                process.executableURL = CLIRunner.binary
+                process.arguments = Self.report(batch: batch, output: output)
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+            processes.forEach { $0.waitUntilExit() }
+            #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+            let files = try Self.snapshot(folder)
+            #expect(sets.contains(files), "round \(round): \(files.keys.sorted())")
+        }
+    }
+
+    @Test func staleTemporariesOfADeadRunAreCleanedAndABrokenSetIsRefusedWhole() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("r.md").path
+        // A run killed outright left a temporary and a backup (pid 2^22 + 1 is beyond Linux's pid range, so never
+        // alive); the next report removes both.
+        try Data("half".utf8).write(to: folder.appendingPathComponent(".r.md.4194305.tmp"))
+        try Data("old".utf8).write(to: folder.appendingPathComponent(".r-roofline-h200-decode.svg.4194305.bak"))
+        #expect(try CLIRunner.run(Self.report(batch: 1, output: output)).status == 0)
+        let before = try Self.snapshot(folder)
+        #expect(before.count == 3 && !before.keys.contains { $0.hasPrefix(".") }, "\(before.keys.sorted())")
+        // A folder where a chart should go: the set is refused before anything is replaced.
+        let chart = try #require(before.keys.first { $0.hasSuffix("-decode.svg") })
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(chart))
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(chart), withIntermediateDirectories: false)
+        let refused = try CLIRunner.run(Self.report(batch: 2, output: output))
+        #expect(refused.status == 64 && refused.stderrLines.count == 1, "\(refused.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(Set(names) == Set(before.keys), "\(names)")
+        #expect(try String(contentsOf: folder.appendingPathComponent("r.md"), encoding: .utf8).contains("batch 1"))
+    }
+
+    @Test func oneFileGoesThroughLinksKeepsItsModeAndDevicesAreWrittenInPlace() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("models.txt").path
+        try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+        chmod(target, 0o600)
+        let link = folder.appendingPathComponent("link.txt").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "models.txt")
+        #expect(try CLIRunner.run(["models", "--output", link]).status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: target)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "models.txt")
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("model "))
+        let null = try CLIRunner.run(["models", "--output", "/dev/null"])
+        #expect(null.status == 0 && null.stdout.isEmpty)
+        let dash = try CLIRunner.run(["models", "--format", "json", "--output", "-"])
+        #expect(dash.status == 0 && dash.stdout.hasPrefix("["))
+        let full = try CLIRunner.run(["models", "--output", "/dev/full"])
+        #expect(full.status == 1 && full.stderrLines == ["roofline: error: cannot write /dev/full: No space left on device"])
+        let attributesOfFull = try FileManager.default.attributesOfItem(atPath: "/dev/full")
+        #expect(attributesOfFull[.type] as? FileAttributeType == .typeCharacterSpecial)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["link.txt", "models.txt"])
+    }
+}
