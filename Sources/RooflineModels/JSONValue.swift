@@ -1,30 +1,14 @@
 import Foundation
 
-/// Any JSON value, decoded without Foundation's `Any` bridging (which blurs `true` and `1` on Linux).
-enum JSONValue: Decodable, Sendable, Equatable {
+/// Any JSON value, read by `JSONValue.parse` (as Python reads JSON) without Foundation's `Any` bridging (which
+/// blurs `true` and `1` on Linux).
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
 
     /// A short rendering for error messages.
     var summary: String {

@@ -13,9 +13,9 @@ extension ModelConfig {
     init(decoding data: Data, name: String, source: String) throws {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw RooflineError.badData("\(source): not valid JSON; pass a Hugging Face config.json")
+            root = try JSONValue.parse(data)
+        } catch let error as RooflineError {
+            throw RooflineError.badData("\(source): \(error.message); pass a Hugging Face config.json")
         }
         guard case .object(let object) = root else {
             throw RooflineError.badData("\(source): expected a JSON object (a Hugging Face config.json), got \(root.summary)")
