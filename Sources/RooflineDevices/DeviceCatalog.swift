@@ -56,7 +56,13 @@ public struct DeviceCatalog: Sendable {
         } catch {
             throw RooflineError.usage("cannot read device file \(path): check the path given to --device-file")
         }
-        try add(data, origin: "device file \(path)", extras: [:])
+        try add(data, origin: "device file \(path)")
+    }
+
+    /// Decodes, validates and adds every device in `data` (a device file's contents, `origin` naming it in errors);
+    /// nothing is added when any entry is wrong.
+    public mutating func add(_ data: Data, origin: String) throws {
+        try add(data, origin: origin, extras: [:])
     }
 
     /// Decodes, validates and adds every device in `data`; nothing is added when any entry is wrong.

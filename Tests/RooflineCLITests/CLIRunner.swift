@@ -22,8 +22,17 @@ struct CLIRunner {
     }
 
     static func run(_ arguments: [String], currentDirectory: URL? = nil) throws -> Result {
+        try run(binary, arguments, currentDirectory: currentDirectory)
+    }
+
+    /// Runs `command` with bash (for redirections the test needs: a closed stdout, /dev/full, a pipe).
+    static func runShell(_ command: String) throws -> Result {
+        try run(URL(fileURLWithPath: "/bin/bash"), ["-c", command], currentDirectory: nil)
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], currentDirectory: URL?) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let out = Pipe(), err = Pipe()

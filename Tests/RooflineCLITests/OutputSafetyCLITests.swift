@@ -124,4 +124,19 @@ import Testing
         #expect(attributesOfFull[.type] as? FileAttributeType == .typeCharacterSpecial)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["link.txt", "models.txt"])
     }
+
+    @Test func aClosedOrFullStdoutIsAnErrorAndAReaderGoneIsAQuietEnd() throws {
+        let binary = CLIRunner.binary.path
+        func shell(_ command: String) throws -> CLIRunner.Result {
+            try CLIRunner.runShell(command.replacingOccurrences(of: "ROOFLINE", with: "'\(binary)'"))
+        }
+        let closed = try shell("ROOFLINE devices >&-; echo \"exit $?\"")
+        #expect(closed.stdout == "exit 1\n" && closed.stderrLines == ["roofline: error: cannot write to standard output: Bad file descriptor"])
+        let full = try shell("ROOFLINE plan --model llama-3.1-8b --device h200 --context 4096 > /dev/full; echo \"exit $?\"")
+        #expect(full.stdout == "exit 1\n" && full.stderrLines == ["roofline: error: cannot write to standard output: No space left on device"])
+        let noStderr = try shell("ROOFLINE devices --device x 2>&-; echo \"exit $?\"")
+        #expect(noStderr.stdout == "exit 64\n")
+        let pipe = try shell("ROOFLINE devices | head -1 > /dev/null; echo \"exit ${PIPESTATUS[0]}\"")
+        #expect(pipe.stdout == "exit 0\n" && pipe.stderr.isEmpty)
+    }
 }
