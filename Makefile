@@ -2,7 +2,7 @@
 # Both install missing system libraries first (libnuma-dev, libopenblas-dev).
 BIN := .build/release/roofline
 
-.PHONY: deps build report probe test bench examples
+.PHONY: deps build report probe test bench examples fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -24,3 +24,6 @@ test: deps
 
 bench: build
 	python3 scripts/bench-probe.py
+
+fuzz:
+	scripts/fuzz.sh $${FUZZ_SECONDS:-120}

@@ -10,7 +10,8 @@ struct ClassifyCommand: ParsableCommand {
         abstract: "Place one inference step's operators on a roofline: FLOPs, bytes, intensity, bound, time.",
         discussion: """
             Prefill of N prompt tokens or decode of one token at context C, for a batch of B sequences. Sizes take
-            4096, 128k (128,000), 128Ki (131,072) or 10M; a comma is never a thousands separator. Data types: fp32, bf16, fp16, fp8, int8, int4, fp4.
+            4096, 128k (128,000), 128Ki (131,072) or 10M; a comma is never a thousands separator.
+            Data types: fp32, bf16, fp16, fp8, int8, int4, fp4.
             Example: roofline classify --model llama-3.1-405b --phase decode --context 10M --device h200
             """)
 
