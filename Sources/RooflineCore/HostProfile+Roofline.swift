@@ -37,10 +37,10 @@ extension HostProfile {
             }
         }
         guard !compute.isEmpty else {
-            throw RooflineError.badData("the host profile has no FLOP measurement at \(wanted) threads: run `roofline probe` again")
+            throw RooflineError.badData("the host profile has no FLOP measurement at \(wanted) thread\(wanted == 1 ? "" : "s"): run `roofline probe` again")
         }
         guard memory.contains(where: { $0.level == "DRAM" }) else {
-            throw RooflineError.badData("the host profile has no DRAM bandwidth at \(wanted) threads: run `roofline probe` again")
+            throw RooflineError.badData("the host profile has no DRAM bandwidth at \(wanted) thread\(wanted == 1 ? "" : "s"): run `roofline probe` again")
         }
         return Roofline(name: "host (\(host.cpuModel), \(wanted) threads)", computeCeilings: compute,
                         bandwidthCeilings: memory, mainMemoryLevel: "DRAM")
