@@ -30,21 +30,23 @@ let package = Package(
         .target(
             name: "RooflineModels", dependencies: ["RooflineCore"],
             resources: [.copy("Presets")]),
+        // Kernel time models fitted from measured tables: the predicted time beside every bound.
+        .target(name: "RooflineCalibration", dependencies: ["RooflineCore"], resources: [.copy("Data")]),
         .target(
-            name: "RooflineDevices", dependencies: ["RooflineCore", "RooflineModels"],
+            name: "RooflineDevices", dependencies: ["RooflineCore", "RooflineModels", "RooflineCalibration"],
             resources: [.copy("Data")]),
         .target(
             name: "RooflineProbes",
             dependencies: ["RooflineCore", "CRooflineSupport", "CNuma", "COpenBLAS"],
             swiftSettings: nativeSwift),
-        .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices"]),
+        .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices", "RooflineCalibration"]),
         // The analysis step: builds workloads, places them and plans deployments; RooflineReport renders the result.
         .target(name: "RooflineAnalysis", dependencies: ["RooflineModels", "RooflineDevices", "RooflineReport"]),
         .executableTarget(
             name: "roofline",
             dependencies: [
                 "RooflineCore", "RooflineModels", "RooflineDevices", "RooflineProbes", "RooflineReport",
-                "RooflineAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RooflineAnalysis", "RooflineCalibration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RooflineCoreTests", dependencies: ["RooflineCore"]),
         .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"]),
