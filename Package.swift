@@ -50,6 +50,7 @@ let package = Package(
             ]),
         .testTarget(name: "RooflineCoreTests", dependencies: ["RooflineCore"]),
         .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"]),
+        .testTarget(name: "RooflineCalibrationTests", dependencies: ["RooflineCalibration"]),
         .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
         .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport"]),

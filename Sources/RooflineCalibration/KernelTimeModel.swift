@@ -56,6 +56,9 @@ public struct EfficiencyCurve: Codable, Sendable, Equatable {
 
     public init(points: [Point]) { self.points = points.sorted { $0.log2Work < $1.log2Work } }
 
+    /// The highest fraction on the curve (1 without points).
+    public var best: Double { points.map(\.efficiency).max() ?? 1 }
+
     /// The fraction at `work`: η = η_i + (η_{i+1} − η_i)·(log₂ work − x_i)/(x_{i+1} − x_i) between the points
     /// around log₂ work, the end value outside them; 1 for a curve without points (the bound).
     public func efficiency(at work: Double) -> Double {
@@ -97,12 +100,14 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
         self.rows = rows
     }
 
-    /// The predicted time of one call of `work` at `peaks`, with its parts; `withFloor` false for an operator an
-    /// engine fuses into its neighbour (it launches nothing of its own). Nil when the peaks lack what it needs.
+    /// The predicted time of one call of `work` at `peaks`, with its parts. `withFloor` false is an operator an
+    /// engine fuses into its neighbour: it launches nothing of its own, so it has no floor and streams at the
+    /// neighbour's rate, the best fraction on each curve (`EfficiencyCurve.best`), not at the small-call fraction
+    /// its own few bytes would get. Nil when the peaks lack what it needs.
     public func predict(_ work: KernelWork, peaks: KernelPeaks, withFloor: Bool = true) -> KernelPrediction? {
         guard let bound = peaks.boundSeconds(work, family: kernel.family) else { return nil }
-        let ec = computeEfficiency.efficiency(at: work.flops)
-        let em = bandwidthEfficiency.efficiency(at: work.bytes)
+        let ec = withFloor ? computeEfficiency.efficiency(at: work.flops) : computeEfficiency.best
+        let em = withFloor ? bandwidthEfficiency.efficiency(at: work.bytes) : bandwidthEfficiency.best
         let floor = withFloor ? floorSeconds : 0
         return KernelPrediction(
             kernel: kernel, floorSeconds: floor, computeEfficiency: ec, bandwidthEfficiency: em,
