@@ -39,7 +39,7 @@ public enum CalibrationFit {
     /// One class:
     /// - floor t₀ = the `floorQuantile` of the times of rows whose bound ≤ `overheadShare` × time (0 when none);
     /// - each row with time t > t₀ and bound parts c (compute) and m (memory) gives one sample: η_c = c ÷ (t − t₀)
-    ///   at log₂ FLOPs when c ≥ m, else η_m = m ÷ (t − t₀) at log₂ bytes;
+    ///   at log₂ of c in nanoseconds (`KernelTimeModel.computeSize`) when c ≥ m, else η_m = m ÷ (t − t₀) at log₂ bytes;
     /// - each curve is the median η (clamped to 0.001…1) and median log₂ work of every `binWidthLog2` bin.
     public static func fitModel(_ kernel: KernelClass, _ rows: [KernelMeasurement], peaks: KernelPeaks) throws -> KernelTimeModel {
         let placed = try rows.map { row -> (row: KernelMeasurement, compute: Double, memory: Double) in
@@ -55,7 +55,7 @@ public enum CalibrationFit {
         for p in placed where p.row.measuredSeconds > floor {
             let beyond = p.row.measuredSeconds - floor
             if p.compute >= p.memory && p.compute > 0 {
-                computeSamples.append((log2(p.row.work.flops), p.compute / beyond))
+                computeSamples.append((log2(max(KernelTimeModel.computeSize(p.compute), 1)), p.compute / beyond))
             } else if p.memory > 0 {
                 memorySamples.append((log2(p.row.work.bytes), p.memory / beyond))
             }
@@ -65,10 +65,10 @@ public enum CalibrationFit {
     }
 
     /// Median efficiency (clamped to 0.001…1) and median log₂ work per `binWidthLog2` bin of log₂ work.
-    static func curve(_ samples: [(log2Work: Double, efficiency: Double)]) -> EfficiencyCurve {
-        let bins = Dictionary(grouping: samples) { ($0.log2Work / binWidthLog2).rounded(.down) }
+    static func curve(_ samples: [(log2Size: Double, efficiency: Double)]) -> EfficiencyCurve {
+        let bins = Dictionary(grouping: samples) { ($0.log2Size / binWidthLog2).rounded(.down) }
         return EfficiencyCurve(points: bins.values.map { bin in
-            EfficiencyCurve.Point(log2Work: quantile(bin.map(\.log2Work), 0.5)!,
+            EfficiencyCurve.Point(log2Size: quantile(bin.map(\.log2Size), 0.5)!,
                                   efficiency: min(1, max(0.001, quantile(bin.map(\.efficiency), 0.5)!)))
         })
     }

@@ -37,38 +37,39 @@ public struct KernelPeaks: Codable, Sendable, Equatable {
     }
 }
 
-/// Achieved fraction of a peak as a function of work, as measured points: log₂ of the work (FLOPs or bytes)
-/// and the fraction there. Between points the fraction is interpolated linearly in log₂ work; beyond the first
-/// and last points it stays at their values.
+/// Achieved fraction of a peak as a function of a call's size, as measured points: log₂ of the size and the
+/// fraction there. Between points the fraction is interpolated linearly in log₂ size; beyond the first and last
+/// points it stays at their values. The size is what the curve's owner says: for `KernelTimeModel`, the compute
+/// time at peak in nanoseconds (FLOP/s curve) or the bytes moved (bandwidth curve).
 public struct EfficiencyCurve: Codable, Sendable, Equatable {
     public struct Point: Codable, Sendable, Equatable {
-        public var log2Work: Double
+        public var log2Size: Double
         public var efficiency: Double
 
-        public init(log2Work: Double, efficiency: Double) {
-            self.log2Work = log2Work
+        public init(log2Size: Double, efficiency: Double) {
+            self.log2Size = log2Size
             self.efficiency = efficiency
         }
     }
 
-    /// Ordered by `log2Work`.
+    /// Ordered by `log2Size`.
     public var points: [Point]
 
-    public init(points: [Point]) { self.points = points.sorted { $0.log2Work < $1.log2Work } }
+    public init(points: [Point]) { self.points = points.sorted { $0.log2Size < $1.log2Size } }
 
     /// The highest fraction on the curve (1 without points).
     public var best: Double { points.map(\.efficiency).max() ?? 1 }
 
-    /// The fraction at `work`: η = η_i + (η_{i+1} − η_i)·(log₂ work − x_i)/(x_{i+1} − x_i) between the points
-    /// around log₂ work, the end value outside them; 1 for a curve without points (the bound).
-    public func efficiency(at work: Double) -> Double {
+    /// The fraction at `size`: η = η_i + (η_{i+1} − η_i)·(log₂ size − x_i)/(x_{i+1} − x_i) between the points
+    /// around log₂ size, the end value outside them (sizes below 1 count as 1); 1 for a curve without points.
+    public func efficiency(at size: Double) -> Double {
         guard let first = points.first, let last = points.last else { return 1 }
-        let x = log2(max(work, 1))
-        if x <= first.log2Work { return first.efficiency }
-        if x >= last.log2Work { return last.efficiency }
-        let upper = points.firstIndex { $0.log2Work >= x }!
+        let x = log2(max(size, 1))
+        if x <= first.log2Size { return first.efficiency }
+        if x >= last.log2Size { return last.efficiency }
+        let upper = points.firstIndex { $0.log2Size >= x }!
         let (a, b) = (points[upper - 1], points[upper])
-        return a.efficiency + (b.efficiency - a.efficiency) * (x - a.log2Work) / (b.log2Work - a.log2Work)
+        return a.efficiency + (b.efficiency - a.efficiency) * (x - a.log2Size) / (b.log2Size - a.log2Size)
     }
 }
 
@@ -78,13 +79,15 @@ public struct EfficiencyCurve: Codable, Sendable, Equatable {
 ///
 /// where compute and memory are the roofline's times at peak (`KernelPeaks.boundSeconds`), the floor is the
 /// launch and synchronisation time of a call that does almost nothing, and η_c, η_m are the achieved fractions
-/// of peak FLOP/s and bandwidth beyond the floor, as functions of the work (`EfficiencyCurve`). With η ≤ 1 the
+/// of peak FLOP/s and bandwidth beyond the floor (`EfficiencyCurve`): η_c as a function of the compute time at peak
+/// in nanoseconds (how much the call asks of this device; it carries to a faster device better than FLOPs, see
+/// scripts/bench-calibration.py), η_m as a function of the bytes moved. With η ≤ 1 the
 /// prediction is never faster than the bound. Applied with another device's peaks, the same floor and fractions
 /// give that device's prediction (the rescaling of a calibration to a device without measurements).
 public struct KernelTimeModel: Codable, Sendable, Equatable {
     public var kernel: KernelClass
     public var floorSeconds: Double
-    /// η_c by log₂ FLOPs.
+    /// η_c by log₂ of the compute time at peak in nanoseconds (`computeSize`).
     public var computeEfficiency: EfficiencyCurve
     /// η_m by log₂ bytes (bus bytes for a collective).
     public var bandwidthEfficiency: EfficiencyCurve
@@ -106,7 +109,7 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
     /// its own few bytes would get. Nil when the peaks lack what it needs.
     public func predict(_ work: KernelWork, peaks: KernelPeaks, withFloor: Bool = true) -> KernelPrediction? {
         guard let bound = peaks.boundSeconds(work, family: kernel.family) else { return nil }
-        let ec = withFloor ? computeEfficiency.efficiency(at: work.flops) : computeEfficiency.best
+        let ec = withFloor ? computeEfficiency.efficiency(at: Self.computeSize(bound.compute)) : computeEfficiency.best
         let em = withFloor ? bandwidthEfficiency.efficiency(at: work.bytes) : bandwidthEfficiency.best
         let floor = withFloor ? floorSeconds : 0
         return KernelPrediction(
@@ -114,6 +117,11 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
             boundSeconds: max(bound.compute, bound.memory),
             seconds: floor + max(bound.compute / ec, bound.memory / em))
     }
+}
+
+extension KernelTimeModel {
+    /// The size the FLOP/s curve is keyed by: compute seconds at peak × 10⁹ (nanoseconds).
+    public static func computeSize(_ computeSeconds: Double) -> Double { computeSeconds * 1e9 }
 }
 
 /// One call's predicted time and how it came about.

@@ -27,7 +27,8 @@ struct CalibrationFitTests {
         // The floor is the lower quartile of rows whose bound is ≤ 5 % of their time: within 5 % of 5 µs.
         #expect(abs(gemm.floorSeconds / Self.floor - 1) < 0.05)
         // Large calls see the true fractions.
-        #expect(abs(gemm.computeEfficiency.efficiency(at: 2 * 16384 * 16384 * 16384) - Self.computeShare) < 0.01)
+        #expect(abs(gemm.computeEfficiency.efficiency(at: KernelTimeModel.computeSize(2 * 16384 * 16384 * 16384 / 100e12))
+                   - Self.computeShare) < 0.01)
         #expect(abs(gemm.bandwidthEfficiency.efficiency(at: 2 * 16384 * 16384) - Self.bandwidthShare) < 0.01)
         // Every row predicted within 10 %, and the large ones within 1 %.
         let check = try CalibrationCheck(Self.rows, calibration: calibration, peaks: Self.peaks)

@@ -39,7 +39,7 @@ struct KernelModelTests {
     }
 
     @Test func curveInterpolatesInLog2AndHoldsItsEnds() {
-        let curve = EfficiencyCurve(points: [.init(log2Work: 12, efficiency: 0.6), .init(log2Work: 10, efficiency: 0.2)])
+        let curve = EfficiencyCurve(points: [.init(log2Size: 12, efficiency: 0.6), .init(log2Size: 10, efficiency: 0.2)])
         #expect(abs(curve.efficiency(at: 2048) - 0.4) < 1e-12)
         #expect(curve.efficiency(at: 16) == 0.2)
         #expect(curve.efficiency(at: 1_048_576) == 0.6)
@@ -53,8 +53,8 @@ struct KernelModelTests {
                                 linkBytesPerSecond: nil)
         let model = KernelTimeModel(
             kernel: KernelClass(.gemm, "bf16"), floorSeconds: 2e-6,
-            computeEfficiency: EfficiencyCurve(points: [.init(log2Work: 0, efficiency: 0.5)]),
-            bandwidthEfficiency: EfficiencyCurve(points: [.init(log2Work: 0, efficiency: 0.8)]), rows: 0)
+            computeEfficiency: EfficiencyCurve(points: [.init(log2Size: 0, efficiency: 0.5)]),
+            bandwidthEfficiency: EfficiencyCurve(points: [.init(log2Size: 0, efficiency: 0.8)]), rows: 0)
         let p = try #require(model.predict(KernelWork(flops: 1e12, bytes: 1e9, computeType: .bf16), peaks: peaks))
         #expect(abs(p.seconds - (2e-6 + 0.02)) < 1e-12)
         #expect(abs(p.boundSeconds - 0.01) < 1e-15)
