@@ -41,7 +41,7 @@ let package = Package(
             swiftSettings: nativeSwift),
         .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices", "RooflineCalibration"]),
         // The analysis step: builds workloads, places them and plans deployments; RooflineReport renders the result.
-        .target(name: "RooflineAnalysis", dependencies: ["RooflineModels", "RooflineDevices", "RooflineReport"]),
+        .target(name: "RooflineAnalysis", dependencies: ["RooflineModels", "RooflineDevices", "RooflineReport", "RooflineCalibration"]),
         .executableTarget(
             name: "roofline",
             dependencies: [
@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "RooflineCoreTests", dependencies: ["RooflineCore"]),
         .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"]),
         .testTarget(name: "RooflineCalibrationTests", dependencies: ["RooflineCalibration"]),
-        .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices"]),
+        .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices", "RooflineCalibration"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
         .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport"]),
         .testTarget(name: "RooflineAnalysisTests", dependencies: ["RooflineAnalysis"]),

@@ -114,8 +114,8 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
         let floor = withFloor ? floorSeconds : 0
         return KernelPrediction(
             kernel: kernel, floorSeconds: floor, computeEfficiency: ec, bandwidthEfficiency: em,
-            boundSeconds: max(bound.compute, bound.memory),
-            seconds: floor + max(bound.compute / ec, bound.memory / em))
+            boundSeconds: max(bound.compute, bound.memory), computeSeconds: bound.compute / ec,
+            memorySeconds: bound.memory / em, seconds: floor + max(bound.compute / ec, bound.memory / em))
     }
 }
 
@@ -134,6 +134,9 @@ public struct KernelPrediction: Codable, Sendable, Equatable {
     public var bandwidthEfficiency: Double
     /// The roofline's time at peak: max(compute, memory).
     public var boundSeconds: Double
+    /// compute ÷ η_c and memory ÷ η_m.
+    public var computeSeconds: Double
+    public var memorySeconds: Double
     /// floor + max(compute ÷ η_c, memory ÷ η_m).
     public var seconds: Double
 }

@@ -15,6 +15,9 @@ public struct OperatorPrediction: Codable, Sendable, Equatable {
     public var secondsPerCall: Double
     /// secondsPerCall × calls.
     public var seconds: Double
+    /// compute at peak ÷ η_c and memory at peak ÷ η_m, × calls: the achieved compute and memory times.
+    public var computeSeconds: Double
+    public var memorySeconds: Double
 }
 
 extension Calibration {
@@ -45,9 +48,11 @@ extension Calibration {
         let fused = profile.fusedKinds.contains(op.kind)
         let kernel = Self.kernelClass(of: op)
         guard let p = predict(work, as: kernel, peaks: peaks, withFloor: !fused) else { return nil }
+        let n = Double(calls)
         return OperatorPrediction(
             kernel: p.kernel.description, fused: fused, calls: calls, floorSecondsPerCall: p.floorSeconds,
             computeEfficiency: p.computeEfficiency, bandwidthEfficiency: p.bandwidthEfficiency,
-            secondsPerCall: p.seconds, seconds: p.seconds * Double(calls))
+            secondsPerCall: p.seconds, seconds: p.seconds * n, computeSeconds: p.computeSeconds * n,
+            memorySeconds: p.memorySeconds * n)
     }
 }

@@ -3,33 +3,14 @@ import RooflineCore
 /// A step's operators predicted on a device with a calibration: the predicted time beside the roofline's bound
 /// (`Analysis`), and the calibration and engine profile that produced it.
 public struct StepPrediction: Codable, Sendable, Equatable {
-    /// The calibration's name and source, and the device whose peaks it was applied with.
-    public var calibration: String
-    public var calibrationSource: String
-    public var measuredOn: String
-    public var appliedTo: String
-    /// True when the calibration was measured on another device and is applied with this one's peaks.
-    public var rescaled: Bool
-    public var engine: EngineProfile
+    public var calibration: CalibrationUsed
     /// One per placement of the analysis, in its order.
     public var operators: [OperatorPrediction]
 
-    /// Predicts every placement of `analysis` (see `Calibration.predict(_:peaks:profile:)`); an operator whose kind
-    /// the calibration has no model for is a usage error naming the calibration to fit.
-    public init(_ analysis: Analysis, calibration: Calibration, peaks: KernelPeaks, engine: EngineProfile) throws {
-        self.calibration = calibration.name
-        calibrationSource = calibration.source
-        measuredOn = calibration.measuredOn.device
-        appliedTo = peaks.device
-        rescaled = calibration.measuredOn.device != peaks.device
-        self.engine = engine
-        operators = try analysis.placements.map { p in
-            guard let predicted = calibration.predict(p.operator, peaks: peaks, profile: engine) else {
-                throw RooflineError.usage("calibration \(calibration.name) has no model for \(p.operator.kind.rawValue) "
-                    + "operators (\(p.operator.name)): measure and fit them, or give --calibration none")
-            }
-            return predicted
-        }
+    /// Predicts every placement of `analysis` with `applied` (`AppliedCalibration.predict`).
+    public init(_ analysis: Analysis, applied: AppliedCalibration) throws {
+        calibration = applied.used
+        operators = try analysis.placements.map { try applied.predict($0.operator) }
     }
 
     /// Σ predicted seconds (operators run one after another).

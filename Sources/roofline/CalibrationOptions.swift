@@ -11,9 +11,8 @@ struct CalibrationOptions: ParsableArguments {
     @Option(help: "Engine profile: fused-graphs (elementwise operators fused into neighbours, CUDA graphs) or unfused.")
     var engine: String = EngineProfile.fusedGraphs.name
 
-    /// The predicted step of `analysis` on `device` (nil for a host roofline), with notes saying which calibration
-    /// applied or why none did.
-    func prediction(for analysis: Analysis, on device: Device?) throws -> (StepPrediction?, [String]) {
+    /// The calibration that applies on `device` (nil for a host roofline), with notes saying why none does.
+    func applied(on device: Device?) throws -> (AppliedCalibration?, [String]) {
         let profile = try EngineProfile.named(engine)
         if calibration.lowercased() == "none" { return (nil, ["--calibration none: bounds only, no predicted times"]) }
         guard let device else {
@@ -23,8 +22,13 @@ struct CalibrationOptions: ParsableArguments {
             return (nil, ["no measured calibration applies to \(device.id) (none of its architecture is bundled): "
                 + "bounds only; measure it with scripts/measure-gpu.py and fit it with `roofline calibrate`"])
         }
-        let step = try StepPrediction(analysis, calibration: found, peaks: peaks, engine: profile)
-        return (step, [])
+        return (AppliedCalibration(found, peaks: peaks, engine: profile), [])
+    }
+
+    /// The predicted step of `analysis` on `device` (nil without a calibration), with the notes of `applied(on:)`.
+    func prediction(for analysis: Analysis, on device: Device?) throws -> (StepPrediction?, [String]) {
+        let (applied, notes) = try applied(on: device)
+        return (try applied.map { try StepPrediction(analysis, applied: $0) }, notes)
     }
 }
 

@@ -52,15 +52,7 @@ struct ClassifyReport: Encodable {
         var kernelLaunches: Int?
     }
 
-    /// The calibration that produced the predicted times.
-    struct CalibrationUsed: Encodable {
-        var name: String
-        var source: String
-        var measuredOn: String
-        var appliedTo: String
-        var rescaled: Bool
-        var engine: EngineProfile
-    }
+
 
     /// The roofline the step was placed on.
     struct Device: Encodable {
@@ -87,6 +79,7 @@ struct ClassifyReport: Encodable {
     /// Bytes of all weights (the footprint) and of the KV cache after the step.
     var weightFootprintBytes: Double
     var kvCacheBytes: Double
+    /// The calibration that produced the predicted times.
     var calibration: CalibrationUsed?
     /// Whether one device holds the weights and KV cache (nil on a host or a device without a capacity figure).
     var capacity: CapacityCheck?
@@ -135,10 +128,7 @@ struct ClassifyReport: Encodable {
             predictedSeconds: prediction?.totalSeconds,
             predictedTokensPerSecond: prediction?.tokensPerSecond(tokensPerStep: workload.tokensPerStep),
             predictedFloorSeconds: prediction?.floorSeconds, kernelLaunches: prediction?.kernelLaunches)
-        calibration = prediction.map {
-            CalibrationUsed(name: $0.calibration, source: $0.calibrationSource, measuredOn: $0.measuredOn,
-                            appliedTo: $0.appliedTo, rescaled: $0.rescaled, engine: $0.engine)
-        }
+        calibration = prediction?.calibration
         self.capacity = capacity
         notes = deviceNotes
         for fallback in analysis.fallbacks {
