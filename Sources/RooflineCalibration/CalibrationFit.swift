@@ -16,8 +16,9 @@ public enum CalibrationFit {
     /// multiple of its compute time.
     public static let memoryDominance = 4.0
 
-    /// Every class in `rows` fitted at `peaks` (the measured device's), plus a `memory` model fitted from the
-    /// memory-bound GEMM rows (no elementwise table is measured; a streaming GEMV moves bytes the way a norm does).
+    /// Every class in `rows` fitted at `peaks` (the measured device's). Without measured `memory` rows (the bundled
+    /// tables have none), a `memory` model is fitted from the memory-bound GEMM rows with the GEMM floor (a
+    /// streaming GEMV moves bytes the way a norm does).
     public static func fit(_ rows: [KernelMeasurement], peaks: KernelPeaks, name: String, source: String,
                            appliesTo: [String] = []) throws -> Calibration {
         guard !rows.isEmpty else { throw RooflineError.badData("no measured rows to fit: give at least one table") }
@@ -26,7 +27,7 @@ public enum CalibrationFit {
         let streaming = gemm.filter { row in
             peaks.boundSeconds(row.work, family: .gemm).map { $0.memory >= memoryDominance * $0.compute } ?? false
         }
-        if !streaming.isEmpty, let gemmModel = models.first(where: { $0.kernel == KernelClass(.gemm, "bf16") })
+        if !streaming.isEmpty, !models.contains(where: { $0.kernel.family == .memory }), let gemmModel = models.first(where: { $0.kernel == KernelClass(.gemm, "bf16") })
             ?? models.first(where: { $0.kernel.family == .gemm }) {
             var memory = try fitModel(KernelClass(.memory, "bytes"), streaming, peaks: peaks)
             memory.computeEfficiency = EfficiencyCurve(points: [])

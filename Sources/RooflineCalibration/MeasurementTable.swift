@@ -7,11 +7,12 @@ import RooflineCore
 /// - prefill attention: `batch,seq_len,num_heads,num_kv_heads,head_dim,window,attn_dtype,kv_dtype,latency_us`
 /// - decode attention: `batch,kv_len,num_heads,num_kv_heads,head_dim,window,kv_dtype,latency_us`
 /// - collectives: `impl,collective,num_gpus,message_bytes,latency_us`
+/// - memory (a streaming copy, `scripts/measure-gpu.py`): `kernel,bytes,latency_us`, bytes read + written
 /// Other columns are ignored; latencies are microseconds.
 public enum MeasurementTable {
     /// The tables this reader knows, by the columns each requires.
     enum Layout: CaseIterable {
-        case gemm, prefill, decode, collectives
+        case gemm, prefill, decode, collectives, memory
 
         var required: [String] {
             switch self {
@@ -19,6 +20,7 @@ public enum MeasurementTable {
             case .prefill: ["batch", "seq_len", "num_heads", "num_kv_heads", "head_dim", "attn_dtype", "kv_dtype", "latency_us"]
             case .decode: ["batch", "kv_len", "num_heads", "num_kv_heads", "head_dim", "kv_dtype", "latency_us"]
             case .collectives: ["impl", "collective", "num_gpus", "message_bytes", "latency_us"]
+            case .memory: ["kernel", "bytes", "latency_us"]
             }
         }
     }
@@ -122,6 +124,11 @@ public enum MeasurementTable {
                                        kvCache: try row.type("kv_dtype")),
                 measuredSeconds: seconds,
                 shape: "batch=\(Int(b)) kv=\(Int(c)) heads=\(Int(h))/\(Int(kv)) d=\(Int(d))" + (window > 0 ? " w=\(Int(window))" : ""))
+        case .memory:
+            let bytes = try row.number("bytes")
+            return KernelMeasurement(kernel: KernelClass(.memory, "bytes"),
+                                     work: KernelWork(flops: 0, bytes: bytes, computeType: .bf16), measuredSeconds: seconds,
+                                     shape: "\(row.text("kernel")) \(Int(bytes)) B")
         case .collectives:
             let family: KernelFamily
             switch row.text("collective") {

@@ -24,6 +24,9 @@ struct MeasurementTableTests {
                 + "nccl,all_reduce,8,fp16,2,500,1000,20\ntrtllm_custom,all_reduce,2,bf16,2,500,1000,3\n", name: "c")
         #expect(collectives.map(\.kernel) == [KernelClass(.allReduce, "nccl", ranks: 8), KernelClass(.allReduce, "custom", ranks: 2)])
         #expect(collectives[0].work.bytes == 1750)
+        let memory = try MeasurementTable.parse("kernel,bytes,latency_us\ncopy,2097152,3.5\n", name: "m")
+        #expect(memory[0].kernel == KernelClass(.memory, "bytes"))
+        #expect(memory[0].work.bytes == 2_097_152 && memory[0].work.flops == 0)
     }
 
     @Test(arguments: [
