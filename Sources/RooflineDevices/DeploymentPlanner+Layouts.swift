@@ -105,15 +105,10 @@ struct Timing {
     func step(_ operators: [Operator], efficiency: Double, communicationSeconds: Double,
               share: (Operator) -> DeviceShare) throws -> StepEstimate {
         let roofline = device.roofline.derated(by: efficiency)
-        var compute = 0.0, bytesTime = 0.0, total = 0.0
-        for op in operators {
-            let placement = try roofline.place(Timing.scaled(op, by: share(op)))
-            compute += placement.computeSeconds
-            bytesTime += placement.memorySeconds
-            total += placement.seconds
+        return try Timing.sum(operators, communicationSeconds: communicationSeconds, share: share) { op in
+            let p = try roofline.place(op)
+            return (p.computeSeconds, p.memorySeconds, p.seconds)
         }
-        return StepEstimate(computeSeconds: compute, memorySeconds: bytesTime, communicationSeconds: communicationSeconds,
-                            seconds: total + communicationSeconds)
     }
 
     /// Times `operators` with each one's `share` on one device as the calibration predicts them
@@ -121,14 +116,24 @@ struct Timing {
     /// are the achieved times Σ compute ÷ η_c and Σ memory ÷ η_m, seconds = Σ predicted + communication.
     func predictedStep(_ operators: [Operator], calibration: AppliedCalibration, communicationSeconds: Double,
                        share: (Operator) -> DeviceShare) throws -> StepEstimate {
-        var compute = 0.0, bytesTime = 0.0, total = 0.0
-        for op in operators {
-            let p = try calibration.predict(Timing.scaled(op, by: share(op)))
-            compute += p.computeSeconds
-            bytesTime += p.memorySeconds
-            total += p.seconds
+        try Timing.sum(operators, communicationSeconds: communicationSeconds, share: share) { op in
+            let p = try calibration.predict(op)
+            return (p.computeSeconds, p.memorySeconds, p.seconds)
         }
-        return StepEstimate(computeSeconds: compute, memorySeconds: bytesTime, communicationSeconds: communicationSeconds,
+    }
+
+    /// A step from per-operator times: Σ compute, Σ memory and Σ seconds of `time` over each operator's share
+    /// (`scaled`), plus `communicationSeconds` (not overlapped).
+    static func sum(_ operators: [Operator], communicationSeconds: Double, share: (Operator) -> DeviceShare,
+                    time: (Operator) throws -> (compute: Double, memory: Double, seconds: Double)) rethrows -> StepEstimate {
+        var compute = 0.0, memory = 0.0, total = 0.0
+        for op in operators {
+            let t = try time(scaled(op, by: share(op)))
+            compute += t.compute
+            memory += t.memory
+            total += t.seconds
+        }
+        return StepEstimate(computeSeconds: compute, memorySeconds: memory, communicationSeconds: communicationSeconds,
                             seconds: total + communicationSeconds)
     }
 

@@ -20,11 +20,8 @@ struct CalibrateCommand: ParsableCommand {
     @Argument(help: "Measured CSV tables.")
     var measurements: [String]
 
-    @Option(help: "The device measured (fit) or predicted (--check): a bundled id or alias (h100, b200…).")
-    var device: String
-
-    @Option(help: ArgumentHelp("A JSON file describing the device (as `roofline devices --format json`).", valueName: "file"))
-    var deviceFile: [String] = []
+    /// `--device`: the device measured (fit) or predicted (--check); `--device-file` describes one not bundled.
+    @OptionGroup var selection: DeviceSelection
 
     @Flag(help: "Hold a calibration's predictions against the measured rows instead of fitting.")
     var check = false
@@ -51,9 +48,9 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var catalog = try DeviceCatalog.bundled()
-        for path in deviceFile { try catalog.add(contentsOf: path) }
-        let target = try catalog.device(named: device)
+        guard let target = try selection.selected(from: try selection.catalog()) else {
+            throw RooflineError.usage("calibrate needs --device: the device measured, or predicted with --check (h100, b200…)")
+        }
         guard let peaks = target.kernelPeaks else {
             throw RooflineError.usage("\(target.id) has no memory bandwidth figure: describe it with --device-file")
         }
