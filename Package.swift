@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "RooflineCalibrationTests", dependencies: ["RooflineCalibration"]),
         .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices", "RooflineCalibration"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
-        .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport"]),
+        .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport", "RooflineCalibration"]),
         .testTarget(name: "RooflineAnalysisTests", dependencies: ["RooflineAnalysis"]),
         .testTarget(name: "RooflineCLITests", dependencies: ["RooflineCore"], exclude: ["Golden"]),
     ],

@@ -18,6 +18,8 @@ public struct OperatorPrediction: Codable, Sendable, Equatable {
     /// compute at peak ÷ η_c and memory at peak ÷ η_m, × calls: the achieved compute and memory times.
     public var computeSeconds: Double
     public var memorySeconds: Double
+    /// The operator's FLOPs ÷ seconds: the rate it achieves at the prediction (0 without FLOPs).
+    public var flopsPerSecond: Double
 }
 
 extension Calibration {
@@ -53,6 +55,6 @@ extension Calibration {
             kernel: p.kernel.description, fused: fused, calls: calls, floorSecondsPerCall: p.floorSeconds,
             computeEfficiency: p.computeEfficiency, bandwidthEfficiency: p.bandwidthEfficiency,
             secondsPerCall: p.seconds, seconds: p.seconds * n, computeSeconds: p.computeSeconds * n,
-            memorySeconds: p.memorySeconds * n)
+            memorySeconds: p.memorySeconds * n, flopsPerSecond: p.seconds > 0 ? op.flops / (p.seconds * n) : 0)
     }
 }

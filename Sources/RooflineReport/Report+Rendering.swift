@@ -67,7 +67,8 @@ extension Report {
                     if let prediction = named.prediction { md += Markdown.predictionNote(prediction) + "\n" }
                     let file = chart("roofline-\(named.slug)-\(phase.kind.rawValue)\(formSuffix)",
                                      .roofline(named.analysis.roofline, placements: named.analysis.placements,
-                                               title: "\(phase.title): \(named.name), \(form.name) attention"))
+                                               title: "\(phase.title): \(named.name), \(form.name) attention",
+                                               prediction: named.prediction))
                     md += "![\(Markdown.escape(phase.title)) on \(Markdown.escape(named.name))](\(file))\n\n"
                 }
             }
