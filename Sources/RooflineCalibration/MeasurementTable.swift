@@ -92,6 +92,10 @@ public enum MeasurementTable {
         }
     }
 
+    /// One row as a measurement: the class from the table and its type or implementation columns, the work from
+    /// `KernelWork` (GEMM: `gemm(m:n:k:)`; prefill: `prefillAttention` with the window when one is given; decode:
+    /// `decodeAttention` over min(kv_len, window) keys with bf16 queries; collectives: `collective` bus bytes;
+    /// memory: the bytes given), and latency_us × 10⁻⁶ seconds.
     static func measurement(_ layout: Layout, _ row: Row) throws -> KernelMeasurement {
         let seconds = try row.number("latency_us") * 1e-6
         switch layout {

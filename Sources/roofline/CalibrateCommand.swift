@@ -60,7 +60,7 @@ struct CalibrateCommand: ParsableCommand {
                 throw RooflineError.usage("--check needs a calibration: no bundled one applies to \(target.id); give --calibration NAME or FILE")
             }
             let result = try CalibrationCheck(measured, calibration: calibration, peaks: peaks)
-            try results.emit(result, text: { result.text(listingRows: rows) }, markdown: { result.text(listingRows: rows) })
+            try results.emit(result, text: { result.text(listingRows: rows) }, markdown: { result.markdown(listingRows: rows) })
         } else {
             let fitted = try CalibrationFit.fit(
                 measured, peaks: peaks, name: name ?? target.id, source: source,
