@@ -52,7 +52,8 @@ public struct Calibration: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(Calibration.self, from: data)
         } catch {
-            throw RooflineError.badData("\(path) is not a calibration written by `roofline calibrate`: \(error)")
+            throw RooflineError.badData("\(path) is not a calibration written by `roofline calibrate` "
+                + "(\(RooflineError.decodingProblem(error))): fit one with `roofline calibrate MEASUREMENTS --output \(path)`")
         }
     }
 }

@@ -79,6 +79,11 @@ import Testing
         #expect(unfused > predicted)
         let bad = try CLIRunner.run(step + ["--device", "h100", "--engine", "eager"])
         #expect(bad.status == 64)
+        let unknown = try CLIRunner.run(step + ["--device", "h100", "--calibration", "h300-sxm"])
+        #expect(unknown.status == 64)
+        let notCalibration = try CLIRunner.run(step + ["--device", "h100", "--calibration", try file("{\"x\": 1}", named: "c.json")])
+        #expect(notCalibration.status == 65)
+        #expect(notCalibration.stderrLines.count == 1)
     }
 
     @Test func classifySaysWhenTheDeviceCannotHoldTheStep() throws {
