@@ -38,8 +38,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Catalog ids (comma-separated) the fitted calibration is the closest architecture for.")
     var appliesTo: String?
 
-    @Flag(help: "With --check: list every row, not only the error distributions.")
-    var rows = false
+    @Flag(help: "With --check: print only the error distributions, not every row (text and markdown; JSON has both).")
+    var summaryOnly = false
 
     @OptionGroup var results: OutputOptions
 
@@ -60,7 +60,8 @@ struct CalibrateCommand: ParsableCommand {
                 throw RooflineError.usage("--check needs a calibration: no bundled one applies to \(target.id); give --calibration NAME or FILE")
             }
             let result = try CalibrationCheck(measured, calibration: calibration, peaks: peaks)
-            try results.emit(result, text: { result.text(listingRows: rows) }, markdown: { result.markdown(listingRows: rows) })
+            try results.emit(result, text: { result.text(listingRows: !summaryOnly) },
+                             markdown: { result.markdown(listingRows: !summaryOnly) })
         } else {
             let fitted = try CalibrationFit.fit(
                 measured, peaks: peaks, name: name ?? target.id, source: source,

@@ -54,11 +54,14 @@ import Testing
 
     @Test func checkPrintsTheModelBesideTheBound() throws {
         let measurements = try file("impl,collective,num_gpus,message_bytes,latency_us\nnccl,all_reduce,8,1048576,40\n")
-        let result = try CLIRunner.run(["calibrate", measurements, "--device", "h200", "--check", "--rows"])
+        let result = try CLIRunner.run(["calibrate", measurements, "--device", "h200", "--check"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("calibration h100-sxm applied with the peaks of nvidia-h200-sxm-141gb"))
         #expect(result.stdout.contains("bound median"))
         #expect(result.stdout.contains("1048576 B on 8 GPUs"))
+        let summary = try CLIRunner.run(["calibrate", measurements, "--device", "h200", "--check", "--summary-only"])
+        #expect(!summary.stdout.contains("1048576 B on 8 GPUs"))
+        #expect(summary.stdout.contains("all-reduce/nccl"))
     }
 
     @Test func classifyPredictsBesideTheBoundOrNotAtAll() throws {
