@@ -30,30 +30,33 @@ let package = Package(
         .target(
             name: "RooflineModels", dependencies: ["RooflineCore"],
             resources: [.copy("Presets")]),
+        // Kernel time models fitted from measured tables: the predicted time beside every bound.
+        .target(name: "RooflineCalibration", dependencies: ["RooflineCore"], resources: [.copy("Data")]),
         .target(
-            name: "RooflineDevices", dependencies: ["RooflineCore", "RooflineModels"],
+            name: "RooflineDevices", dependencies: ["RooflineCore", "RooflineModels", "RooflineCalibration"],
             resources: [.copy("Data")]),
         .target(
             name: "RooflineProbes",
             dependencies: ["RooflineCore", "CRooflineSupport", "CNuma", "COpenBLAS"],
             swiftSettings: nativeSwift),
-        .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices"]),
+        .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices", "RooflineCalibration"]),
         // The analysis step: builds workloads, places them and plans deployments; RooflineReport renders the result.
-        .target(name: "RooflineAnalysis", dependencies: ["RooflineModels", "RooflineDevices", "RooflineReport"]),
+        .target(name: "RooflineAnalysis", dependencies: ["RooflineModels", "RooflineDevices", "RooflineReport", "RooflineCalibration"]),
         .executableTarget(
             name: "roofline",
             dependencies: [
                 "RooflineCore", "RooflineModels", "RooflineDevices", "RooflineProbes", "RooflineReport",
-                "RooflineAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RooflineAnalysis", "RooflineCalibration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The parsers a user's files and options reach, for libFuzzer (scripts/fuzz.sh builds it with
         // -sanitize=fuzzer); built normally it replays the inputs named on its command line.
-        .executableTarget(name: "roofline-fuzz", dependencies: ["RooflineModels", "RooflineDevices"]),
+        .executableTarget(name: "roofline-fuzz", dependencies: ["RooflineModels", "RooflineDevices", "RooflineCalibration"]),
         .testTarget(name: "RooflineCoreTests", dependencies: ["RooflineCore"]),
         .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"]),
-        .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices"]),
+        .testTarget(name: "RooflineCalibrationTests", dependencies: ["RooflineCalibration"]),
+        .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices", "RooflineCalibration"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
-        .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport"]),
+        .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport", "RooflineCalibration"]),
         .testTarget(name: "RooflineAnalysisTests", dependencies: ["RooflineAnalysis"]),
         .testTarget(name: "RooflineCLITests", dependencies: ["RooflineCore"], exclude: ["Golden", "BadInputs"]),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import RooflineCalibration
 import RooflineDevices
 import RooflineModels
 import RooflineReport
@@ -21,10 +22,13 @@ public struct ReportRequest: Sendable {
     public var deployment: DeploymentOptions?
     /// Real operators measured on the host against its roofline (`roofline validate`); nil leaves the section out.
     public var operators: OperatorValidation?
+    /// The calibration applied on each device, by device id; a device without one gets bounds only.
+    public var calibrations: [String: AppliedCalibration]
 
     public init(model: ModelConfig, sizes: StepSizes, precision: Precision, attention: [AttentionMode],
                 devices: [Device], host: HostProfile?, command: String, createdAt: String,
-                deployment: DeploymentOptions? = DeploymentOptions(), operators: OperatorValidation? = nil) {
+                deployment: DeploymentOptions? = DeploymentOptions(), operators: OperatorValidation? = nil,
+                calibrations: [String: AppliedCalibration] = [:]) {
         self.model = model
         self.sizes = sizes
         self.precision = precision
@@ -35,6 +39,7 @@ public struct ReportRequest: Sendable {
         self.createdAt = createdAt
         self.deployment = deployment
         self.operators = operators
+        self.calibrations = calibrations
     }
 }
 
@@ -47,10 +52,11 @@ public enum ReportAssembly {
     /// deployment plan per device. Throws usage errors for impossible workloads or a roofline that lacks a ceiling.
     public static func report(for request: ReportRequest) throws -> Report {
         let hostRoofline = try request.host.map { try $0.roofline() }
-        var rooflines: [(name: String, slug: String, roofline: Roofline)] = []
-        if let hostRoofline { rooflines.append(("this host", "host", hostRoofline)) }
+        var rooflines: [(name: String, slug: String, roofline: Roofline, calibration: AppliedCalibration?)] = []
+        if let hostRoofline { rooflines.append(("this host", "host", hostRoofline, nil)) }
         for device in request.devices {
-            rooflines.append((device.name, device.aliases.first ?? Report.slug(device.id), device.roofline))
+            rooflines.append((device.name, device.aliases.first ?? Report.slug(device.id), device.roofline,
+                              request.calibrations[device.id]))
         }
         guard !rooflines.isEmpty else {
             throw RooflineError.usage("nothing to place the operators on: give --device or a host profile")
@@ -68,8 +74,10 @@ public enum ReportAssembly {
                                             precision: request.precision, attention: mode)
                 if step.kind == .decode { decode = workload }
                 let operators = workload.operators()
-                let analyses = try rooflines.map {
-                    NamedAnalysis(name: $0.name, slug: $0.slug, analysis: try $0.roofline.analyze(operators))
+                let analyses = try rooflines.map { target in
+                    let analysis = try target.roofline.analyze(operators)
+                    return NamedAnalysis(name: target.name, slug: target.slug, analysis: analysis,
+                                         prediction: try target.calibration.map { try StepPrediction(analysis, applied: $0) })
                 }
                 forms.append(ReportAttentionForm(mode: mode, analyses: analyses))
             }
@@ -96,7 +104,8 @@ public enum ReportAssembly {
         return request.devices.map { device in
             do {
                 return DevicePlan(deviceName: device.name,
-                                  plan: .success(try DeploymentPlanner.plan(workload, on: device, options: options)))
+                                  plan: .success(try DeploymentPlanner.plan(workload, on: device, options: options,
+                                                                            calibration: request.calibrations[device.id])))
             } catch let error as RooflineError {
                 return DevicePlan(deviceName: device.name, plan: .failure(error))
             } catch {

@@ -16,6 +16,11 @@ public struct FieldCheck {
         guard value.isFinite, value > 0 else { throw fail("a positive finite number", "\(value)") }
     }
 
+    /// `value` must be finite.
+    public func finite(_ value: Double) throws {
+        guard value.isFinite else { throw fail("a finite number", "\(value)") }
+    }
+
     /// `value` must be finite and at least 0.
     public func nonNegative(_ value: Double) throws {
         guard value.isFinite, value >= 0 else { throw fail("a finite number ≥ 0", "\(value)") }
@@ -42,7 +47,7 @@ public struct FieldCheck {
         }
     }
 
-    func fail(_ expected: String, _ got: String) -> RooflineError {
+    public func fail(_ expected: String, _ got: String) -> RooflineError {
         RooflineError.badData("\(path) must be \(expected), got \(got)")
     }
 }

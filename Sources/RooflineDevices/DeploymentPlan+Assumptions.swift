@@ -1,3 +1,5 @@
+import RooflineCalibration
+
 /// An assumption common to every layout of a plan, with the numbers it rests on. Renderers word it
 /// (`DeploymentPlanWording` in RooflineReport); as JSON it carries values, not sentences.
 public enum PlanAssumption: Codable, Sendable, Equatable {
@@ -20,6 +22,13 @@ public enum PlanAssumption: Codable, Sendable, Equatable {
     case noComputePeak(deviceID: String, dataTypes: [DataType])
     /// The device has no scale-up link bandwidth: tensor-parallel all-reduces use the scale-out network figure.
     case noLinkBandwidth(deviceID: String)
+    /// Predicted times come from this calibration (floors and achieved fractions of peak per kernel, rescaled to
+    /// the device's peaks when measured elsewhere, under its engine profile); link all-reduces use its measured
+    /// all-reduce instead of the assumed latency. The scale-out network stays the α-β model.
+    case calibrated(CalibrationUsed)
+    /// No calibration applies to the device (none of its architecture is bundled, or `--calibration none`): the
+    /// plan gives bounds and the efficiency override only.
+    case noCalibration(deviceID: String)
 }
 
 /// An assumption of one layout, with the numbers it rests on.

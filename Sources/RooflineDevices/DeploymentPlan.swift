@@ -1,3 +1,4 @@
+import RooflineCalibration
 /// What the planner needs to know about a model's inference: plain numbers and operator lists, so that the
 /// arithmetic can be checked by hand. Built from a model config with `DeploymentWorkload(model:…)`.
 public struct DeploymentWorkload: Codable, Sendable, Equatable {
@@ -175,6 +176,13 @@ public struct LayoutPlan: Codable, Sendable, Equatable {
     public var boundTokensPerSecond: Double?
     public var boundCostPerMillionTokensUSD: Double?
     public var timeToFirstTokenSeconds: Double?
+    /// Decode and prefill predicted by the calibration (its measured all-reduce on the link), and the tokens per
+    /// second, cost per million tokens and time to first token they give; nil without a calibration.
+    public var decodePredicted: StepEstimate?
+    public var prefillPredicted: StepEstimate?
+    public var predictedTokensPerSecond: Double?
+    public var predictedCostPerMillionTokensUSD: Double?
+    public var predictedTimeToFirstTokenSeconds: Double?
     /// What the layout assumes, with the numbers used.
     public var assumptions: [LayoutAssumption]
 }
@@ -214,6 +222,8 @@ public struct DeploymentPlan: Codable, Sendable, Equatable {
     public var assumptions: [PlanAssumption]
     /// Findings worth reading first (for example how far the aggregate figure is from a pipelined layout).
     public var notes: [PlanNote]
+    /// The calibration behind the layouts' predicted times; nil for bounds only.
+    public var calibration: CalibrationUsed?
 
     /// What the devices must hold besides their allowance: weightBytes + kvCacheBytes.
     public var weightAndKVCacheBytes: Double { weightBytes + kvCacheBytes }

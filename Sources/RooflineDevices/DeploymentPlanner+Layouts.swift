@@ -1,4 +1,19 @@
 import Foundation
+import RooflineCalibration
+
+/// Which all-reduce times a step's communication: the planner's α-β model with the assumed latencies
+/// (`DeploymentOptions.linkLatencySeconds`), or the calibration's measured all-reduce where one applies.
+enum CommunicationModel {
+    case assumed, calibrated
+}
+
+/// One step timed three ways: at the options' efficiency, at the bound, and predicted by the calibration (nil
+/// without one).
+struct StepTimes {
+    var achieved: StepEstimate
+    var bound: StepEstimate
+    var predicted: StepEstimate?
+}
 
 /// The share of one operator's work that one device does in a layout.
 struct DeviceShare {
@@ -18,6 +33,8 @@ struct Timing {
     /// Peak main-memory bandwidth, bytes per second (the device's, checked present by the planner).
     var bytesPerSecond: Double
     var options: DeploymentOptions
+    /// The kernel time model that predicts steps beside the bound; nil for bounds only.
+    var calibration: AppliedCalibration?
 
     /// Operator kinds whose work follows the KV cache: split by sequence under context parallelism.
     static let sequenceKinds: Set<OperatorKind> = [.attentionScores, .softmax, .attentionValues, .attention, .kvRead, .kvWrite]
@@ -51,9 +68,13 @@ struct Timing {
         return min(ring, tree)
     }
 
-    /// An all-reduce over `ranks` devices on the scale-up link (`allReduceSeconds` with α_link, one-way link bandwidth).
-    func linkAllReduceSeconds(_ bytes: Double, ranks: Int) -> Double {
-        Timing.allReduceSeconds(bytes, ranks: ranks, latencySeconds: options.linkLatencySeconds, bytesPerSecond: linkBytesPerSecond)
+    /// An all-reduce over `ranks` devices on the scale-up link: assumed, `allReduceSeconds` with α_link and the
+    /// one-way link bandwidth; calibrated, the calibration's measured all-reduce
+    /// (`AppliedCalibration.allReduceSeconds`), the assumed one where it has none.
+    func linkAllReduceSeconds(_ bytes: Double, ranks: Int, _ model: CommunicationModel = .assumed) -> Double {
+        if model == .calibrated, let measured = calibration?.allReduceSeconds(bytes, ranks: ranks) { return measured }
+        return Timing.allReduceSeconds(bytes, ranks: ranks, latencySeconds: options.linkLatencySeconds,
+                                       bytesPerSecond: linkBytesPerSecond)
     }
 
     /// An all-reduce over `ranks` devices on the scale-out network, each with its own NIC (`allReduceSeconds` with
@@ -84,21 +105,45 @@ struct Timing {
     func step(_ operators: [Operator], efficiency: Double, communicationSeconds: Double,
               share: (Operator) -> DeviceShare) throws -> StepEstimate {
         let roofline = device.roofline.derated(by: efficiency)
-        var compute = 0.0, bytesTime = 0.0, total = 0.0
-        for op in operators {
-            let s = share(op)
-            let scaled = Operator(
-                name: op.name, kind: op.kind, flops: op.flops * s.flops,
-                bytes: ByteCounts(weights: op.bytes.weights * s.weightBytes, activations: op.bytes.activations * s.otherBytes,
-                                  kvCache: op.bytes.kvCache * s.otherBytes),
-                computeType: op.computeType, count: op.count)
-            let placement = try roofline.place(scaled)
-            compute += placement.computeSeconds
-            bytesTime += placement.memorySeconds
-            total += placement.seconds
+        return try Timing.sum(operators, communicationSeconds: communicationSeconds, share: share) { op in
+            let p = try roofline.place(op)
+            return (p.computeSeconds, p.memorySeconds, p.seconds)
         }
-        return StepEstimate(computeSeconds: compute, memorySeconds: bytesTime, communicationSeconds: communicationSeconds,
+    }
+
+    /// Times `operators` with each one's `share` on one device as the calibration predicts them
+    /// (`AppliedCalibration.predict` on each operator's share), plus `communicationSeconds`: compute and memory
+    /// are the achieved times Σ compute ÷ η_c and Σ memory ÷ η_m, seconds = Σ predicted + communication.
+    func predictedStep(_ operators: [Operator], calibration: AppliedCalibration, communicationSeconds: Double,
+                       share: (Operator) -> DeviceShare) throws -> StepEstimate {
+        try Timing.sum(operators, communicationSeconds: communicationSeconds, share: share) { op in
+            let p = try calibration.predict(op)
+            return (p.computeSeconds, p.memorySeconds, p.seconds)
+        }
+    }
+
+    /// A step from per-operator times: Σ compute, Σ memory and Σ seconds of `time` over each operator's share
+    /// (`scaled`), plus `communicationSeconds` (not overlapped).
+    static func sum(_ operators: [Operator], communicationSeconds: Double, share: (Operator) -> DeviceShare,
+                    time: (Operator) throws -> (compute: Double, memory: Double, seconds: Double)) rethrows -> StepEstimate {
+        var compute = 0.0, memory = 0.0, total = 0.0
+        for op in operators {
+            let t = try time(scaled(op, by: share(op)))
+            compute += t.compute
+            memory += t.memory
+            total += t.seconds
+        }
+        return StepEstimate(computeSeconds: compute, memorySeconds: memory, communicationSeconds: communicationSeconds,
                             seconds: total + communicationSeconds)
+    }
+
+    /// One device's share of `op`: FLOPs × share.flops, weights × share.weightBytes, activations and KV cache ×
+    /// share.otherBytes.
+    static func scaled(_ op: Operator, by s: DeviceShare) -> Operator {
+        Operator(name: op.name, kind: op.kind, flops: op.flops * s.flops,
+                 bytes: ByteCounts(weights: op.bytes.weights * s.weightBytes, activations: op.bytes.activations * s.otherBytes,
+                                   kvCache: op.bytes.kvCache * s.otherBytes),
+                 computeType: op.computeType, count: op.count)
     }
 
     /// Data types of operators with FLOPs that `step` times by bytes alone on this device (none on most).
@@ -108,11 +153,17 @@ struct Timing {
         return Set(ops.filter { $0.flops > 0 && roofline.computeCeiling(for: $0.computeType) == nil }.map(\.computeType)).sorted()
     }
 
-    /// A step at the given efficiency and at the bound (efficiency 1).
-    func stepPair(_ operators: [Operator], communicationSeconds: Double,
-                  share: (Operator) -> DeviceShare) throws -> (achieved: StepEstimate, bound: StepEstimate) {
-        (try step(operators, efficiency: options.efficiency, communicationSeconds: communicationSeconds, share: share),
-         try step(operators, efficiency: 1, communicationSeconds: communicationSeconds, share: share))
+    /// A step at the given efficiency and at the bound (efficiency 1), both with the assumed communication, and
+    /// predicted by the calibration with its measured all-reduce.
+    func steps(_ operators: [Operator], communication: (CommunicationModel) -> Double,
+               share: (Operator) -> DeviceShare) throws -> StepTimes {
+        let assumed = communication(.assumed)
+        return StepTimes(
+            achieved: try step(operators, efficiency: options.efficiency, communicationSeconds: assumed, share: share),
+            bound: try step(operators, efficiency: 1, communicationSeconds: assumed, share: share),
+            predicted: try calibration.map {
+                try predictedStep(operators, calibration: $0, communicationSeconds: communication(.calibrated), share: share)
+            })
     }
 
     /// Sizes `layout` to the smallest deployment from `start` at which it fits and times it there.
@@ -140,8 +191,7 @@ struct Timing {
 
     /// Fills in the performance and cost of a fitting layout.
     private func fitted(_ layout: DeploymentLayout, devices n: Int, sizing: Sizing, memoryPerDevice: Double,
-                        decode: (achieved: StepEstimate, bound: StepEstimate),
-                        prefill: (achieved: StepEstimate, bound: StepEstimate)?, assumptions: [LayoutAssumption]) -> LayoutPlan {
+                        decode: StepTimes, prefill: StepTimes?, assumptions: [LayoutAssumption]) -> LayoutPlan {
         var plan = LayoutPlan(layout: layout, fits: true, assumptions: assumptions)
         plan.devices = n
         plan.nodes = sizing.nodes(n)
@@ -159,6 +209,13 @@ struct Timing {
         plan.costPerMillionTokensUSD = economics.costPerMillionTokensUSD(decode.achieved.seconds)
         plan.boundTokensPerSecond = economics.tokensPerSecond(decode.bound.seconds)
         plan.boundCostPerMillionTokensUSD = economics.costPerMillionTokensUSD(decode.bound.seconds)
+        if let predicted = decode.predicted {
+            plan.decodePredicted = predicted
+            plan.predictedTokensPerSecond = economics.tokensPerSecond(predicted.seconds)
+            plan.predictedCostPerMillionTokensUSD = economics.costPerMillionTokensUSD(predicted.seconds)
+        }
+        plan.prefillPredicted = prefill?.predicted
+        plan.predictedTimeToFirstTokenSeconds = prefill?.predicted?.seconds
         return plan
     }
 
@@ -170,8 +227,8 @@ struct Timing {
             return notFitting(.aggregate, beyondLimit(sizing, needing: start), assumptions: assumptions)
         }
         let n = Double(start)
-        let decode = try stepPair(workload.decodeOperators, communicationSeconds: 0) { _ in .split(n) }
-        let prefill = try workload.prefillOperators.map { try stepPair($0, communicationSeconds: 0) { _ in .split(n) } }
+        let decode = try steps(workload.decodeOperators, communication: { _ in 0 }) { _ in .split(n) }
+        let prefill = try workload.prefillOperators.map { try steps($0, communication: { _ in 0 }) { _ in .split(n) } }
         return fitted(.aggregate, devices: start, sizing: sizing, memoryPerDevice: sizing.aggregateBytesPerDevice(start),
                       decode: decode, prefill: prefill, assumptions: assumptions)
     }
@@ -207,16 +264,18 @@ struct Timing {
         let groupDevices = Double(tensorParallel)
         let microRows = batch / Double(microBatches)
         let hiddenBytes = microRows * hidden * activationBytes
-        let decodeCommunication = 2 * layers * linkAllReduceSeconds(hiddenBytes, ranks: tensorParallel)
-            + (stages > 1 ? Double(stages) * networkMessageSeconds(hiddenBytes / groupDevices) : 0)
+        func decodeCommunication(_ model: CommunicationModel) -> Double {
+            2 * layers * linkAllReduceSeconds(hiddenBytes, ranks: tensorParallel, model)
+                + (stages > 1 ? Double(stages) * networkMessageSeconds(hiddenBytes / groupDevices) : 0)
+        }
         // Per period (every sequence gains a token): each device reads its stage's weights once per micro-batch
         // and its share of KV and activations once: flops and other bytes / (m t), weights / t.
         let perMicroBatchShare = 1 / (Double(microBatches) * groupDevices)
-        let decode = try stepPair(workload.decodeOperators, communicationSeconds: decodeCommunication) { _ in
+        let decode = try steps(workload.decodeOperators, communication: decodeCommunication) { _ in
             DeviceShare(flops: perMicroBatchShare, weightBytes: 1 / groupDevices, otherBytes: perMicroBatchShare)
         }
         let memoryPerDevice = sizing.pipelineBytesPerDevice(devices) ?? 0
-        var prefill: (achieved: StepEstimate, bound: StepEstimate)?
+        var prefill: StepTimes?
         if let ops = workload.prefillOperators {
             let promptTokens = batch * Double(workload.promptTokens ?? 0)
             let chunks = Timing.prefillChunks(tokens: promptTokens, stages: stages)
@@ -247,24 +306,28 @@ struct Timing {
     /// communication = [2L × linkAllReduce(c) + (p − 1) × message(c / t)] + (k − 1) × [2⌈L/p⌉ × linkAllReduce(c)
     /// + message(c / t) when p > 1], c = B·N / k × hidden × activation bytes.
     private func pipelinedPrefill(_ operators: [Operator], tensorParallel: Int, stages: Int, chunks: Double) throws
-        -> (achieved: StepEstimate, bound: StepEstimate) {
+        -> StepTimes {
         let groupDevices = Double(tensorParallel)
         let layersPerStage = Double((workload.layerCount + stages - 1) / stages)
         let chunkBytes = batch * Double(workload.promptTokens ?? 0) / chunks * hidden * activationBytes
         let handOff = stages > 1 ? networkMessageSeconds(chunkBytes / groupDevices) : 0
-        let throughAll = 2 * layers * linkAllReduceSeconds(chunkBytes, ranks: tensorParallel) + Double(stages - 1) * handOff
-        let fullestStage = 2 * layersPerStage * linkAllReduceSeconds(chunkBytes, ranks: tensorParallel) + handOff
-        let communication = throughAll + (chunks - 1) * fullestStage
+        func communication(_ model: CommunicationModel) -> Double {
+            let throughAll = 2 * layers * linkAllReduceSeconds(chunkBytes, ranks: tensorParallel, model)
+                + Double(stages - 1) * handOff
+            let fullestStage = 2 * layersPerStage * linkAllReduceSeconds(chunkBytes, ranks: tensorParallel, model) + handOff
+            return throughAll + (chunks - 1) * fullestStage
+        }
         let scale = 1 + (chunks - 1) * layersPerStage / layers
         let perChunkShare = 1 / (chunks * groupDevices)
-        let chunk = try stepPair(operators, communicationSeconds: 0) { _ in
+        let chunk = try steps(operators, communication: { _ in 0 }) { _ in
             DeviceShare(flops: perChunkShare, weightBytes: 1 / groupDevices, otherBytes: perChunkShare)
         }
-        func pipelined(_ step: StepEstimate) -> StepEstimate {
+        func pipelined(_ step: StepEstimate, _ model: CommunicationModel) -> StepEstimate {
             StepEstimate(computeSeconds: step.computeSeconds * scale, memorySeconds: step.memorySeconds * scale,
-                         communicationSeconds: communication, seconds: step.seconds * scale + communication)
+                         communicationSeconds: communication(model), seconds: step.seconds * scale + communication(model))
         }
-        return (pipelined(chunk.achieved), pipelined(chunk.bound))
+        return StepTimes(achieved: pipelined(chunk.achieved, .assumed), bound: pipelined(chunk.bound, .assumed),
+                         predicted: chunk.predicted.map { pipelined($0, .calibrated) })
     }
 
     // MARK: context-parallel
@@ -295,20 +358,24 @@ struct Timing {
         }
         let tensorParallel = sizing.groupSize(devices), contextGroups = devices / tensorParallel
         let groupDevices = Double(tensorParallel), groups = Double(contextGroups)
-        let decodeCommunication = 2 * layers * linkAllReduceSeconds(batch * hidden * activationBytes, ranks: tensorParallel)
-            + layers * networkAllReduceSeconds(batch * hidden * 4 / groupDevices, ranks: contextGroups)
-        let decode = try stepPair(workload.decodeOperators, communicationSeconds: decodeCommunication) { op in
+        func decodeCommunication(_ model: CommunicationModel) -> Double {
+            2 * layers * linkAllReduceSeconds(batch * hidden * activationBytes, ranks: tensorParallel, model)
+                + layers * networkAllReduceSeconds(batch * hidden * 4 / groupDevices, ranks: contextGroups)
+        }
+        let decode = try steps(workload.decodeOperators, communication: decodeCommunication) { op in
             Timing.sequenceKinds.contains(op.kind) ? .split(groups * groupDevices) : .split(groupDevices)
         }
         let memoryPerDevice = sizing.contextParallelBytesPerDevice(devices)
         let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / groups
-        let prefill = try workload.prefillOperators.map { ops -> (achieved: StepEstimate, bound: StepEstimate) in
+        let prefill = try workload.prefillOperators.map { ops -> StepTimes in
             let kvBlockBytes = tokensPerGroup * workload.kvCacheBytesPerToken / layers
-            let communication = 2 * layers * linkAllReduceSeconds(tokensPerGroup * hidden * activationBytes, ranks: tensorParallel)
-                + (contextGroups > 1 ? layers * Double(contextGroups - 1) * networkMessageSeconds(kvBlockBytes / groupDevices) : 0)
+            func communication(_ model: CommunicationModel) -> Double {
+                2 * layers * linkAllReduceSeconds(tokensPerGroup * hidden * activationBytes, ranks: tensorParallel, model)
+                    + (contextGroups > 1 ? layers * Double(contextGroups - 1) * networkMessageSeconds(kvBlockBytes / groupDevices) : 0)
+            }
             // Tokens are split across groups: everything but the weights divides by c·t; weights by t.
             let perDeviceShare = 1 / (groups * groupDevices)
-            return try stepPair(ops, communicationSeconds: communication) { _ in
+            return try steps(ops, communication: communication) { _ in
                 DeviceShare(flops: perDeviceShare, weightBytes: 1 / groupDevices, otherBytes: perDeviceShare)
             }
         }

@@ -1,10 +1,13 @@
+import RooflineCalibration
 
 /// Sizes a deployment and times it under explicit layouts: values in, a `DeploymentPlan` out.
 public enum DeploymentPlanner {
     /// Plans `workload` on `device`. Throws a usage error when the device lacks what the plan needs (memory
     /// capacity, bandwidth, a compute peak for the workload's matmuls) or the options are out of range.
-    public static func plan(_ workload: DeploymentWorkload, on device: Device, options: DeploymentOptions) throws
-        -> DeploymentPlan {
+    /// `calibration` (nil: bounds only) predicts every layout's steps beside the bound and replaces the assumed
+    /// link latency of its all-reduces by the measured ones.
+    public static func plan(_ workload: DeploymentWorkload, on device: Device, options: DeploymentOptions,
+                            calibration: AppliedCalibration? = nil) throws -> DeploymentPlan {
         let options = try options.validated()
         guard let memoryBytes = device.memoryBytes, let bytesPerSecond = device.memoryBytesPerSecond else {
             throw RooflineError.usage(
@@ -31,7 +34,8 @@ public enum DeploymentPlanner {
                                      of: "the weights and KV cache")
         let deployed = sizing.deployment(atLeast: minimum)
 
-        let timing = Timing(workload: workload, device: device, bytesPerSecond: bytesPerSecond, options: options)
+        let timing = Timing(workload: workload, device: device, bytesPerSecond: bytesPerSecond, options: options,
+                            calibration: calibration)
         let layouts = try options.layouts.map { try timing.plan($0, sizing: sizing, from: deployed) }
 
         var assumptions: [PlanAssumption] = [
@@ -50,7 +54,8 @@ public enum DeploymentPlanner {
         if device.interconnectBytesPerSecond == nil {
             assumptions.append(.noLinkBandwidth(deviceID: device.id))
         }
-        return DeploymentPlan(
+        assumptions.append(calibration.map { .calibrated($0.used) } ?? .noCalibration(deviceID: device.id))
+        var plan = DeploymentPlan(
             model: workload.modelName, deviceID: device.id, deviceName: device.name, batch: workload.batch,
             contextTokens: workload.contextTokens, promptTokens: workload.promptTokens, weightType: workload.weightType,
             activationType: workload.activationType, kvCacheType: workload.kvCacheType, options: options,
@@ -61,6 +66,8 @@ public enum DeploymentPlanner {
             decodeWorkspaceBytes: workspace, kvOnlyDevices: kvOnly, minimumDevices: minimum,
             deployedDevices: deployed, deployedNodes: sizing.nodes(deployed), layouts: layouts,
             assumptions: assumptions, notes: notes(layouts, workload: workload, options: options))
+        plan.calibration = calibration?.used
+        return plan
     }
 
     /// ⌈x⌉ as a device count, ignoring a relative excess of 1e-12 from rounding (so 43.000000000001 is 43).

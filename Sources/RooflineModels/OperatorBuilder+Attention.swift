@@ -132,8 +132,10 @@ extension OperatorBuilder {
     /// (`attentionSpan`), S = B·nh·P score elements per layer, and K/V bytes per element k = a in prefill (they
     /// are this step's activations) or c in decode (read from the cache):
     ///
-    /// Causal prefill counts the P pairs of the lower triangle (with the diagonal) for FLOPs and, materialized,
-    /// for the stored scores too: a causal kernel skips the masked upper half.
+    /// Causal prefill, fused, counts the P pairs of the lower triangle (with the diagonal): a causal kernel skips
+    /// the masked tiles. Materialized (un-fused) prefill computes and writes the whole N × K score matrix and
+    /// masks it afterwards (a batched GEMM has no causal mask; LLMCompass measured Q·Kᵀ at the full square), so
+    /// there P = N·K for FLOPs and the stored scores.
     ///
     /// materialized —
     /// attn_scores: FLOPs 2·S·d_qk; reads Q (M·nh·d_qk·a) and K (B·K·nkv·d_qk·k), writes S·a.
@@ -151,9 +153,10 @@ extension OperatorBuilder {
     /// activation type.
     func attentionCore(_ g: AttentionGeometry, window: Int?, layers: Int) -> [Operator] {
         let l = Double(layers)
-        let (pairs, keys) = attentionSpan(window: window)
-        let scores = batch * g.queryHeads * pairs
+        let (causalPairs, keys) = attentionSpan(window: window)
         let isDecode = if case .decode = workload.phase { true } else { false }
+        let pairs = workload.attention == .materialized && !isDecode ? Double(workload.tokensPerSequence) * keys : causalPairs
+        let scores = batch * g.queryHeads * pairs
         func split(_ elements: Double) -> ByteCounts {
             isDecode ? ByteCounts(kvCache: elements * kvBytes) : ByteCounts(activations: elements * activationBytes)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RooflineCalibration
 
 /// Colours: memory levels in cool colours, compute roofs in dark and warm ones, operators in orange (memory-bound)
 /// and red (compute-bound) so that they stand out from every line.
@@ -11,6 +12,7 @@ enum ChartPalette {
     static let series = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                          "#bcbd22", "#17becf"]
     static let markers = "#999999"
+    static let predicted = "#555555"
 }
 
 extension Chart {
@@ -23,13 +25,15 @@ extension Chart {
     /// where each roof meets the main-memory diagonal (x = peak ÷ main-memory bandwidth). Each placement is
     /// drawn at (arithmetic intensity, attainable FLOP/s), coloured by its bound and labelled with the
     /// operator's name; operators with no FLOPs or no bytes cannot sit on a log-log chart and are listed in a
-    /// footnote instead.
+    /// footnote instead. With a `prediction`, each drawn operator also appears as a hollow marker at its predicted
+    /// rate (FLOPs ÷ predicted time, `OperatorPrediction.flopsPerSecond`), below its bound.
     ///
     /// Ranges: x from the decade at or below min(lowest ridge ÷ 30, lowest intensity ÷ 2) to the decade at or
     /// above max(highest ridge × 10, highest intensity × 2); y from the decade at or below
     /// max(min(slowest bandwidth × x lower, lowest attainable ÷ 2), y upper ÷ 1e8) to 10 × the highest peak (a
     /// decade of room above the roofs for labels).
-    public static func roofline(_ roofline: Roofline, placements: [Placement] = [], title: String? = nil) -> Chart {
+    public static func roofline(_ roofline: Roofline, placements: [Placement] = [], title: String? = nil,
+                                prediction: StepPrediction? = nil) -> Chart {
         // With operators, only the roofs they use; data types with the same peak share one line.
         let used = Set(placements.map(\.ceilingDataType))
         var computes: [(types: [DataType], flopsPerSecond: Double)] = []
@@ -44,6 +48,12 @@ extension Chart {
         computes.sort { $0.flopsPerSecond > $1.flopsPerSecond }
         let memories = roofline.bandwidthCeilings.filter { $0.bytesPerSecond > 0 }
         let drawn = placements.filter { $0.arithmeticIntensity > 0 && $0.arithmeticIntensity.isFinite && $0.attainableFlopsPerSecond > 0 }
+        let predicted: [ChartPoint] = prediction.map { prediction in
+            zip(placements, prediction.operators).compactMap { placement, predicted in
+                let x = placement.arithmeticIntensity
+                return x > 0 && x.isFinite && predicted.flopsPerSecond > 0 ? ChartPoint(x: x, y: predicted.flopsPerSecond) : nil
+            }
+        } ?? []
         let skipped = placements.filter { !($0.arithmeticIntensity > 0 && $0.arithmeticIntensity.isFinite && $0.attainableFlopsPerSecond > 0) }
 
         let highestPeak = computes.first?.flopsPerSecond ?? (drawn.map(\.attainableFlopsPerSecond).max() ?? 1)
@@ -58,7 +68,8 @@ extension Chart {
         let xLower = decadeFloor(min(lowestRidge / 30, (intensities.min() ?? .infinity) / 2))
         let xUpper = decadeCeil(max(highestRidge * 10, (intensities.max() ?? 0) * 2))
         let yUpper = highestPeak * 10
-        let yLowerRaw = min(slowest * xLower, (drawn.map(\.attainableFlopsPerSecond).min() ?? .infinity) / 2)
+        let lowestRate = (drawn.map(\.attainableFlopsPerSecond) + predicted.map(\.y)).min() ?? .infinity
+        let yLowerRaw = min(slowest * xLower, lowestRate / 2)
         let yLower = decadeFloor(max(yLowerRaw, yUpper / 1e8))
 
         var series: [ChartSeries] = []
@@ -95,6 +106,11 @@ extension Chart {
                 points: group.map { ChartPoint(x: $0.arithmeticIntensity, y: $0.attainableFlopsPerSecond) },
                 pointLabels: group.map { $0.operator.name }))
         }
+        if let prediction, !predicted.isEmpty {
+            series.append(ChartSeries(
+                name: "predicted (calibration \(prediction.calibration.name))", color: ChartPalette.predicted, style: .points,
+                role: .predictedOperator, points: predicted))
+        }
         var footnotes: [String] = []
         if !skipped.isEmpty {
             let names = skipped.map(\.operator.name)
@@ -103,6 +119,9 @@ extension Chart {
         }
         if !drawn.isEmpty {
             footnotes.append("Operators sit at their attainable rate: min(peak, intensity × \(roofline.mainMemoryLevel) bandwidth).")
+        }
+        if let prediction, !predicted.isEmpty {
+            footnotes.append("Hollow markers: the same operators at FLOPs ÷ predicted time (calibration \(prediction.calibration.name)).")
         }
         return Chart(
             title: title ?? "Roofline: \(roofline.name)",

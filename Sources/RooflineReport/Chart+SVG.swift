@@ -105,9 +105,9 @@ extension Chart {
     /// One point's circle (hollow and larger for a ridge point, larger for a points-only series), an obstacle for labels.
     private func drawPointMarker(of series: ChartSeries, x: Double, y: Double, tip: String, placer: inout LabelPlacer,
                                  into out: inout SVGDocument) {
-        let radius = series.role == .ridge ? 5.0 : (series.style == .points ? 4.5 : 2.5)
-        let fill = series.role == .ridge ? "#ffffff" : series.color
-        let stroke = series.role == .ridge ? series.color : "#ffffff"
+        let radius = series.role.isHollow ? 5.0 : (series.style == .points ? 4.5 : 2.5)
+        let fill = series.role.isHollow ? "#ffffff" : series.color
+        let stroke = series.role.isHollow ? series.color : "#ffffff"
         out.line("<circle class=\"\(series.role.rawValue)\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" "
             + "fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"><title>\(SVGText.escape(tip))</title></circle>")
         placer.addPoint(x: x, y: y, radius: radius + 1)
@@ -231,7 +231,7 @@ extension Chart {
                 out.line("<line x1=\"\(n(area.x + 8))\" y1=\"\(n(y))\" x2=\"\(n(area.x + 30))\" y2=\"\(n(y))\" stroke=\"\(entry.color)\" "
                     + "stroke-width=\"2\"\(dash)/>")
             case .points:
-                let fill = entry.role == .ridge ? "#ffffff" : entry.color
+                let fill = entry.role.isHollow ? "#ffffff" : entry.color
                 out.line("<circle cx=\"\(n(area.x + 19))\" cy=\"\(n(y))\" r=\"4.5\" fill=\"\(fill)\" stroke=\"\(entry.color)\" stroke-width=\"1.5\"/>")
             }
             out.line("<text class=\"legend-entry\" x=\"\(n(area.x + 36))\" y=\"\(n(y + TextMetrics.legendFontSize * 0.35))\" "

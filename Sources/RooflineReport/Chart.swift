@@ -55,6 +55,11 @@ public enum SeriesRole: String, Codable, Sendable, Equatable {
     /// Operators placed on a roofline.
     case memoryBoundOperator = "operator memory-bound"
     case computeBoundOperator = "operator compute-bound"
+    /// Operators at their calibrated predicted rate (hollow markers).
+    case predictedOperator = "operator predicted"
+
+    /// Roles drawn as hollow markers (white fill, coloured outline).
+    var isHollow: Bool { self == .ridge || self == .predictedOperator }
     /// A measured curve (bandwidth against working-set size).
     case measurement
 }

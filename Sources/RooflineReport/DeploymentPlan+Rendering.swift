@@ -92,44 +92,55 @@ public enum DeploymentPlanRendering {
     }
 
     /// One row per layout for a step: fits, devices, memory per device, compute / memory / communication time,
-    /// total and bound.
-    static func stepRows(_ plan: DeploymentPlan, _ step: (LayoutPlan) -> (StepEstimate?, StepEstimate?)) -> [[String]] {
+    /// total and bound, and the calibrated prediction when the plan has one.
+    static func stepRows(_ plan: DeploymentPlan,
+                         _ step: (LayoutPlan) -> (StepEstimate?, StepEstimate?, StepEstimate?)) -> [[String]] {
         plan.layouts.map { layout in
-            let (achieved, bound) = step(layout)
-            return [layout.layout.rawValue, layout.fits ? "yes" : "no", layout.shapeDescription,
-                    layout.memoryPerDeviceBytes.map(Format.bytes) ?? "-",
-                    achieved.map { Format.seconds($0.computeSeconds) } ?? "-",
-                    achieved.map { Format.seconds($0.memorySeconds) } ?? "-",
-                    achieved.map { Format.seconds($0.communicationSeconds) } ?? "-",
-                    pair(achieved?.seconds, bound?.seconds, Format.seconds),
-                    achieved?.bound.rawValue ?? "-"]
+            let (achieved, bound, predicted) = step(layout)
+            let row: [String] = [layout.layout.rawValue, layout.fits ? "yes" : "no", layout.shapeDescription,
+                                 layout.memoryPerDeviceBytes.map(Format.bytes) ?? "-",
+                                 achieved.map { Format.seconds($0.computeSeconds) } ?? "-",
+                                 achieved.map { Format.seconds($0.memorySeconds) } ?? "-",
+                                 achieved.map { Format.seconds($0.communicationSeconds) } ?? "-",
+                                 pair(achieved?.seconds, bound?.seconds, Format.seconds),
+                                 achieved?.bound.rawValue ?? "-"]
+            guard plan.calibration != nil else { return row }
+            return row + [predicted.map { Format.seconds($0.seconds) } ?? "-"]
         }
     }
 
     static func tables(_ plan: DeploymentPlan) -> [(String, Table)] {
         let efficiency = plan.options.efficiency < 1
             ? " at efficiency \(Format.shortest(plan.options.efficiency)) (at the bound in brackets)" : " at the roofline bound"
+        let predicted = plan.calibration != nil
         let stepHeaders = ["layout", "fits", "devices", "memory/device", "compute", "memory", "communication", "time", "bound"]
+            + (predicted ? ["predicted"] : [])
         var tables = [(
             "Decode, one token per sequence\(efficiency)",
-            Table(headers: stepHeaders, rows: stepRows(plan) { ($0.decode, $0.decodeAtBound) }, alignments: [.left, .left, .left])
+            Table(headers: stepHeaders, rows: stepRows(plan) { ($0.decode, $0.decodeAtBound, $0.decodePredicted) },
+                  alignments: [.left, .left, .left])
         )]
         if let prompt = plan.promptTokens {
             tables.append((
                 "Prefill of \(Format.grouped(prompt)) tokens (time to first token)\(efficiency)",
-                Table(headers: stepHeaders, rows: stepRows(plan) { ($0.prefill, $0.prefillAtBound) },
+                Table(headers: stepHeaders, rows: stepRows(plan) { ($0.prefill, $0.prefillAtBound, $0.prefillPredicted) },
                       alignments: [.left, .left, .left])))
         }
         let economics = plan.layouts.map { layout -> [String] in
-            [layout.layout.rawValue, layout.devices.map(Format.grouped) ?? "-",
-             pair(layout.tokensPerSecond, layout.boundTokensPerSecond) { Format.significant($0) },
-             layout.tokensPerHour.map { Format.grouped($0) } ?? "-",
-             layout.costPerHourUSD.map(Format.dollars) ?? "-",
-             pair(layout.costPerMillionTokensUSD, layout.boundCostPerMillionTokensUSD, Format.dollars)]
+            let row: [String] = [layout.layout.rawValue, layout.devices.map(Format.grouped) ?? "-",
+                                 pair(layout.tokensPerSecond, layout.boundTokensPerSecond) { Format.significant($0) },
+                                 layout.tokensPerHour.map { Format.grouped($0) } ?? "-",
+                                 layout.costPerHourUSD.map(Format.dollars) ?? "-",
+                                 pair(layout.costPerMillionTokensUSD, layout.boundCostPerMillionTokensUSD, Format.dollars)]
+            guard predicted else { return row }
+            let rate: String = layout.predictedTokensPerSecond.map { Format.significant($0) } ?? "-"
+            let cost: String = layout.predictedCostPerMillionTokensUSD.map(Format.dollars) ?? "-"
+            return row + [rate, cost]
         }
         tables.append((
-            "Economics\(efficiency)",
-            Table(headers: ["layout", "devices", "tokens/s", "tokens/hour", "$/hour", "$ per million tokens"], rows: economics)))
+            "Economics\(efficiency)" + (predicted ? "; predicted by calibration \(plan.calibration?.name ?? "")" : ""),
+            Table(headers: ["layout", "devices", "tokens/s", "tokens/hour", "$/hour", "$ per million tokens"]
+                    + (predicted ? ["predicted tokens/s", "predicted $ per million tokens"] : []), rows: economics)))
         let unfit = plan.layouts.filter { !$0.fits }
         if !unfit.isEmpty {
             tables.append(("Layouts that do not fit", Table(headers: ["layout", "why"],

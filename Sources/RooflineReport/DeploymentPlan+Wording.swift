@@ -28,6 +28,15 @@ public enum DeploymentPlanWording {
                 + "those operators (norms, elementwise, softmax) are timed by their bytes alone."
         case let .noLinkBandwidth(deviceID):
             "\(deviceID) has no scale-up link bandwidth in its data: tensor-parallel all-reduces use the scale-out network figure."
+        case let .calibrated(used):
+            "Predicted times: calibration \(used.name) measured on \(used.measuredOn)"
+                + (used.rescaled ? ", rescaled to \(used.appliedTo)'s peaks and bandwidth" : "")
+                + " (per-kernel floors and achieved fractions of peak), engine profile \(used.engine.name); link all-reduces "
+                + "use its measured all-reduce instead of the assumed latency; the scale-out network stays latency + bytes ÷ bandwidth. "
+                + "Source: \(used.source)."
+        case let .noCalibration(deviceID):
+            "No kernel calibration applies to \(deviceID) (none of its architecture is measured, or --calibration none): "
+                + "bounds and the efficiency override only."
         }
     }
 

@@ -1,23 +1,38 @@
 import Foundation
+import RooflineCalibration
 
 extension Markdown {
     /// One step's operators on one roofline, in step order: FLOPs, bytes (weights, activations, KV cache),
     /// intensity = FLOPs ÷ bytes, bound, time = max(FLOPs ÷ peak, bytes ÷ bandwidth), share = time ÷ step time;
-    /// then a total row and the ceilings used.
-    public static func analysisTable(_ analysis: Analysis) -> String {
-        var rows: [[String]] = analysis.placements.map { p in
+    /// then a total row and the ceilings used. With a `prediction`, its time beside the bound's ("Predicted").
+    public static func analysisTable(_ analysis: Analysis, prediction: StepPrediction? = nil) -> String {
+        var rows: [[String]] = analysis.placements.enumerated().map { index, p in
             let op = p.operator
-            return [op.name, op.kind.rawValue, "\(op.count)", Format.flops(op.flops), Format.bytes(op.bytes.weights),
-                    Format.bytes(op.bytes.activations), Format.bytes(op.bytes.kvCache), intensity(p.arithmeticIntensity),
-                    p.bound.rawValue, duration(p.seconds), percent(analysis.share(of: p))]
+            let row = [op.name, op.kind.rawValue, "\(op.count)", Format.flops(op.flops), Format.bytes(op.bytes.weights),
+                       Format.bytes(op.bytes.activations), Format.bytes(op.bytes.kvCache), intensity(p.arithmeticIntensity),
+                       p.bound.rawValue, duration(p.seconds)]
+            return row + (prediction.map { [duration($0.operators[index].seconds)] } ?? []) + [percent(analysis.share(of: p))]
         }
         let totalBytes = analysis.totalBytes
         rows.append(["**total**", "", "", "**\(Format.flops(analysis.totalFlops))**", "**\(Format.bytes(totalBytes.weights))**",
                      "**\(Format.bytes(totalBytes.activations))**", "**\(Format.bytes(totalBytes.kvCache))**",
-                     "**\(intensity(analysis.arithmeticIntensity))**",
-                     "", "**\(duration(analysis.totalSeconds))**", "**\(percent(analysis.totalSeconds > 0 ? 1 : 0))**"])
-        return table(["Operator", "Kind", "Count", "FLOPs", "Weights", "Activations", "KV cache", "FLOP/byte", "Bound", "Time", "Share"],
-                     alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .left, .right, .right], rows: rows)
+                     "**\(intensity(analysis.arithmeticIntensity))**", "", "**\(duration(analysis.totalSeconds))**"]
+                     + (prediction.map { ["**\(duration($0.totalSeconds))**"] } ?? [])
+                     + ["**\(percent(analysis.totalSeconds > 0 ? 1 : 0))**"])
+        let headers = ["Operator", "Kind", "Count", "FLOPs", "Weights", "Activations", "KV cache", "FLOP/byte", "Bound", "Time"]
+            + (prediction == nil ? [] : ["Predicted"]) + ["Share"]
+        let alignments: [Table.Alignment] = [.left, .left, .right, .right, .right, .right, .right, .right, .left, .right, .right]
+            + (prediction == nil ? [] : [.right])
+        return table(headers, alignments: alignments, rows: rows)
+    }
+
+    /// The calibration behind a table's predicted times, one line.
+    public static func predictionNote(_ prediction: StepPrediction) -> String {
+        let used = prediction.calibration
+        return "Predicted: calibration \(used.name) measured on \(used.measuredOn)"
+            + (used.rescaled ? ", rescaled to \(used.appliedTo)'s peaks and bandwidth" : "")
+            + ", engine profile \(used.engine.name) (\(used.engine.summary)); floors \(duration(prediction.floorSeconds)) over "
+            + "\(prediction.kernelLaunches) kernel launches.\n"
     }
 
     /// The ceilings an analysis used, one line: each data type's peak, the memory level bytes were read from

@@ -1,3 +1,4 @@
+import RooflineCalibration
 import Foundation
 
 /// One analysis under a name (a device, an attention form), for side-by-side tables.
@@ -6,11 +7,14 @@ public struct NamedAnalysis: Sendable {
     /// Short name for file names ("h200", "host").
     public var slug: String
     public var analysis: Analysis
+    /// The calibrated prediction of the same operators; nil for bounds only (a host, or no calibration).
+    public var prediction: StepPrediction?
 
-    public init(name: String, slug: String? = nil, analysis: Analysis) {
+    public init(name: String, slug: String? = nil, analysis: Analysis, prediction: StepPrediction? = nil) {
         self.name = name
         self.slug = slug ?? Report.slug(name)
         self.analysis = analysis
+        self.prediction = prediction
     }
 }
 

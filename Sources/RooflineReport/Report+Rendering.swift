@@ -53,7 +53,9 @@ extension Report {
         guard !phases.isEmpty else { return "" }
         var md = "## Operators\n\n"
         md += "Each operator's time is max(FLOPs ÷ peak, bytes ÷ bandwidth); a step's operators run one after another. "
-        md += "Counts are totals over the layers an operator repeats in.\n\n"
+        md += "Counts are totals over the layers an operator repeats in. Where a calibration applies to a device, "
+        md += "\"Predicted\" is its time from measured kernels (a floor per kernel launch plus the achieved fractions of peak "
+        md += "FLOP/s and bandwidth for the operator's size) beside the bound.\n\n"
         for phase in phases {
             md += "### \(Markdown.escape(phase.title))\n\n"
             for form in phase.forms {
@@ -61,10 +63,12 @@ extension Report {
                     let formSuffix = phase.forms.count > 1 ? "-\(Report.slug(form.name))" : ""
                     md += "#### \(Markdown.escape(named.name)), \(Markdown.escape(form.name)) attention\n\n"
                     md += Markdown.ceilingsUsed(named.analysis) + "\n"
-                    md += Markdown.analysisTable(named.analysis) + "\n"
+                    md += Markdown.analysisTable(named.analysis, prediction: named.prediction) + "\n"
+                    if let prediction = named.prediction { md += Markdown.predictionNote(prediction) + "\n" }
                     let file = chart("roofline-\(named.slug)-\(phase.kind.rawValue)\(formSuffix)",
                                      .roofline(named.analysis.roofline, placements: named.analysis.placements,
-                                               title: "\(phase.title): \(named.name), \(form.name) attention"))
+                                               title: "\(phase.title): \(named.name), \(form.name) attention",
+                                               prediction: named.prediction))
                     md += "![\(Markdown.escape(phase.title)) on \(Markdown.escape(named.name))](\(file))\n\n"
                 }
             }

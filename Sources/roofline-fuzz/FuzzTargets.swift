@@ -1,12 +1,13 @@
 import Foundation
+import RooflineCalibration
 import RooflineCore
 import RooflineDevices
 import RooflineModels
 
 /// One input fed to every parser that a user's files and options reach: a model config (then its workload counted
 /// and placed, so absurd sizes reach the arithmetic too), a host profile and an operator validation (decoded and
-/// checked), a device file, and the text as a count and as a byte size. Errors are the expected answer to bad
-/// input; a trap, a hang or a sanitizer report is the bug being looked for.
+/// checked), a device file, a calibration and a measurements table, and the text as a count and as a byte size.
+/// Errors are the expected answer to bad input; a trap, a hang or a sanitizer report is the bug being looked for.
 enum FuzzTargets {
     static let device = try? DeviceCatalog.bundled().device(named: "h200")
 
@@ -30,7 +31,11 @@ enum FuzzTargets {
         }
         var catalog = DeviceCatalog(devices: [])
         try? catalog.add(data, origin: "fuzz")
+        if let calibration = try? JSONDecoder().decode(Calibration.self, from: data) {
+            _ = try? calibration.validated()
+        }
         let text = String(decoding: data, as: UTF8.self)
+        _ = try? MeasurementTable.parse(text, name: "fuzz")
         _ = try? Quantity.parseCount(text, name: "--fuzz")
         _ = try? Quantity.parseBytes(text, name: "--fuzz", allowZero: true)
     }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RooflineCore
 import RooflineModels
+import RooflineCalibration
+import RooflineDevices
 
 /// `roofline classify`: one inference step of a model, as operators placed on a roofline.
 struct ClassifyCommand: ParsableCommand {
@@ -41,6 +43,8 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "A bundled accelerator (see `roofline devices`: h200, b200, mi300x…), host (a quick probe now), or a host profile .json written by `roofline probe`.")
     var device: String
 
+    @OptionGroup var calibrationOptions: CalibrationOptions
+
     @OptionGroup var results: OutputOptions
 
     /// The step as the options describe it; usage errors name the option to fix.
@@ -75,8 +79,12 @@ struct ClassifyCommand: ParsableCommand {
         let workload = try Workload(model: config, phase: step.phase, batch: step.batch, precision: step.precision,
                                     attention: step.attention, lmHeadAllPositions: lmHeadAllPositions)
         let (roofline, deviceNotes) = try resolveRoofline(device)
-        let report = ClassifyReport(workload: workload, analysis: try roofline.analyze(workload.operators()),
-                                    deviceNotes: deviceNotes)
+        let analysis = try roofline.analyze(workload.operators())
+        let bundled = try bundledDevice(device)
+        let (prediction, calibrationNotes) = try calibrationOptions.prediction(for: analysis, on: bundled)
+        let capacity = try bundled.map { try CapacityCheck(workload: workload, model: config, device: $0) }
+        let report = ClassifyReport(workload: workload, analysis: analysis, prediction: prediction,
+                                    capacity: capacity ?? nil, deviceNotes: deviceNotes + calibrationNotes)
         try results.emit(report, text: report.text, markdown: report.markdown)
     }
 }

@@ -1,5 +1,7 @@
 import RooflineCore
 import RooflineModels
+import RooflineCalibration
+import RooflineDevices
 
 /// The result of `roofline classify` as a value: what the JSON carries and the text and markdown render.
 struct ClassifyReport: Encodable {
@@ -24,6 +26,8 @@ struct ClassifyReport: Encodable {
         var bound: Bound
         /// Fraction of the step's time.
         var share: Double
+        /// The calibrated prediction (nil with --calibration none or without a calibration for the device).
+        var predicted: OperatorPrediction?
     }
 
     /// Sums over the step (operators run one after another).
@@ -40,7 +44,15 @@ struct ClassifyReport: Encodable {
         var memoryBoundSeconds: Double
         /// `Workload.tokensPerStep` (B·N prefill, B decode) ÷ seconds.
         var tokensPerSecond: Double
+        /// `StepPrediction.totalSeconds` and tokensPerStep ÷ it; nil without a calibration.
+        var predictedSeconds: Double?
+        var predictedTokensPerSecond: Double?
+        /// `StepPrediction.floorSeconds` and `.kernelLaunches`.
+        var predictedFloorSeconds: Double?
+        var kernelLaunches: Int?
     }
+
+
 
     /// The roofline the step was placed on.
     struct Device: Encodable {
@@ -67,11 +79,16 @@ struct ClassifyReport: Encodable {
     /// Bytes of all weights (the footprint) and of the KV cache after the step.
     var weightFootprintBytes: Double
     var kvCacheBytes: Double
+    /// The calibration that produced the predicted times.
+    var calibration: CalibrationUsed?
+    /// Whether one device holds the weights and KV cache (nil on a host or a device without a capacity figure).
+    var capacity: CapacityCheck?
     var notes: [String]
     var operators: [Row]
     var totals: Totals
 
-    init(workload: Workload, analysis: Analysis, deviceNotes: [String]) {
+    init(workload: Workload, analysis: Analysis, prediction: StepPrediction?, capacity: CapacityCheck?,
+         deviceNotes: [String]) {
         let roofline = analysis.roofline
         model = workload.model.name
         family = workload.model.family
@@ -92,14 +109,14 @@ struct ClassifyReport: Encodable {
         ridgeFlopsPerByte = roofline.ridgeFlopsPerByte(dataType: ridgeDataType)
         weightFootprintBytes = workload.weightBytes
         kvCacheBytes = workload.kvCacheBytes
-        operators = analysis.placements.map { p in
+        operators = analysis.placements.enumerated().map { index, p in
             Row(name: p.operator.name, kind: p.operator.kind, count: p.operator.count, flops: p.operator.flops,
                 bytes: p.operator.bytes.total, weightBytes: p.operator.bytes.weights,
                 activationBytes: p.operator.bytes.activations, kvBytes: p.operator.bytes.kvCache,
                 computeType: p.operator.computeType, ceilingDataType: p.ceilingDataType, fellBackFrom: p.fellBackFrom,
                 arithmeticIntensity: p.arithmeticIntensity, attainableFlopsPerSecond: p.attainableFlopsPerSecond,
                 computeSeconds: p.computeSeconds, memorySeconds: p.memorySeconds, seconds: p.seconds, bound: p.bound,
-                share: analysis.share(of: p))
+                share: analysis.share(of: p), predicted: prediction?.operators[index])
         }
         let bytes = analysis.totalBytes
         totals = Totals(
@@ -107,7 +124,12 @@ struct ClassifyReport: Encodable {
             activationBytes: bytes.activations, kvBytes: bytes.kvCache, arithmeticIntensity: analysis.arithmeticIntensity,
             seconds: analysis.totalSeconds, computeBoundSeconds: analysis.seconds(boundBy: .compute),
             memoryBoundSeconds: analysis.seconds(boundBy: .memory),
-            tokensPerSecond: analysis.tokensPerSecond(tokensPerStep: workload.tokensPerStep))
+            tokensPerSecond: analysis.tokensPerSecond(tokensPerStep: workload.tokensPerStep),
+            predictedSeconds: prediction?.totalSeconds,
+            predictedTokensPerSecond: prediction?.tokensPerSecond(tokensPerStep: workload.tokensPerStep),
+            predictedFloorSeconds: prediction?.floorSeconds, kernelLaunches: prediction?.kernelLaunches)
+        calibration = prediction?.calibration
+        self.capacity = capacity
         notes = deviceNotes
         for fallback in analysis.fallbacks {
             notes.append("\(roofline.name) has no \(fallback.requested.rawValue) compute ceiling: "

@@ -30,8 +30,10 @@ enum Main {
             Diagnostics.error(error.message)
             exit(ExitStatus.usage.rawValue)
         } catch {
-            Diagnostics.error("\(error)")
-            exit(ExitStatus.runtime.rawValue)
+            // Help and version requests arrive here too (ArgumentParser raises them as errors): they print as usual.
+            if RooflineCommand.exitCode(for: error) == .success { RooflineCommand.exit(withError: error) }
+            Diagnostics.error(RooflineCommand.message(for: error))
+            exit(RooflineCommand.exitCode(for: error) == .validationFailure ? ExitStatus.usage.rawValue : ExitStatus.runtime.rawValue)
         }
     }
 }

@@ -15,7 +15,9 @@ struct PlanCommand: ParsableCommand {
             up to whole nodes. Decode time per token under three layouts: aggregate (every device reads its share at \
             once: the bandwidth bound), tensor-pipeline (tensor parallel in a node, pipeline stages across nodes, in \
             series at batch 1) and context-parallel (KV cache split across nodes by sequence, log-sum-exp merge). \
-            --efficiency scales memory bandwidth and FLOP rate; the bound at 1.0 is always shown too.
+            --efficiency scales memory bandwidth and FLOP rate; the bound at 1.0 is always shown too. Where a \
+            calibration applies (--calibration), every step and tokens/s and $ per million tokens are also predicted \
+            from measured kernel times.
             Example: roofline plan --model llama-3.1-405b --device h200 --context 10M --price 3 --efficiency 0.78
             """)
 
@@ -59,6 +61,8 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The largest deployment considered, in nodes.")
     var maxNodes: Int = 1000
 
+    @OptionGroup var calibrationOptions: CalibrationOptions
+
     @OptionGroup var results: OutputOptions
 
     /// The planner's options from the command line; usage errors name the option.
@@ -90,7 +94,8 @@ struct PlanCommand: ParsableCommand {
                                   promptTokens: try prompt.map { try Quantity.parseCount($0, name: "--prompt") })
         let workload = try DeploymentWorkload(model: try ModelConfig.load(model), sizes: sizes,
                                               precision: try types.precision())
-        let plan = try DeploymentPlanner.plan(workload, on: device, options: options)
+        let plan = try DeploymentPlanner.plan(workload, on: device, options: options,
+                                              calibration: try calibrationOptions.applied(on: device).0)
         try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
                          markdown: { DeploymentPlanRendering.markdown(plan) })
     }

@@ -5,6 +5,7 @@ import RooflineDevices
 import RooflineModels
 import RooflineProbes
 import RooflineAnalysis
+import RooflineCalibration
 import RooflineReport
 
 /// `roofline report`: profiles the host (or reads a profile), places a model's prefill and decode operators on
@@ -66,6 +67,8 @@ struct ReportCommand: ParsableCommand {
     /// `--output NAME.md` (default roofline-report.md; charts go beside it as NAME-*.svg) and `--format`, which
     /// can only be markdown here.
     @OptionGroup var results: OutputOptions
+
+    @OptionGroup var calibrationOptions: CalibrationOptions
 
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
@@ -157,7 +160,10 @@ struct ReportCommand: ParsableCommand {
             model: config, sizes: sizes, precision: precision, attention: attention.modes, devices: devices,
             host: hostProfile, command: reproduceCommand(sizes: sizes, precision: precision),
             createdAt: ISO8601DateFormatter().string(from: Date()),
-            deployment: try deploymentOptions(), operators: operators)
+            deployment: try deploymentOptions(), operators: operators,
+            calibrations: try Dictionary(uniqueKeysWithValues: devices.compactMap { device in
+                try calibrationOptions.applied(on: device).0.map { (device.id, $0) }
+            }))
         let report = try ReportAssembly.report(for: request)
         let baseName = outputURL.deletingPathExtension().lastPathComponent
         let rendered = report.render(baseName: baseName)
@@ -194,6 +200,8 @@ struct ReportCommand: ParsableCommand {
         if let price { words += ["--price", "\(price)"] }
         if efficiency != 1 { words += ["--efficiency", "\(efficiency)"] }
         if let validation { words += ["--validation", validation] }
+        if calibrationOptions.calibration != "auto" { words += ["--calibration", calibrationOptions.calibration] }
+        if calibrationOptions.engine != EngineProfile.fusedGraphs.name { words += ["--engine", calibrationOptions.engine] }
         if measureOperators { words.append("--validate") }
         words += ["--output", output]
         return words.map(shellQuoted).joined(separator: " ")

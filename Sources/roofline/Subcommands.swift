@@ -8,6 +8,7 @@ extension RooflineCommand {
         ClassifyCommand.self,
         DevicesCommand.self,
         PlanCommand.self,
+        CalibrateCommand.self,
         ReportCommand.self,
         ValidateCommand.self,
     ]

@@ -85,3 +85,20 @@ import Testing
         }
     }
 }
+
+/// Help and version print as usual, on stdout, with exit 0, for the root and every subcommand.
+@Suite struct HelpCLITests {
+    @Test(arguments: ["probe", "models", "classify", "devices", "plan", "report", "validate", "calibrate"])
+    func everySubcommandPrintsItsHelp(_ subcommand: String) throws {
+        let result = try CLIRunner.run([subcommand, "--help"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.stdout.contains("USAGE: roofline \(subcommand)"))
+    }
+
+    @Test func theRootPrintsHelpAndVersion() throws {
+        let help = try CLIRunner.run(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("SUBCOMMANDS:"))
+        let version = try CLIRunner.run(["--version"])
+        #expect(version.status == 0 && !version.stdout.isEmpty && version.stderr.isEmpty)
+    }
+}

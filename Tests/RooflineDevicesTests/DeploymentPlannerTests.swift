@@ -143,6 +143,7 @@ enum PlanTestError: Error {
             .deployment(devicesPerNode: 8, deployedDevices: 48, maxNodes: 1_000),
             .peaks(deviceID: "nvidia-h200-sxm-141gb", memoryBytesPerSecond: h200BytesPerSecond, efficiency: 0.78),
             .operatorTime,
+            .noCalibration(deviceID: "nvidia-h200-sxm-141gb"),
         ])
         #expect(try result.layout(.aggregate).assumptions == [.aggregateStreaming])
         // The H200's NVLink is 900 GB/s both ways: 450 GB/s one way.

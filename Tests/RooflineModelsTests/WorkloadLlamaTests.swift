@@ -86,7 +86,8 @@ func workload(_ preset: String, _ phase: Phase, batch: Int = 1, attention: Atten
 
     @Test func prefill4096Materialized() throws {
         let ops = try workload("llama-2-7b", .prefill(tokens: 4096), attention: .materialized).operators()
-        let m = 4096.0, s = 32 * Self.pairs4096  // score elements per layer: heads × causal pairs
+        // score elements per layer: heads × the whole N × N square (computed and written, then masked)
+        let m = 4096.0, s = 32 * m * m
         let attention = ops.filter { [.attentionScores, .softmax, .attentionValues].contains($0.kind) }
         check(attention, [
             // reads Q (4096·4096) and K (4096·32·128), writes S
@@ -192,7 +193,7 @@ func workload(_ preset: String, _ phase: Phase, batch: Int = 1, attention: Atten
     @Test func prefill4096MaterializedAndAllPositionsHead() throws {
         let ops = try workload("llama-3.1-405b", .prefill(tokens: 4096), attention: .materialized,
                                lmHeadAllPositions: true).operators()
-        let m = 4096.0, s = 128 * Self.pairs4096
+        let m = 4096.0, s = 128 * m * m  // materialized: the full square
         check(ops.filter { [.attentionScores, .softmax, .attentionValues].contains($0.kind) || $0.name == "lm_head" }, [
             // Q: 4096 × 128·128; K: 4096 × 8·128 (each KV head read once for its group of 16 query heads)
             Expected(name: "attn_scores", count: 126, flops: 126 * s * 256, activations: 126 * (m * 16384 + m * 1024 + s) * 2),

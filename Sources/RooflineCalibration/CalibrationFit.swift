@@ -1,0 +1,86 @@
+import Foundation
+import RooflineCore
+
+/// Fits kernel time models (`KernelTimeModel`) to measured rows: every step is a median or a quantile of the rows,
+/// so a fit is deterministic and a few outliers move nothing.
+public enum CalibrationFit {
+    /// Rows whose bound at peak is at most this fraction of their measured time are pure overhead: the floor is
+    /// fitted on them. 5 %: the bound then changes the time by less than the spread of repeated measurements.
+    public static let overheadShare = 0.05
+    /// The floor is this quantile of the overhead rows' times (the lower quartile: a typical small call, not the
+    /// luckiest one).
+    public static let floorQuantile = 0.25
+    /// Width of the bins of log₂ work that the efficiency curves take one median from: half an octave.
+    public static let binWidthLog2 = 0.5
+    /// A GEMM row counts as memory-bound for the `memory` model when its memory time at peak is at least this
+    /// multiple of its compute time.
+    public static let memoryDominance = 4.0
+
+    /// Every class in `rows` fitted at `peaks` (the measured device's). Without measured `memory` rows (the bundled
+    /// tables have none), a `memory` model is fitted from the memory-bound GEMM rows with the GEMM floor (a
+    /// streaming GEMV moves bytes the way a norm does).
+    public static func fit(_ rows: [KernelMeasurement], peaks: KernelPeaks, name: String, source: String,
+                           appliesTo: [String] = []) throws -> Calibration {
+        guard !rows.isEmpty else { throw RooflineError.badData("no measured rows to fit: give at least one table") }
+        var models = try Dictionary(grouping: rows, by: \.kernel).map { try fitModel($0.key, $0.value, peaks: peaks) }
+        let gemm = rows.filter { $0.kernel.family == .gemm }
+        let streaming = gemm.filter { row in
+            peaks.boundSeconds(row.work, family: .gemm).map { $0.memory >= memoryDominance * $0.compute } ?? false
+        }
+        if !streaming.isEmpty, !models.contains(where: { $0.kernel.family == .memory }), let gemmModel = models.first(where: { $0.kernel == KernelClass(.gemm, "bf16") })
+            ?? models.first(where: { $0.kernel.family == .gemm }) {
+            var memory = try fitModel(KernelClass(.memory, "bytes"), streaming, peaks: peaks)
+            memory.computeEfficiency = EfficiencyCurve(points: [])
+            memory.floorSeconds = gemmModel.floorSeconds
+            models.append(memory)
+        }
+        return Calibration(name: name, source: source, measuredOn: peaks, appliesTo: appliesTo, models: models)
+    }
+
+    /// One class:
+    /// - floor t₀ = the `floorQuantile` of the times of rows whose bound ≤ `overheadShare` × time (0 when none);
+    /// - each row with time t > t₀ and bound parts c (compute) and m (memory) gives one sample: η_c = c ÷ (t − t₀)
+    ///   at log₂ of c in nanoseconds (`KernelTimeModel.computeSize`) when c ≥ m, else η_m = m ÷ (t − t₀) at log₂ bytes;
+    /// - each curve is the median η (clamped to 0.001…1) and median log₂ work of every `binWidthLog2` bin.
+    public static func fitModel(_ kernel: KernelClass, _ rows: [KernelMeasurement], peaks: KernelPeaks) throws -> KernelTimeModel {
+        let placed = try rows.map { row -> (row: KernelMeasurement, compute: Double, memory: Double) in
+            guard let bound = peaks.boundSeconds(row.work, family: kernel.family) else {
+                throw RooflineError.usage("\(peaks.device) has no link bandwidth for the \(kernel) rows: give a device with one")
+            }
+            return (row, bound.compute, bound.memory)
+        }
+        let overhead = placed.filter { max($0.compute, $0.memory) <= overheadShare * $0.row.measuredSeconds }
+        let floor = quantile(overhead.map(\.row.measuredSeconds), floorQuantile) ?? 0
+        var computeSamples: [(Double, Double)] = []
+        var memorySamples: [(Double, Double)] = []
+        for p in placed where p.row.measuredSeconds > floor {
+            let beyond = p.row.measuredSeconds - floor
+            if p.compute >= p.memory && p.compute > 0 {
+                computeSamples.append((log2(max(KernelTimeModel.computeSize(p.compute), 1)), p.compute / beyond))
+            } else if p.memory > 0 {
+                memorySamples.append((log2(p.row.work.bytes), p.memory / beyond))
+            }
+        }
+        return KernelTimeModel(kernel: kernel, floorSeconds: floor, computeEfficiency: curve(computeSamples),
+                               bandwidthEfficiency: curve(memorySamples), rows: rows.count)
+    }
+
+    /// Median efficiency (clamped to 0.001…1) and median log₂ work per `binWidthLog2` bin of log₂ work.
+    static func curve(_ samples: [(log2Size: Double, efficiency: Double)]) -> EfficiencyCurve {
+        let bins = Dictionary(grouping: samples) { ($0.log2Size / binWidthLog2).rounded(.down) }
+        return EfficiencyCurve(points: bins.values.map { bin in
+            EfficiencyCurve.Point(log2Size: quantile(bin.map(\.log2Size), 0.5)!,
+                                  efficiency: min(1, max(0.001, quantile(bin.map(\.efficiency), 0.5)!)))
+        })
+    }
+
+    /// The q-quantile of `values` by linear interpolation between order statistics (q = 0.5: the median); nil
+    /// when empty.
+    public static func quantile(_ values: [Double], _ q: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let position = q * Double(sorted.count - 1)
+        let (lower, upper) = (Int(position.rounded(.down)), Int(position.rounded(.up)))
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
+    }
+}

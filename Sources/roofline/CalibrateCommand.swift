@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import RooflineCalibration
+import RooflineCore
+import RooflineDevices
+import RooflineReport
+
+/// `roofline calibrate`: fits kernel time models to measured tables, or holds a calibration against them.
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Fit a device's kernel time model to measured tables, or check predictions against measured rows.",
+        discussion: """
+            MEASUREMENTS are CSV tables in the bundled format (GEMM, prefill and decode attention, collectives; \
+            scripts/measure-gpu.py writes them). `roofline calibrate m.csv --device h100 --output my-gpu.json` fits; \
+            `roofline classify … --calibration my-gpu.json` uses the fit. With --check, every row's predicted and \
+            measured time and the error distribution per kernel kind, the bound's beside the model's.
+            """)
+
+    @Argument(help: "Measured CSV tables.")
+    var measurements: [String]
+
+    /// `--device`: the device measured (fit) or predicted (--check); `--device-file` describes one not bundled.
+    @OptionGroup var selection: DeviceSelection
+
+    @Flag(help: "Hold a calibration's predictions against the measured rows instead of fitting.")
+    var check = false
+
+    @Option(help: "With --check: auto (the device's bundled one), a bundled name (h100-sxm, b200-sxm, a100-sxm) or a file from `roofline calibrate`.")
+    var calibration: String = "auto"
+
+    @Option(help: "Name of the fitted calibration (default: the device id).")
+    var name: String?
+
+    @Option(help: "Where the measurements come from, kept in the fitted calibration.")
+    var source: String = "measured by the user"
+
+    @Option(help: "Catalog ids (comma-separated) the fitted calibration is the closest architecture for.")
+    var appliesTo: String?
+
+    @Flag(help: "With --check: print only the error distributions, not every row (text and markdown; JSON has both).")
+    var summaryOnly = false
+
+    @OptionGroup var results: OutputOptions
+
+    func validate() throws {
+        if measurements.isEmpty { throw ValidationError("give at least one measured CSV table") }
+    }
+
+    func run() throws {
+        guard let target = try selection.selected(from: try selection.catalog()) else {
+            throw RooflineError.usage("calibrate needs --device: the device measured, or predicted with --check (h100, b200…)")
+        }
+        guard let peaks = target.kernelPeaks else {
+            throw RooflineError.usage("\(target.id) has no memory bandwidth figure: describe it with --device-file")
+        }
+        let measured = try measurements.flatMap { try MeasurementTable.load($0) }
+        if check {
+            guard let calibration = try target.calibration(calibration) else {
+                throw RooflineError.usage("--check needs a calibration: no bundled one applies to \(target.id); give --calibration NAME or FILE")
+            }
+            let result = try CalibrationCheck(measured, calibration: calibration, peaks: peaks)
+            try results.emit(result, text: { result.text(listingRows: !summaryOnly) },
+                             markdown: { result.markdown(listingRows: !summaryOnly) })
+        } else {
+            let fitted = try CalibrationFit.fit(
+                measured, peaks: peaks, name: name ?? target.id, source: source,
+                appliesTo: appliesTo.map { $0.split(separator: ",").map(String.init) } ?? [target.id])
+            try results.emit(fitted, text: { (try? jsonString(fitted)) ?? "" }, markdown: { (try? jsonString(fitted)) ?? "" })
+        }
+    }
+}

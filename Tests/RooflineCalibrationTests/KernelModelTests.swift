@@ -1,0 +1,75 @@
+import Foundation
+import RooflineCalibration
+import RooflineCore
+import Testing
+
+/// The model's formulas on hand-computed cases.
+struct KernelModelTests {
+    @Test func gemmWorkIsTwoMNKAndEveryOperandOnce() {
+        // m=2, n=3, k=4 in bf16: FLOPs 2·2·3·4 = 48; bytes (k·n + m·(k + n))·2 = (12 + 14)·2 = 52.
+        let work = KernelWork.gemm(m: 2, n: 3, k: 4, type: .bf16)
+        #expect(work.flops == 48)
+        #expect(work.bytes == 52)
+    }
+
+    @Test func prefillAttentionCountsTheCausalTriangle() {
+        // batch 1, s 2, 1 head, d 2: S = 2·3/2 = 3 pairs; FLOPs 4·3·2 + 5·3 = 39;
+        // bytes: Q 4 + O 4 + K,V 8 = 16 elements · 2 B = 32.
+        let work = KernelWork.prefillAttention(batch: 1, tokens: 2, heads: 1, kvHeads: 1, headDim: 2, type: .bf16)
+        #expect(work.flops == 39)
+        #expect(work.bytes == 32)
+        // A window of 1 over 2 tokens: pairs 1·2/2 + (2 − 1)·1 = 2; FLOPs 4·2·2 + 5·2 = 26.
+        let windowed = KernelWork.prefillAttention(batch: 1, tokens: 2, heads: 1, kvHeads: 1, headDim: 2, window: 1,
+                                                   type: .bf16)
+        #expect(windowed.flops == 26)
+    }
+
+    @Test func decodeAttentionReadsTheCacheOnce() {
+        // batch 1, 4 cached tokens, 2 heads over 1 KV head, d 2: S = 8; FLOPs 4·8·2 + 5·8 = 104;
+        // bytes: Q and O 2·2·2 = 8 elements · 2 B = 16, K and V 2·4·1·2 = 16 elements · 2 B = 32: 48.
+        let work = KernelWork.decodeAttention(batch: 1, kvLength: 4, heads: 2, kvHeads: 1, headDim: 2,
+                                              activation: .bf16, kvCache: .bf16)
+        #expect(work.flops == 104)
+        #expect(work.bytes == 48)
+    }
+
+    @Test func collectiveBusBytesFollowNcclTests() {
+        #expect(KernelWork.collective(.allReduce, messageBytes: 1000, ranks: 8).bytes == 1750)  // 1000·2·7/8
+        #expect(KernelWork.collective(.allGather, messageBytes: 1000, ranks: 4).bytes == 750)  // 1000·3/4
+    }
+
+    @Test func curveInterpolatesInLog2AndHoldsItsEnds() {
+        let curve = EfficiencyCurve(points: [.init(log2Size: 12, efficiency: 0.6), .init(log2Size: 10, efficiency: 0.2)])
+        #expect(abs(curve.efficiency(at: 2048) - 0.4) < 1e-12)
+        #expect(curve.efficiency(at: 16) == 0.2)
+        #expect(curve.efficiency(at: 1_048_576) == 0.6)
+        #expect(curve.best == 0.6)
+        #expect(EfficiencyCurve(points: []).efficiency(at: 5) == 1)
+    }
+
+    @Test func predictionIsFloorPlusTheSlowerAchievedTerm() throws {
+        // Peak 100 TFLOP/s, 1 TB/s; 1 TFLOP at η 0.5 = 20 ms, 1 GB at η 0.8 = 1.25 ms: 2 µs + 20 ms.
+        let peaks = KernelPeaks(device: "test", flopsPerSecond: [.bf16: 100e12], memoryBytesPerSecond: 1e12,
+                                linkBytesPerSecond: nil)
+        let model = KernelTimeModel(
+            kernel: KernelClass(.gemm, "bf16"), floorSeconds: 2e-6,
+            computeEfficiency: EfficiencyCurve(points: [.init(log2Size: 0, efficiency: 0.5)]),
+            bandwidthEfficiency: EfficiencyCurve(points: [.init(log2Size: 0, efficiency: 0.8)]), rows: 0)
+        let p = try #require(model.predict(KernelWork(flops: 1e12, bytes: 1e9, computeType: .bf16), peaks: peaks))
+        #expect(abs(p.seconds - (2e-6 + 0.02)) < 1e-12)
+        #expect(abs(p.boundSeconds - 0.01) < 1e-15)
+        // Fused into a neighbour: no floor. A collective needs a link figure.
+        let fused = try #require(model.predict(KernelWork(flops: 1e12, bytes: 1e9, computeType: .bf16), peaks: peaks,
+                                               withFloor: false))
+        #expect(abs(fused.seconds - 0.02) < 1e-12)
+        var collective = model
+        collective.kernel = KernelClass(.allReduce, "nccl", ranks: 8)
+        #expect(collective.predict(KernelWork(flops: 0, bytes: 1e6, computeType: .bf16), peaks: peaks) == nil)
+    }
+
+    @Test func quantileInterpolatesOrderStatistics() {
+        #expect(CalibrationFit.quantile([4, 1, 3, 2], 0.5) == 2.5)
+        #expect(CalibrationFit.quantile([1, 2, 3, 4, 5], 0.25) == 2)
+        #expect(CalibrationFit.quantile([], 0.5) == nil)
+    }
+}
