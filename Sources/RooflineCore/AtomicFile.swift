@@ -12,10 +12,10 @@ import Darwin
 /// followed: its target is replaced and the link kept. A destination that is not a regular file (a device such as
 /// /dev/null, a FIFO, /dev/stdout) is written in place, since it cannot be replaced; a folder is refused.
 ///
-/// A set (a report's markdown and charts): every file is staged first; then, holding an exclusive lock on the
-/// folder (flock, so concurrent writers of the same folder take turns) and with SIGINT, SIGTERM and SIGHUP held
-/// back until the set is in place, each existing destination is kept as a hard-linked backup, the staged files
-/// are renamed over the destinations, and the backups are dropped. If any rename fails, the backups are renamed
+/// A set (a report's markdown and charts): with SIGINT, SIGTERM and SIGHUP held back until the set is in place,
+/// every file is staged; then, holding an exclusive lock on the folder (flock, so concurrent writers of the same
+/// folder take turns), each existing destination is kept as a hard-linked backup, the staged files are renamed
+/// over the destinations, and the backups are dropped. If any rename fails, the backups are renamed
 /// back and the folder holds the old set. Temporary and backup files left by a run that was killed outright
 /// (SIGKILL, power loss) carry its process id and are removed by the next write to that folder.
 public enum AtomicFile {
@@ -76,17 +76,18 @@ public enum AtomicFile {
         }
         let folders = Array(Set(destinations.map(\.folder))).sorted()
         for folder in folders { removeStaleFiles(in: folder) }
-        var staged: [Staged] = []
-        do {
-            for (file, destination) in zip(files, destinations) {
-                staged.append(try stage(file.data, for: destination, shownAs: file.path))
-            }
-            try withSignalsHeld {
+        // Signals wait from the first temporary file to the last rename, so that none is left behind by one.
+        try withSignalsHeld {
+            var staged: [Staged] = []
+            do {
+                for (file, destination) in zip(files, destinations) {
+                    staged.append(try stage(file.data, for: destination, shownAs: file.path))
+                }
                 try withLocks(on: folders) { try commit(staged) }
+            } catch {
+                for item in staged { unlink(item.temporary) }
+                throw error
             }
-        } catch {
-            for item in staged { unlink(item.temporary) }
-            throw error
         }
     }
 
@@ -175,7 +176,8 @@ public enum AtomicFile {
     }
 
     /// Renames every staged file over its destination, after keeping each existing destination as a hard-linked
-    /// backup; on a failed rename, puts the backups back and removes what was renamed into place without one.
+    /// backup (a copy where the file system has no hard links); on a failed rename, puts the backups back and
+    /// removes what was renamed into place without one.
     static func commit(_ staged: [Staged]) throws {
         var backedUp: [Staged] = []
         var placed: [Staged] = []
@@ -187,7 +189,8 @@ public enum AtomicFile {
         }
         for item in staged where item.destination.status != nil {
             unlink(item.backup)
-            guard link(item.destination.path, item.backup) == 0 else {
+            guard link(item.destination.path, item.backup) == 0
+                    || (try? FileManager.default.copyItem(atPath: item.destination.path, toPath: item.backup)) != nil else {
                 let code = errno
                 for done in backedUp { unlink(done.backup) }
                 throw failure(item.shownAs, "keeping the old file while the set is replaced failed (\(describe(code)))")
@@ -228,17 +231,23 @@ public enum AtomicFile {
         }
     }
 
-    /// Runs `body` with SIGINT, SIGTERM and SIGHUP held back; one that arrives meanwhile is delivered afterwards.
+    /// Runs `body` with SIGINT, SIGTERM and SIGHUP deferred: while it runs, a handler only records such a signal;
+    /// afterwards the previous dispositions return and a recorded signal is raised again, so it takes effect (or is
+    /// ignored, where it was ignored) once the files are in place. Handlers, unlike a thread's signal mask, hold for
+    /// every thread of the process.
     static func withSignalsHeld<T>(_ body: () throws -> T) rethrows -> T {
-        var held = sigset_t(), previous = sigset_t()
-        sigemptyset(&held)
-        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&held, signal) }
-        pthread_sigmask(SIG_BLOCK, &held, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        pendingSignal = 0
+        let previous = signals.map { signal($0, recordSignal) }
+        defer {
+            for (number, handler) in zip(signals, previous) { signal(number, handler) }
+            if pendingSignal != 0 { raise(pendingSignal) }
+        }
         return try body()
     }
 
-    /// Runs `body` holding an exclusive flock on each folder (in path order, so two writers cannot deadlock).
+    /// Runs `body` holding an exclusive flock on each folder (in path order, so two writers cannot deadlock). A
+    /// file system without locks (ENOLCK, EOPNOTSUPP) is written without one.
     static func withLocks<T>(on folders: [String], _ body: () throws -> T) throws -> T {
         var descriptors: [Int32] = []
         defer {
@@ -252,7 +261,9 @@ public enum AtomicFile {
             guard descriptor >= 0 else { throw failure(folder, "opening the folder to lock it failed") }
             descriptors.append(descriptor)
             while flock(descriptor, LOCK_EX) != 0 {
-                guard errno == EINTR else { throw failure(folder, "locking the folder failed (\(describe(errno)))") }
+                if errno == EINTR { continue }
+                if errno == ENOLCK || errno == EOPNOTSUPP { break }
+                throw failure(folder, "locking the folder failed (\(describe(errno)))")
             }
         }
         return try body()
@@ -280,4 +291,13 @@ public enum AtomicFile {
     static func failure(_ path: String, _ reason: String) -> RooflineError {
         RooflineError.runtime("cannot write \(path): \(reason)")
     }
+}
+
+/// The signal `AtomicFile.withSignalsHeld` recorded while it held signals back; 0 for none. Written only by the
+/// handler and by the one thread that commits a set.
+nonisolated(unsafe) private var pendingSignal: Int32 = 0
+
+/// The handler in place while a set is committed: records the signal to raise once the files are in place.
+private func recordSignal(_ number: Int32) {
+    pendingSignal = number
 }
