@@ -47,7 +47,7 @@ let package = Package(
                 "RooflineAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RooflineCoreTests", dependencies: ["RooflineCore"]),
-        .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"]),
+        .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"], exclude: ["Fixtures"]),
         .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
         .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport"]),

@@ -21,6 +21,8 @@ public struct ReportRequest: Sendable {
     public var deployment: DeploymentOptions?
     /// Real operators measured on the host against its roofline (`roofline validate`); nil leaves the section out.
     public var operators: OperatorValidation?
+    /// What the caller assumed about the inputs (an overridden weight type), for the report's notes.
+    public var notes: [String] = []
 
     public init(model: ModelConfig, sizes: StepSizes, precision: Precision, attention: [AttentionMode],
                 devices: [Device], host: HostProfile?, command: String, createdAt: String,
@@ -82,7 +84,8 @@ public enum ReportAssembly {
             batch: sizes.batch, precision: request.precision, attention: request.attention,
             weightBytes: footprint.weightBytes,
             kvCacheBytesPerToken: request.model.kvCacheBytesPerToken(kvType: request.precision.kvCache),
-            kvCacheBytes: footprint.kvCacheBytes, devices: request.devices)
+            kvCacheBytes: footprint.kvCacheBytes, devices: request.devices,
+            notes: request.notes + request.model.notes + request.model.sanityWarnings(context: sizes.contextTokens))
         return Report(
             createdAt: request.createdAt, toolVersion: RooflineVersion.current, command: request.command,
             subject: subject, host: request.host, hostRoofline: hostRoofline, phases: phases,

@@ -43,7 +43,8 @@ extension ModelConfig {
             guard missing.isEmpty else {
                 throw reader.fail("model_type '\(typeName)' is not supported and the config lacks the standard decoder "
                     + "keys \(missing.joined(separator: ", ")): use a config of one of "
-                    + ModelFamily.allCases.map(\.rawValue).joined(separator: ", ") + ", or --family to force one")
+                    + ModelFamily.allCases.filter { $0 != .generic }.map(\.rawValue).joined(separator: ", ")
+                    + ", or --family to force one")
             }
             family = .generic
             notes.append("model_type '\(typeName)' is unknown: analysed as a generic dense decoder (RMSNorm before "
@@ -108,7 +109,8 @@ extension ModelConfig {
     }
 
     /// Llama-style decoders (every family but GPT-2): RMSNorm (Cohere: bias-free LayerNorm), RoPE, gated MLP,
-    /// family-specific biases, norms, windows, MLA and MoE. Hugging Face's defaults where a key is absent.
+    /// family-specific biases, norms, windows, MLA and MoE. Hugging Face's defaults where a key is absent
+    /// (Gemma 3's `vocab_size` 262,208, which its published text_config leaves out).
     private static func decodeDecoder(_ reader: ConfigReader, family: ModelFamily, name: String) throws -> ModelConfig {
         let hidden = try reader.positiveInt(["hidden_size"])
         let layers = try reader.layerCount(["num_hidden_layers"])
@@ -143,36 +145,39 @@ extension ModelConfig {
         let cohere = family == .cohere || family == .cohere2
         let qkNorm: Bool = switch family {
         case .qwen3, .qwen3Moe, .gemma3, .olmo2: true
-        case .cohere, .cohere2, .glm4Moe: try reader.bool("use_qk_norm", default: false)
+        case .cohere, .cohere2: try reader.bool("use_qk_norm", default: false)
         default: false
         }
         let (window, windowLayers) = try decodeWindows(reader, family: family, layers: layers)
+        let vocabulary = try reader.positiveInt(["vocab_size"], default: family == .gemma3 ? 262_208 : nil)
+        let intermediate = try reader.positiveInt(["intermediate_size"])
+        let mlpBias = try family == .gptOss || ([.llama, .granite, .generic].contains(family) && reader.bool("mlp_bias", default: false))
+        let qkvBias = family == .qwen2 || family == .qwen2Moe || (biasFamilies.contains(family) && attentionBias)
+        let tied = try reader.bool("tie_word_embeddings", default: gemma || cohere)
+        let (attentionCap, finalCap) = try decodeSoftcaps(reader, family: family)
+        let moe = try decodeMoE(reader, family: family, layers: layers)
         var model = ModelConfig(
-            name: name, family: family, layerCount: layers, hiddenSize: hidden,
-            vocabularySize: try reader.positiveInt(["vocab_size"]),
-            headCount: heads, kvHeadCount: kvHeads, headDim: headDim,
-            intermediateSize: try reader.positiveInt(["intermediate_size"]),
-            gatedMLP: true, activation: activation,
-            mlpBias: try family == .gptOss || ([.llama, .granite, .generic].contains(family) && reader.bool("mlp_bias", default: false)),
-            qkvBias: family == .qwen2 || family == .qwen2Moe || (family == .glm4Moe && attentionBias)
-                || (biasFamilies.contains(family) && attentionBias),
-            outputBias: biasFamilies.contains(family) && attentionBias,
-            qkNorm: qkNorm,
+            name: name, family: family, layerCount: layers, hiddenSize: hidden, vocabularySize: vocabulary,
+            headCount: heads, kvHeadCount: kvHeads, headDim: headDim, intermediateSize: intermediate,
+            gatedMLP: true, activation: activation, mlpBias: mlpBias, qkvBias: qkvBias,
+            outputBias: biasFamilies.contains(family) && attentionBias, qkNorm: qkNorm,
             norm: cohere ? .layerNormWithoutBias : .rmsNorm, normsPerLayer: gemma ? 4 : cohere ? 1 : 2,
-            tiedEmbeddings: try reader.bool("tie_word_embeddings", default: gemma || cohere),
-            learnedPositionCount: nil,
-            scalesEmbeddings: gemma,
-            attentionLogitSoftcap: family == .gemma2
-                ? (reader.object["attn_logit_softcapping"] == nil ? 50.0 : try reader.optionalPositiveDouble("attn_logit_softcapping"))
-                : try reader.optionalPositiveDouble("attn_logit_softcapping"),
-            finalLogitSoftcap: family == .gemma2
-                ? (reader.object["final_logit_softcapping"] == nil ? 30.0 : try reader.optionalPositiveDouble("final_logit_softcapping"))
-                : try reader.optionalPositiveDouble("final_logit_softcapping"),
-            slidingWindow: window, slidingWindowLayers: windowLayers,
-            mla: mla, moe: try decodeMoE(reader, family: family, layers: layers))
+            tiedEmbeddings: tied, learnedPositionCount: nil, scalesEmbeddings: gemma,
+            attentionLogitSoftcap: attentionCap, finalLogitSoftcap: finalCap,
+            slidingWindow: window, slidingWindowLayers: windowLayers, mla: mla, moe: moe)
         model.qkNormAcrossHeads = family == .olmo2
         model.attentionSinks = family == .gptOss
         return model
+    }
+
+    /// Attention and final logit soft-caps: Gemma 2 defaults to 50 and 30 (null turns one off); other families
+    /// cap only when the config sets `attn_logit_softcapping` / `final_logit_softcapping`.
+    private static func decodeSoftcaps(_ reader: ConfigReader, family: ModelFamily) throws -> (Double?, Double?) {
+        let attention = try reader.optionalPositiveDouble("attn_logit_softcapping")
+        let final = try reader.optionalPositiveDouble("final_logit_softcapping")
+        guard family == .gemma2 else { return (attention, final) }
+        return (reader.object["attn_logit_softcapping"] == nil ? 50 : attention,
+                reader.object["final_logit_softcapping"] == nil ? 30 : final)
     }
 
     /// DeepSeek-V2/V3 MLA ranks, with Hugging Face's defaults; `q_lora_rank: null` means no query compression
@@ -230,9 +235,9 @@ extension ModelConfig {
     /// The MoE block: Mixtral (`num_local_experts`, every layer, expert size = `intermediate_size`); gpt-oss the
     /// same with biased experts and router; Qwen2/3-MoE (`num_experts`, `moe_intermediate_size`; layer i is MoE
     /// unless in `mlp_only_layers` and when (i+1) % `decoder_sparse_step` == 0; Qwen2-MoE adds one shared expert of
-    /// `shared_expert_intermediate_size` with a sigmoid gate); DeepSeek-V2/V3 and GLM-4.5 (`n_routed_experts`,
+    /// `shared_expert_intermediate_size` with a sigmoid gate); DeepSeek-V2/V3 (`n_routed_experts`,
     /// `n_shared_experts`, `moe_intermediate_size`; layer i is MoE when i ≥ `first_k_dense_replace` and
-    /// i % `moe_layer_freq` == 0; a router bias with `topk_method` noaux_tc, as V3 and GLM-4.5 have).
+    /// i % `moe_layer_freq` == 0; a router bias with `topk_method` noaux_tc, as V3 has).
     private static func decodeMoE(_ reader: ConfigReader, family: ModelFamily, layers: Int) throws -> MoEConfig? {
         var moe: MoEConfig
         switch family {
@@ -257,7 +262,7 @@ extension ModelConfig {
                 moe.sharedExpertIntermediateSize = shared
                 moe.sharedExpertGate = true
             }
-        case .deepseekV3, .deepseekV2, .glm4Moe:
+        case .deepseekV3, .deepseekV2:
             let v3 = family != .deepseekV2
             let firstDense = try reader.nonNegativeInt("first_k_dense_replace", default: v3 ? 3 : 0)
             let frequency = try reader.positiveInt(["moe_layer_freq"], default: 1)
@@ -267,7 +272,7 @@ extension ModelConfig {
                 expertsPerToken: try reader.positiveInt(["num_experts_per_tok"], default: v3 ? 8 : 6),
                 expertIntermediateSize: try reader.positiveInt(["moe_intermediate_size"], default: v3 ? 2048 : 1407),
                 sharedExpertCount: try reader.nonNegativeInt("n_shared_experts", default: v3 ? 1 : 2),
-                routerBias: family == .glm4Moe || method == "noaux_tc",
+                routerBias: method == "noaux_tc",
                 layerIndices: (0..<layers).filter { $0 >= firstDense && $0 % frequency == 0 })
         default:
             return nil

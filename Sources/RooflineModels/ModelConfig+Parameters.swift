@@ -112,6 +112,11 @@ extension ModelConfig {
         }
     }
 
+    /// `scheme.summary` naming only the groups this model has.
+    public func describe(_ scheme: WeightScheme) -> String {
+        scheme.summary(groups: Set(parameterGroups(routedExperts: 1).filter { $0.value > 0 }.keys))
+    }
+
     /// Bytes of the weights as the checkpoint stores them (`weights`).
     public var checkpointWeightBytes: Double { weightBytes(weights) }
 

@@ -24,8 +24,6 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
     case cohere
     /// Command R7B and A (`cohere2`: sliding-window layers).
     case cohere2
-    /// GLM-4.5 / 4.6 MoE (`glm4_moe`).
-    case glm4Moe = "glm4_moe"
     /// An unknown `model_type` with the standard decoder keys, analysed with Llama's architecture.
     case generic
 

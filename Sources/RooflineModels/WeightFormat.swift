@@ -153,9 +153,12 @@ public struct WeightScheme: Codable, Sendable, Equatable {
     }
 
     /// For messages: `int4 (awq, group 128 with zero points) for attention, mlp; bf16 elsewhere`, or `bf16`.
-    public var summary: String {
-        guard let quantized, !quantizedGroups.isEmpty else { return base.rawValue }
-        let groups = quantizedGroups.sorted().map(\.rawValue).joined(separator: ", ")
-        return "\(quantized.summary) for \(groups); \(base.rawValue) elsewhere"
+    public var summary: String { summary(groups: Set(WeightGroup.allCases)) }
+
+    /// `summary`, naming only the quantized groups among `groups` (the ones a model has).
+    public func summary(groups: Set<WeightGroup>) -> String {
+        let named = quantizedGroups.intersection(groups)
+        guard let quantized, !named.isEmpty else { return base.rawValue }
+        return "\(quantized.summary) for \(named.sorted().map(\.rawValue).joined(separator: ", ")); \(base.rawValue) elsewhere"
     }
 }

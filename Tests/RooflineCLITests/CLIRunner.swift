@@ -21,10 +21,14 @@ struct CLIRunner {
         return folder.appendingPathComponent("roofline")
     }
 
-    static func run(_ arguments: [String], currentDirectory: URL? = nil) throws -> Result {
+    /// Runs the binary; `environment` entries are added to this process's environment.
+    static func run(_ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
