@@ -46,6 +46,12 @@ extension ModelConfig {
                     + ModelFamily.allCases.filter { $0 != .generic }.map(\.rawValue).joined(separator: ", ")
                     + ", or --family to force one")
             }
+            let expertKeys = ["num_local_experts", "num_experts", "n_routed_experts", "moe_intermediate_size"]
+            if let expertKey = expertKeys.first(where: { reader.object[$0] != nil }) {
+                throw reader.fail("model_type '\(typeName)' is not supported and its \(expertKey) makes it a mixture of "
+                    + "experts, which the generic dense decoder would undercount: pass --family with the MoE family it "
+                    + "follows (mixtral, qwen2_moe, qwen3_moe, deepseek_v3, gpt_oss)")
+            }
             family = .generic
             notes.append("model_type '\(typeName)' is unknown: analysed as a generic dense decoder (RMSNorm before "
                 + "attention and MLP, gated SiLU MLP, RoPE, GQA from num_key_value_heads, no biases unless attention_bias, "

@@ -158,6 +158,12 @@ let published: [Published] = [
         let forced = try ModelConfig(decoding: data, name: "acme", family: .cohere)
         #expect(forced.family == .cohere)
         #expect(forced.normsPerLayer == 1)
+        object["num_local_experts"] = 16
+        let moe = try #require(throws: RooflineError.self) {
+            try ModelConfig(decoding: try JSONSerialization.data(withJSONObject: object), name: "acme")
+        }
+        #expect(moe.message.contains("mixture of experts"))
+        object["num_local_experts"] = nil
         object["intermediate_size"] = nil
         let error = try #require(throws: RooflineError.self) {
             try ModelConfig(decoding: try JSONSerialization.data(withJSONObject: object), name: "acme")
