@@ -54,11 +54,11 @@ extension OperatorBuilder {
     /// D = `expectedDistinctExperts(E, k, M)`:
     ///
     /// router: matmul M rows h → E (FLOPs 2·M·h·E; + M·E for DeepSeek-V3's selection bias; one more output for
-    /// Qwen2-MoE's shared-expert gate). The gate's
-    /// softmax/sigmoid, top-k and DeepSeek's routed scaling (O(M·E) and O(M·h)) are not counted.
+    /// Qwen2-MoE's shared-expert gate). The gate's softmax/sigmoid, top-k and DeepSeek's routed scaling (O(M·E)
+    /// and O(M·h)) are not counted.
     /// experts_gate_up: M·k rows h → 2·I_e, weights of D experts; experts_act_mul over M·k·I_e elements;
-    /// experts_down: M·k rows I_e → h, weights of D experts. FLOPs follow the k active experts per token,
-    /// weight bytes the experts actually touched.
+    /// experts_down: M·k rows I_e → h, weights of D experts; both biased where the MLP is (gpt-oss). FLOPs follow
+    /// the k active experts per token, weight bytes the experts actually touched.
     /// shared_*: a dense gated MLP with intermediate I_s (`MoEConfig.sharedIntermediateSize`) over all M rows.
     /// moe_combine: Σ gate_i · y_i (+ shared output): (2k − 1 + [s > 0]) · M·h FLOPs; reads the k (+1) outputs
     /// and the k gate weights (M·(k + [s > 0])·h + M·k elements), writes M·h.
@@ -70,12 +70,13 @@ extension OperatorBuilder {
         var ops = [
             matmul("router", kind: .router, group: .router, rows: rows, input: hidden,
                    output: e + (moe.sharedExpertGate ? 1 : 0), bias: moe.routerBias, layers: layers),
-            matmul("experts_gate_up", group: .experts, rows: pairs, input: hidden, output: 2 * size, bias: false, layers: layers,
-                   matrices: touched),
+            matmul("experts_gate_up", group: .experts, rows: pairs, input: hidden, output: 2 * size, bias: model.mlpBias,
+                   layers: layers, matrices: touched),
             elementwise("experts_act_mul", elements: pairs * size,
                         flopsPerElement: FlopCosts.activation(model.activation) + FlopCosts.gateMultiply,
                         readElements: 2 * pairs * size, writtenElements: pairs * size, layers: layers),
-            matmul("experts_down", group: .experts, rows: pairs, input: size, output: hidden, bias: false, layers: layers, matrices: touched),
+            matmul("experts_down", group: .experts, rows: pairs, input: size, output: hidden, bias: model.mlpBias,
+                   layers: layers, matrices: touched),
         ]
         if moe.sharedExpertCount > 0 {
             ops += denseMLP(prefix: "shared_", group: .sharedExperts, rows: rows,

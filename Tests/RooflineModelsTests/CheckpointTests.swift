@@ -129,6 +129,21 @@ let published: [Published] = [
         #expect(workload.weightBytes == model.checkpointWeightBytes)
     }
 
+    @Test func gptOssDecodeReadsTheTouchedExpertsAtMXFP4WithBF16Biases() throws {
+        let model = try ModelConfig.load(Fixtures.config("gpt-oss-20b"))
+        let workload = try Workload(model: model, phase: .decode(context: 4096), batch: 1,
+                                    precision: Precision(weightScheme: model.weights, activations: .bf16, kvCache: .bf16),
+                                    attention: .fused)
+        let ops = workload.operators()
+        // One token touches k = 4 experts per layer: 24 layers · 4 · (2880 × 5760 at 0.5 + 1/32 bytes + 5760 bias · 2).
+        let gateUp = try #require(ops.first { $0.name == "experts_gate_up" })
+        let expected: Double = 24 * 4 * (2880 * 5760 * (0.5 + 1.0 / 32) + 5760 * 2)
+        #expect(abs(gateUp.bytes.weights / expected - 1) < 1e-12)
+        #expect(gateUp.computeType == .bf16)
+        let router = try #require(ops.first { $0.name == "router" })
+        #expect(router.bytes.weights == 24 * (2880 * 32 + 32) * 2)
+    }
+
     @Test func aNarrowWeightsOverrideQuantizesOnlyTheLinearLayers() throws {
         let model = try ModelConfig.load("llama-3.1-8b")
         let int4 = WeightScheme.override(.int4, base: model.weights.base)
@@ -170,6 +185,12 @@ let published: [Published] = [
         }
         #expect(error.category == .badData)
         #expect(error.message.contains("intermediate_size"))
+    }
+
+    @Test func aRevisionOfAPresetIsAUsageError() throws {
+        let error = try #require(throws: RooflineError.self) { try ModelConfig.load("llama-3.1-8b", revision: "v3") }
+        #expect(error.category == .usage)
+        #expect(error.message.contains("drop --revision"))
     }
 
     @Test func unknownQuantizationMethodIsBadData() throws {
