@@ -61,6 +61,10 @@ extension ModelConfig {
         let storesTypes = ["quantization_config", "torch_dtype", "dtype"].contains { top.object[$0] != nil }
         model.weights = try Self.decodeWeightScheme(storesTypes ? top : reader)
         model.maxPositionEmbeddings = try Self.decodeMaxPositions(reader)
+        if family == .llama4, let chunk = model.slidingWindow {
+            notes.append("chunked attention (chunks of \(chunk) on \(model.slidingWindowLayers.count) layers) counted as a "
+                + "sliding window of \(chunk): an upper bound, since a chunk restarts at its boundary")
+        }
         model.notes = notes
         self = model
         let total = parameters(routedExperts: Double(moe?.expertCount ?? 0))
@@ -146,7 +150,7 @@ extension ModelConfig {
             throw reader.fail("hidden_act '\(activationName)' is not supported: use silu, gelu, gelu_pytorch_tanh or relu")
         }
         let attentionBias = try reader.bool("attention_bias", default: family == .gptOss)
-        let biasFamilies: Set<ModelFamily> = [.llama, .qwen3, .qwen3Moe, .gemma2, .gemma3, .granite, .olmo2, .cohere,
+        let biasFamilies: Set<ModelFamily> = [.llama, .llama4, .qwen3, .qwen3Moe, .gemma2, .gemma3, .granite, .olmo2, .cohere,
                                               .cohere2, .gptOss, .generic]
         let cohere = family == .cohere || family == .cohere2
         let qkNorm: Bool = switch family {
@@ -156,7 +160,9 @@ extension ModelConfig {
         }
         let (window, windowLayers) = try decodeWindows(reader, family: family, layers: layers)
         let vocabulary = try reader.positiveInt(["vocab_size"], default: family == .gemma3 ? 262_208 : nil)
-        let intermediate = try reader.positiveInt(["intermediate_size"])
+        // Llama 4's intermediate_size is the expert's; its dense layers use intermediate_size_mlp.
+        let intermediate = family == .llama4
+            ? try reader.positiveInt(["intermediate_size_mlp"], default: 16384) : try reader.positiveInt(["intermediate_size"])
         let mlpBias = try family == .gptOss || ([.llama, .granite, .generic].contains(family) && reader.bool("mlp_bias", default: false))
         let qkvBias = family == .qwen2 || family == .qwen2Moe || (biasFamilies.contains(family) && attentionBias)
         let tied = try reader.bool("tie_word_embeddings", default: gemma || cohere)
@@ -202,8 +208,20 @@ extension ModelConfig {
     /// layer when `sliding_window` is set; Qwen2/3 only with `use_sliding_window`, on layers ≥ `max_window_layers`;
     /// Gemma 2 every even layer index (0, 2, …; `sliding_window` defaults to 4096); Gemma 3 all but every
     /// `sliding_window_pattern`-th layer (6: five local, one global; window 4096 by default); Command R7B
-    /// (`cohere2`) likewise with pattern 4; gpt-oss every even layer (window 128); the others never.
+    /// (`cohere2`) likewise with pattern 4; gpt-oss every even layer (window 128); Llama 4 chunks attention into
+    /// `attention_chunk_size` blocks on its RoPE layers (`no_rope_layers[i]` = 1; else all but every 4th), counted
+    /// as a window of the chunk size, an upper bound (a chunk restarts at its boundary, so a token attends to half a
+    /// chunk on average); the others never.
     private static func decodeWindows(_ reader: ConfigReader, family: ModelFamily, layers: Int) throws -> (Int?, [Int]) {
+        if family == .llama4 {
+            guard let chunk = try reader.optionalPositiveInt("attention_chunk_size", default: 8192) else { return (nil, []) }
+            let rope = try reader.optionalIntArray("no_rope_layers")
+            if let rope, rope.count != layers {
+                throw reader.fail("no_rope_layers has \(rope.count) entries but num_hidden_layers is \(layers)")
+            }
+            let chunked = (0..<layers).filter { layer in rope.map { $0[layer] != 0 } ?? ((layer + 1) % 4 != 0) }
+            return chunked.isEmpty ? (nil, []) : (chunk, chunked)
+        }
         let defaultWindow: Int? = switch family {
         case .mistral, .gemma2, .gemma3, .cohere2: 4096
         case .gptOss: 128
@@ -239,7 +257,8 @@ extension ModelConfig {
     }
 
     /// The MoE block: Mixtral (`num_local_experts`, every layer, expert size = `intermediate_size`); gpt-oss the
-    /// same with biased experts and router; Qwen2/3-MoE (`num_experts`, `moe_intermediate_size`; layer i is MoE
+    /// same with biased experts and router; Llama 4 with one shared expert of the same size, on `moe_layers` (else
+    /// every `interleave_moe_layer_step`-th layer, the others dense with `intermediate_size_mlp`); Qwen2/3-MoE (`num_experts`, `moe_intermediate_size`; layer i is MoE
     /// unless in `mlp_only_layers` and when (i+1) % `decoder_sparse_step` == 0; Qwen2-MoE adds one shared expert of
     /// `shared_expert_intermediate_size` with a sigmoid gate); DeepSeek-V2/V3 (`n_routed_experts`,
     /// `n_shared_experts`, `moe_intermediate_size`; layer i is MoE when i ≥ `first_k_dense_replace` and
@@ -254,6 +273,15 @@ extension ModelConfig {
                                                         default: family == .gptOss ? 4 : 2),
                 expertIntermediateSize: try reader.positiveInt(["intermediate_size"]),
                 sharedExpertCount: 0, routerBias: family == .gptOss, layerIndices: Array(0..<layers))
+        case .llama4:
+            let expertSize = try reader.positiveInt(["intermediate_size"])
+            let step = try reader.positiveInt(["interleave_moe_layer_step"], default: 1)
+            let listed = try reader.optionalIntArray("moe_layers")
+            moe = MoEConfig(
+                expertCount: try reader.positiveInt(["num_local_experts"], default: 16),
+                expertsPerToken: try reader.positiveInt(["num_experts_per_tok"], default: 1),
+                expertIntermediateSize: expertSize, sharedExpertCount: 1, routerBias: false,
+                layerIndices: listed?.filter { $0 < layers } ?? Array(stride(from: step - 1, to: layers, by: step)))
         case .qwen3Moe, .qwen2Moe:
             let step = try reader.positiveInt(["decoder_sparse_step"], default: 1)
             let denseOnly = Set(try reader.intArray("mlp_only_layers", default: []))

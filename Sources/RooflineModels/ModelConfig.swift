@@ -14,6 +14,8 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
     case gemma2
     /// Gemma 3's language model (`gemma3_text`; the `gemma3` wrapper's `text_config`).
     case gemma3 = "gemma3_text"
+    /// Llama 4's language model (`llama4_text`; the `llama4` wrapper's `text_config`).
+    case llama4 = "llama4_text"
     case gpt2
     case gptOss = "gpt_oss"
     /// Phi-3, Phi-3.5 and Phi-4 (`phi3`).
@@ -31,6 +33,7 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
     public init?(modelType: String) {
         switch modelType {
         case "gemma3": self = .gemma3
+        case "llama4": self = .llama4
         case "generic": return nil
         default: self.init(rawValue: modelType)
         }

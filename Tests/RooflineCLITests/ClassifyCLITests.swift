@@ -94,7 +94,8 @@ import Testing
         #expect(result.stderrLines == ["roofline: error: \(config.path): model_type 't5' is not supported and the config "
             + "lacks the standard decoder keys hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, "
             + "vocab_size: use a config of one of llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, "
-            + "deepseek_v2, deepseek_v3, gemma2, gemma3_text, gpt2, gpt_oss, phi3, granite, olmo2, cohere, cohere2, "
+            + "deepseek_v2, deepseek_v3, gemma2, gemma3_text, llama4_text, gpt2, gpt_oss, phi3, granite, olmo2, cohere, "
+            + "cohere2, "
             + "or --family to force one"])
     }
 

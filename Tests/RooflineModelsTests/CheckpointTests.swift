@@ -27,6 +27,8 @@ let published: [Published] = [
      "Gemma 3 technical report, Table 1: 1,416M embedding + 25,600M non-embedding (vision encoder 417M not counted)"),
     ("Qwen2-57B-A14B", .parameters(.qwen2Moe), 57.41e9, "huggingface.co/Qwen/Qwen2-57B-A14B: 57.4B params"),
     ("DeepSeek-V2-Lite", .parameters(.deepseekV2), 15.7e9, "huggingface.co/deepseek-ai/DeepSeek-V2-Lite: 15.7B params"),
+    ("Llama-4-Maverick-17B-128E-Instruct", .parameters(.llama4), 400e9,
+     "meta-llama/Llama-4-Maverick-17B-128E-Instruct model card: 400B total (17B active)"),
     ("Meta-Llama-3.1-8B-Instruct-AWQ-INT4", .bytes(method: "awq"), 5.73e9, "repository files: safetensors 5.73 GB"),
     ("Meta-Llama-3.1-8B-Instruct-GPTQ-INT4", .bytes(method: "gptq"), 5.73e9, "repository files: safetensors 5.73 GB"),
     ("Meta-Llama-3.1-8B-Instruct-FP8", .bytes(method: "compressed-tensors"), 9.08e9, "repository files: safetensors 9.08 GB"),
@@ -142,6 +144,19 @@ let published: [Published] = [
         #expect(gateUp.computeType == .bf16)
         let router = try #require(ops.first { $0.name == "router" })
         #expect(router.bytes.weights == 24 * (2880 * 32 + 32) * 2)
+    }
+
+    @Test func llama4InterleavesMoEAndDenseLayersAndChunksAttention() throws {
+        let model = try ModelConfig.load(Fixtures.config("Llama-4-Maverick-17B-128E-Instruct"))
+        let moe = try #require(model.moe)
+        // interleave_moe_layer_step 2: layers 1, 3, …, 47 are MoE (128 experts + 1 shared), 0, 2, … dense (16384).
+        #expect(moe.layerIndices == Array(stride(from: 1, to: 48, by: 2)))
+        #expect(moe.sharedIntermediateSize == 8192)
+        #expect(model.intermediateSize == 16384)
+        // Every 4th layer is global (NoPE); the other 36 attend within 8192-token chunks.
+        #expect(model.slidingWindow == 8192)
+        #expect(model.slidingWindowLayers.count == 36)
+        #expect(model.notes.contains { $0.contains("chunked attention") })
     }
 
     @Test func aNarrowWeightsOverrideQuantizesOnlyTheLinearLayers() throws {
