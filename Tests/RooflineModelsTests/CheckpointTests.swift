@@ -116,11 +116,19 @@ let published: [Published] = [
         #expect(model.slidingWindow == 128)
     }
 
-    @Test func quantizedMatmulsReadPackedWeightsAndScalesWhileTheHeadReadsItsOwnType() throws {
-        let model = try ModelConfig.load(Fixtures.config("Meta-Llama-3.1-8B-Instruct-AWQ-INT4"))
-        let workload = try Workload(model: model, phase: .decode(context: 1024), batch: 1,
-                                    precision: Precision(weightScheme: model.weights, activations: .fp16, kvCache: .fp16),
+    /// One decode step of batch 1 of the fixture `config` with the checkpoint's own weight formats.
+    func decodeAtCheckpointTypes(_ config: String, context: Int, activations: DataType) throws -> (ModelConfig, Workload) {
+        let model = try ModelConfig.load(Fixtures.config(config))
+        let workload = try Workload(model: model, phase: .decode(context: context), batch: 1,
+                                    precision: Precision(weightScheme: model.weights, activations: activations,
+                                                         kvCache: activations),
                                     attention: .fused)
+        return (model, workload)
+    }
+
+    @Test func quantizedMatmulsReadPackedWeightsAndScalesWhileTheHeadReadsItsOwnType() throws {
+        let (model, workload) = try decodeAtCheckpointTypes("Meta-Llama-3.1-8B-Instruct-AWQ-INT4", context: 1024,
+                                                            activations: .fp16)
         let ops = workload.operators()
         let qkv = try #require(ops.first { $0.name == "qkv_proj" })
         let qkvBytes: Double = 32 * (4096 * 6144 * 0.5 + 6144 * 32 * 2.5)
@@ -132,11 +140,7 @@ let published: [Published] = [
     }
 
     @Test func gptOssDecodeReadsTheTouchedExpertsAtMXFP4WithBF16Biases() throws {
-        let model = try ModelConfig.load(Fixtures.config("gpt-oss-20b"))
-        let workload = try Workload(model: model, phase: .decode(context: 4096), batch: 1,
-                                    precision: Precision(weightScheme: model.weights, activations: .bf16, kvCache: .bf16),
-                                    attention: .fused)
-        let ops = workload.operators()
+        let ops = try decodeAtCheckpointTypes("gpt-oss-20b", context: 4096, activations: .bf16).1.operators()
         // One token touches k = 4 experts per layer: 24 layers · 4 · (2880 × 5760 at 0.5 + 1/32 bytes + 5760 bias · 2).
         let gateUp = try #require(ops.first { $0.name == "experts_gate_up" })
         let expected: Double = 24 * 4 * (2880 * 5760 * (0.5 + 1.0 / 32) + 5760 * 2)
