@@ -43,6 +43,10 @@ extension ModelConfig {
         } catch {
             throw reader.fail("torch_dtype '\(dtypeName)' is not a data type: use bfloat16, float16 or float32")
         }
+        guard [.fp32, .bf16, .fp16].contains(base) else {
+            throw reader.fail("torch_dtype '\(dtypeName)' is not a checkpoint type: use bfloat16, float16 or float32 "
+                + "(quantized weights are described by quantization_config)")
+        }
         guard let quant = try reader.optionalObject("quantization_config") else { return .uniform(base) }
         let method = try quant.string(["quant_method"], default: "")
         let format: WeightFormat
@@ -110,7 +114,7 @@ extension ModelConfig {
         switch bits {
         case 1...4: return .int4
         case 5...8: return .int8
-        default: throw reader.fail("bits is \(bits): quantized weights have 2 to 8 bits")
+        default: throw reader.fail("bits is \(bits): quantized weights have 1 to 8 bits")
         }
     }
 

@@ -217,6 +217,10 @@ let published: [Published] = [
         let error = try #require(throws: RooflineError.self) { try ModelConfig(decoding: data, name: "tiny") }
         #expect(error.category == .badData)
         #expect(error.message.contains("hqq"))
+        let wide = Data(#"{"model_type":"llama","hidden_size":64,"num_hidden_layers":2,"num_attention_heads":4,"intermediate_size":128,"vocab_size":100,"torch_dtype":"float64"}"#.utf8)
+        let dtype = try #require(throws: RooflineError.self) { try ModelConfig(decoding: wide, name: "tiny") }
+        #expect(dtype.category == .badData)
+        #expect(dtype.message.contains("torch_dtype 'float64'"))
     }
 
     @Test func sanityWarnings() throws {
