@@ -30,33 +30,8 @@ extension ModelConfig {
             notes.append("analysed as the language model of text_config; the vision tower and projector are left out")
         }
         let typeName = try reader.string(["model_type"], default: try top.string(["model_type"]))
-        let family: ModelFamily
-        if let forced {
-            family = forced
-            if ModelFamily(modelType: typeName) != forced {
-                notes.append("--family \(forced.rawValue) forced for model_type '\(typeName)'")
-            }
-        } else if let known = ModelFamily(modelType: typeName) {
-            family = known
-        } else {
-            let missing = Self.standardDecoderKeys.filter { reader.object[$0] == nil }
-            guard missing.isEmpty else {
-                throw reader.fail("model_type '\(typeName)' is not supported and the config lacks the standard decoder "
-                    + "keys \(missing.joined(separator: ", ")): use a config of one of "
-                    + ModelFamily.allCases.filter { $0 != .generic }.map(\.rawValue).joined(separator: ", ")
-                    + ", or --family to force one")
-            }
-            let expertKeys = ["num_local_experts", "num_experts", "n_routed_experts", "moe_intermediate_size"]
-            if let expertKey = expertKeys.first(where: { reader.object[$0] != nil }) {
-                throw reader.fail("model_type '\(typeName)' is not supported and its \(expertKey) makes it a mixture of "
-                    + "experts, which the generic dense decoder would undercount: pass --family with the MoE family it "
-                    + "follows (mixtral, qwen2_moe, qwen3_moe, deepseek_v3, gpt_oss)")
-            }
-            family = .generic
-            notes.append("model_type '\(typeName)' is unknown: analysed as a generic dense decoder (RMSNorm before "
-                + "attention and MLP, gated SiLU MLP, RoPE, GQA from num_key_value_heads, no biases unless attention_bias, "
-                + "no sliding window, embeddings tied only with tie_word_embeddings); pass --family to choose one")
-        }
+        let (family, familyNote) = try Self.family(of: typeName, reader: reader, forced: forced)
+        notes += familyNote.map { [$0] } ?? []
         var model = try family == .gpt2 ? Self.decodeGPT2(reader, name: name) : Self.decodeDecoder(reader, family: family, name: name)
         let storesTypes = ["quantization_config", "torch_dtype", "dtype"].contains { top.object[$0] != nil }
         model.weights = try Self.decodeWeightScheme(storesTypes ? top : reader)
@@ -72,6 +47,35 @@ extension ModelConfig {
             throw reader.fail("the sizes give \(Format.significant(total)) parameters, more than 1e15: check hidden_size, "
                 + "intermediate_size, vocab_size and the layer, head and expert counts")
         }
+    }
+
+    /// The family that reads a config of `typeName`: `forced` (noted when it differs), the known one, or the generic
+    /// dense decoder (noted, with its assumptions) when the standard decoder keys are there and no expert keys are;
+    /// otherwise a bad-data error naming what is missing.
+    private static func family(of typeName: String, reader: ConfigReader,
+                               forced: ModelFamily?) throws -> (ModelFamily, String?) {
+        if let forced {
+            let note = ModelFamily(modelType: typeName) == forced ? nil
+                : "--family \(forced.rawValue) forced for model_type '\(typeName)'"
+            return (forced, note)
+        }
+        if let known = ModelFamily(modelType: typeName) { return (known, nil) }
+        let missing = standardDecoderKeys.filter { reader.object[$0] == nil }
+        guard missing.isEmpty else {
+            throw reader.fail("model_type '\(typeName)' is not supported and the config lacks the standard decoder "
+                + "keys \(missing.joined(separator: ", ")): use a config of one of "
+                + ModelFamily.allCases.filter { $0 != .generic }.map(\.rawValue).joined(separator: ", ")
+                + ", or --family to force one")
+        }
+        let expertKeys = ["num_local_experts", "num_experts", "n_routed_experts", "moe_intermediate_size"]
+        if let expertKey = expertKeys.first(where: { reader.object[$0] != nil }) {
+            throw reader.fail("model_type '\(typeName)' is not supported and its \(expertKey) makes it a mixture of "
+                + "experts, which the generic dense decoder would undercount: pass --family with the MoE family it "
+                + "follows (mixtral, qwen2_moe, qwen3_moe, deepseek_v3, gpt_oss)")
+        }
+        return (.generic, "model_type '\(typeName)' is unknown: analysed as a generic dense decoder (RMSNorm before "
+            + "attention and MLP, gated SiLU MLP, RoPE, GQA from num_key_value_heads, no biases unless attention_bias, "
+            + "no sliding window, embeddings tied only with tie_word_embeddings); pass --family to choose one")
     }
 
     /// The keys a decoder config must have for the generic decoder to model it.
