@@ -52,7 +52,7 @@ let package = Package(
         // -sanitize=fuzzer); built normally it replays the inputs named on its command line.
         .executableTarget(name: "roofline-fuzz", dependencies: ["RooflineModels", "RooflineDevices", "RooflineCalibration"]),
         .testTarget(name: "RooflineCoreTests", dependencies: ["RooflineCore"]),
-        .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"]),
+        .testTarget(name: "RooflineModelsTests", dependencies: ["RooflineModels"], exclude: ["Fixtures"]),
         .testTarget(name: "RooflineCalibrationTests", dependencies: ["RooflineCalibration"]),
         .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices", "RooflineCalibration"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),

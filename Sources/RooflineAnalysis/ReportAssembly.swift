@@ -24,6 +24,8 @@ public struct ReportRequest: Sendable {
     public var operators: OperatorValidation?
     /// The calibration applied on each device, by device id; a device without one gets bounds only.
     public var calibrations: [String: AppliedCalibration]
+    /// What the caller assumed about the inputs (an overridden weight type), for the report's notes.
+    public var notes: [String] = []
 
     public init(model: ModelConfig, sizes: StepSizes, precision: Precision, attention: [AttentionMode],
                 devices: [Device], host: HostProfile?, command: String, createdAt: String,
@@ -90,7 +92,8 @@ public enum ReportAssembly {
             batch: sizes.batch, precision: request.precision, attention: request.attention,
             weightBytes: footprint.weightBytes,
             kvCacheBytesPerToken: request.model.kvCacheBytesPerToken(kvType: request.precision.kvCache),
-            kvCacheBytes: footprint.kvCacheBytes, devices: request.devices)
+            kvCacheBytes: footprint.kvCacheBytes, devices: request.devices,
+            notes: request.notes + request.model.notes + request.model.sanityWarnings(context: sizes.contextTokens))
         return Report(
             createdAt: request.createdAt, toolVersion: RooflineVersion.current, command: request.command,
             subject: subject, host: request.host, hostRoofline: hostRoofline, phases: phases,

@@ -102,6 +102,12 @@ struct ConfigReader {
         }
     }
 
+    /// An array of whole numbers, absent or null → nil.
+    func optionalIntArray(_ key: String) throws -> [Int]? {
+        guard let value = object[key], value != .null else { return nil }
+        return try intArray(key, default: [])
+    }
+
     /// An array of strings, absent or null → nil.
     func optionalStringArray(_ key: String) throws -> [String]? {
         guard let value = object[key], value != .null else { return nil }

@@ -17,6 +17,6 @@ extension FlopCosts {
 
     /// Per element of a norm of the given kind.
     public static func norm(_ kind: NormKind) -> Double {
-        kind == .layerNorm ? layerNorm : rmsNorm
+        kind == .rmsNorm ? rmsNorm : layerNorm
     }
 }

@@ -2,30 +2,28 @@ extension ModelConfig {
     // Counting runs in Double (exact for whole numbers below 2^53) so that absurd configs cannot overflow;
     // decoding rejects models above `maximumParameterCount`, so the Int views below are exact.
 
-    /// Parameters of one attention block.
+    /// Parameters of one attention block: its matrices plus its vectors (`attentionVectorParameters`).
+    var attentionParameters: Double { attentionMatrixParameters + attentionVectorParameters }
+
+    /// Weight matrices of one attention block.
     ///
-    /// Standard (MHA/GQA/MQA): q = h·nh·d, k = v = h·nkv·d, o = nh·d·h; plus q/k/v biases nh·d + 2·nkv·d,
-    /// output bias h, per-head q/k norms 2·d where the family has them.
-    /// MLA: q_a = h·r_q, q_a_norm = r_q, q_b = r_q·nh·(d_nope + d_rope) (or q = h·nh·(d_nope + d_rope) without
-    /// r_q), kv_a = h·(r_kv + d_rope), kv_a_norm = r_kv, kv_b = r_kv·nh·(d_nope + d_v), o = nh·d_v·h.
-    var attentionParameters: Double {
+    /// Standard (MHA/GQA/MQA): q = h·nh·d, k = v = h·nkv·d, o = nh·d·h.
+    /// MLA: q_a = h·r_q, q_b = r_q·nh·(d_nope + d_rope) (or q = h·nh·(d_nope + d_rope) without r_q),
+    /// kv_a = h·(r_kv + d_rope), kv_b = r_kv·nh·(d_nope + d_v), o = nh·d_v·h.
+    var attentionMatrixParameters: Double {
         let h = Double(hiddenSize), nh = Double(headCount)
         if let mla {
             let qk = Double(mla.qkNopeHeadDim + mla.qkRopeHeadDim)
             let kvRank = Double(mla.kvLoraRank), rope = Double(mla.qkRopeHeadDim)
-            let query = mla.qLoraRank.map { r -> Double in let r = Double(r); return h * r + r + r * nh * qk } ?? h * nh * qk
-            let keyValue = h * (kvRank + rope) + kvRank + kvRank * nh * Double(mla.qkNopeHeadDim + mla.vHeadDim)
+            let query = mla.qLoraRank.map { Double($0) * (h + nh * qk) } ?? h * nh * qk
+            let keyValue = h * (kvRank + rope) + kvRank * nh * Double(mla.qkNopeHeadDim + mla.vHeadDim)
             return query + keyValue + nh * Double(mla.vHeadDim) * h
         }
         let d = Double(headDim), nkv = Double(kvHeadCount)
-        var count = h * nh * d + 2 * h * nkv * d + nh * d * h
-        if qkvBias { count += nh * d + 2 * nkv * d }
-        if outputBias { count += h }
-        if qkNorm { count += 2 * d }
-        return count
+        return h * nh * d + 2 * h * nkv * d + nh * d * h
     }
 
-    /// One norm over h: h (RMSNorm weight) or 2h (LayerNorm weight and bias).
+    /// One norm over h: h (RMSNorm weight, Cohere's bias-free LayerNorm) or 2h (LayerNorm weight and bias).
     var normParameters: Double { norm == .layerNorm ? 2 * Double(hiddenSize) : Double(hiddenSize) }
 
     /// One MLP with intermediate size I: gated 3·h·I (+ biases 2·I + h), plain 2·h·I (+ I + h).
@@ -36,13 +34,14 @@ extension ModelConfig {
     }
 
     /// One MoE block using `experts` routed experts: experts · 3·h·I_e + router h·E (+ E bias)
-    /// + shared experts 3·h·(s·I_e).
+    /// + shared experts 3·h·I_s (I_s = `MoEConfig.sharedIntermediateSize`) + shared-expert gate h (Qwen2-MoE).
     func moeParameters(experts: Double) -> Double {
         guard let moe else { return 0 }
         let e = Double(moe.expertCount), size = Double(moe.expertIntermediateSize)
         let router = Double(hiddenSize) * e + (moe.routerBias ? e : 0)
-        let shared = moe.sharedExpertCount > 0 ? mlpParameters(intermediate: Double(moe.sharedExpertCount) * size) : 0
-        return experts * mlpParameters(intermediate: size) + router + shared
+        let shared = moe.sharedExpertCount > 0 ? mlpParameters(intermediate: Double(moe.sharedIntermediateSize)) : 0
+        let gate = moe.sharedExpertGate ? Double(hiddenSize) : 0
+        return experts * mlpParameters(intermediate: size) + router + shared + gate
     }
 
     /// Input embeddings V·h, plus learned positions P·h (GPT-2).
@@ -53,15 +52,73 @@ extension ModelConfig {
     /// The output head: V·h when untied, 0 when it shares the input embedding.
     var lmHeadParameters: Double { tiedEmbeddings ? 0 : Double(vocabularySize) * Double(hiddenSize) }
 
-    /// embeddings + lm_head (untied) + final norm + L · (attention + norms) + dense layers · MLP
-    /// + MoE layers · (routed experts + router + shared experts).
-    func parameters(routedExperts: Double) -> Double {
-        let perLayer = attentionParameters + Double(normsPerLayer) * normParameters
-        return embeddingParameters + lmHeadParameters + normParameters
-            + Double(layerCount) * perLayer
-            + Double(denseLayerCount) * mlpParameters(intermediate: Double(intermediateSize))
-            + Double(moeLayerCount) * moeParameters(experts: routedExperts)
+    /// Parameters of one attention block that are vectors, not matrices: q/k/v biases nh·d + 2·nkv·d, output bias h,
+    /// per-head q/k norms 2·d (across heads: (nh + nkv)·d), attention sinks nh; MLA: q_a_norm r_q and kv_a_norm r_kv.
+    var attentionVectorParameters: Double {
+        let d = Double(headDim), nh = Double(headCount), nkv = Double(kvHeadCount)
+        let sinks = attentionSinks ? nh : 0
+        if let mla { return Double(mla.qLoraRank ?? 0) + Double(mla.kvLoraRank) + sinks }
+        let qkNormWeights = qkNorm ? (qkNormAcrossHeads ? (nh + nkv) * d : 2 * d) : 0
+        return (qkvBias ? nh * d + 2 * nkv * d : 0) + (outputBias ? Double(hiddenSize) : 0) + qkNormWeights + sinks
     }
+
+    /// Bias parameters of one MLP with intermediate size I: gated 2·I + h, plain I + h, 0 without biases.
+    func mlpBiasParameters(intermediate: Double) -> Double {
+        guard mlpBias else { return 0 }
+        return (gatedMLP ? 2 * intermediate : intermediate) + Double(hiddenSize)
+    }
+
+    /// The parameters by the group that stores them (`WeightScheme`), with `routedExperts` of the E experts:
+    /// embedding V·h (+ P·h); lm_head V·h untied; attention L · (attention − its vectors); mlp dense layers · MLP
+    /// matrices; experts MoE layers · routedExperts · expert matrices; shared experts MoE layers · shared MLP
+    /// matrices; router MoE layers · h·E; vectors: final norm + L · norms + attention vectors + MLP and router
+    /// biases.
+    func parameterGroups(routedExperts: Double) -> [WeightGroup: Double] {
+        let layers = Double(layerCount), dense = Double(denseLayerCount), moeLayers = Double(moeLayerCount)
+        let denseSize = Double(intermediateSize)
+        var groups: [WeightGroup: Double] = [
+            .embedding: embeddingParameters,
+            .lmHead: lmHeadParameters,
+            .attention: layers * attentionMatrixParameters,
+            .mlp: dense * (mlpParameters(intermediate: denseSize) - mlpBiasParameters(intermediate: denseSize)),
+            .vectors: normParameters + layers * Double(normsPerLayer) * normParameters + layers * attentionVectorParameters
+                + dense * mlpBiasParameters(intermediate: denseSize),
+        ]
+        if let moe {
+            let size = Double(moe.expertIntermediateSize), shared = Double(moe.sharedIntermediateSize)
+            let e = Double(moe.expertCount)
+            groups[.experts] = moeLayers * routedExperts * (mlpParameters(intermediate: size) - mlpBiasParameters(intermediate: size))
+            groups[.sharedExperts] = moe.sharedExpertCount > 0
+                ? moeLayers * (mlpParameters(intermediate: shared) - mlpBiasParameters(intermediate: shared)) : 0
+            groups[.router] = moeLayers * Double(hiddenSize) * (e + (moe.sharedExpertGate ? 1 : 0))
+            groups[.vectors, default: 0] += moeLayers * ((moe.routerBias ? e : 0) + routedExperts * mlpBiasParameters(intermediate: size)
+                + (moe.sharedExpertCount > 0 ? mlpBiasParameters(intermediate: shared) : 0))
+        }
+        return groups
+    }
+
+    /// The sum of `parameterGroups`: embeddings + lm_head (untied) + final norm + L · (attention + norms)
+    /// + dense layers · MLP + MoE layers · (routed experts + router + shared experts).
+    func parameters(routedExperts: Double) -> Double {
+        parameterGroups(routedExperts: routedExperts).values.reduce(0, +)
+    }
+
+    /// Bytes of all weights stored as `scheme`: Σ over groups of parameters · `WeightFormat.bytesPerWeight`
+    /// (input h; scales of group and block formats are exact when h divides evenly, per-channel scales counted
+    /// as n per h × n matrix). Llama 3.1 8B in bf16: 8,030,261,248 · 2 = 16.06 GB.
+    public func weightBytes(_ scheme: WeightScheme) -> Double {
+        parameterGroups(routedExperts: Double(moe?.expertCount ?? 0)).reduce(0) { sum, entry in
+            sum + entry.value * scheme.format(entry.key).bytesPerWeight(input: Double(hiddenSize))
+        }
+    }
+
+    /// `scheme.summary` naming only the groups this model has.
+    public func describe(_ scheme: WeightScheme) -> String {
+        scheme.summary(groups: Set(parameterGroups(routedExperts: 1).filter { $0.value > 0 }.keys))
+    }
+
+    /// Bytes of the weights as the checkpoint stores them (`weights`).
+    public var checkpointWeightBytes: Double { weightBytes(weights) }
 
     /// Models larger than this are rejected when decoding (a config error, not a model).
     static let maximumParameterCount = 1e15

@@ -6,11 +6,38 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
     case mistral
     case mixtral
     case qwen2
+    case qwen2Moe = "qwen2_moe"
     case qwen3
     case qwen3Moe = "qwen3_moe"
+    case deepseekV2 = "deepseek_v2"
     case deepseekV3 = "deepseek_v3"
     case gemma2
+    /// Gemma 3's language model (`gemma3_text`; the `gemma3` wrapper's `text_config`).
+    case gemma3 = "gemma3_text"
+    /// Llama 4's language model (`llama4_text`; the `llama4` wrapper's `text_config`).
+    case llama4 = "llama4_text"
     case gpt2
+    case gptOss = "gpt_oss"
+    /// Phi-3, Phi-3.5 and Phi-4 (`phi3`).
+    case phi3
+    case granite
+    case olmo2
+    /// Command R / R+ (`cohere`).
+    case cohere
+    /// Command R7B and A (`cohere2`: sliding-window layers).
+    case cohere2
+    /// An unknown `model_type` with the standard decoder keys, analysed with Llama's architecture.
+    case generic
+
+    /// The family of a `model_type`, including the wrappers whose language model is the family (`gemma3`).
+    public init?(modelType: String) {
+        switch modelType {
+        case "gemma3": self = .gemma3
+        case "llama4": self = .llama4
+        case "generic": return nil
+        default: self.init(rawValue: modelType)
+        }
+    }
 }
 
 /// Which normalisation the blocks use.
@@ -19,6 +46,8 @@ public enum NormKind: String, Codable, Sendable {
     case rmsNorm = "rms-norm"
     /// LayerNorm: a weight and a bias vector of `h` each.
     case layerNorm = "layer-norm"
+    /// LayerNorm without a bias (Cohere): a weight vector of `h`, LayerNorm's FLOPs.
+    case layerNormWithoutBias = "layer-norm-no-bias"
 }
 
 /// The MLP's nonlinearity (Hugging Face `hidden_act` / `activation_function`).
@@ -68,6 +97,16 @@ public struct MoEConfig: Codable, Sendable, Equatable {
     public var routerBias: Bool
     /// Zero-based indices of the layers whose MLP is the MoE (the others use the dense MLP).
     public var layerIndices: [Int]
+    /// Intermediate size of all shared experts together when it is not s · I_e (Qwen2-MoE
+    /// `shared_expert_intermediate_size`); nil: s · `expertIntermediateSize`.
+    public var sharedExpertIntermediateSize: Int? = nil
+    /// A sigmoid gate h → 1 scales the shared expert's output (Qwen2-MoE `shared_expert_gate`).
+    public var sharedExpertGate: Bool = false
+
+    /// Intermediate size of the shared experts together: `sharedExpertIntermediateSize`, else s · I_e (0 without).
+    public var sharedIntermediateSize: Int {
+        sharedExpertCount == 0 ? 0 : sharedExpertIntermediateSize ?? sharedExpertCount * expertIntermediateSize
+    }
 }
 
 /// A decoded, normalised model architecture: what counting needs, independent of the source format.
@@ -97,6 +136,10 @@ public struct ModelConfig: Codable, Sendable {
     public var outputBias: Bool
     /// Per-head RMSNorm of queries and keys (Qwen3).
     public var qkNorm: Bool
+    /// The q/k norms span all heads (OLMo 2: weights (nh + nkv)·d) instead of one head (weights 2·d).
+    public var qkNormAcrossHeads: Bool = false
+    /// A learned attention sink logit per query head (gpt-oss `sinks`).
+    public var attentionSinks: Bool = false
     public var norm: NormKind
     /// Norms per decoder layer: 2 (before attention and MLP), 4 for Gemma 2 (also after each).
     public var normsPerLayer: Int
@@ -115,6 +158,13 @@ public struct ModelConfig: Codable, Sendable {
     public var slidingWindowLayers: [Int]
     public var mla: MLAConfig?
     public var moe: MoEConfig?
+    /// How the checkpoint stores its weights (`torch_dtype`, `quantization_config`).
+    public var weights: WeightScheme = .uniform(.bf16)
+    /// Positions the model was trained for after RoPE scaling: `max_position_embeddings` (which Hugging Face
+    /// configs give already scaled), nil when the config names none.
+    public var maxPositionEmbeddings: Int?
+    /// What the analysis assumed or left out (a vision tower, a generic decoder's defaults), for the output's notes.
+    public var notes: [String] = []
 
     /// The attention window of layer `index` in tokens, or nil for full (global) attention.
     public func attentionWindow(layer index: Int) -> Int? {
@@ -156,30 +206,47 @@ extension ModelConfig {
         return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// Loads a bundled preset by name (case-insensitive), or a Hugging Face `config.json` by path (a folder
-    /// holding `config.json` also works). Unknown names and missing files are usage errors; malformed
-    /// configs are bad-data errors naming the key.
-    public static func load(_ presetOrPath: String) throws -> ModelConfig {
-        let wanted = presetOrPath.lowercased()
+    /// Loads a model, offline, from the first of: a bundled preset (case-insensitive); a path to a Hugging Face
+    /// `config.json` or to a folder holding one; a hub id `org/name` in the local Hugging Face cache (`cache`) at
+    /// `revision` (default `main`). A config inside a cache snapshot is named by its hub id, any other file by its
+    /// folder or file name. `family` forces the architecture family. Unknown names and missing files are usage
+    /// errors naming what was searched; malformed configs are bad-data errors naming the key.
+    public static func load(_ model: String, revision: String? = nil, family: ModelFamily? = nil,
+                            cache: HubCache = HubCache()) throws -> ModelConfig {
+        let wanted = model.lowercased()
         if let url = presetURL(wanted) {
-            let preset = wanted
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw RooflineError.runtime("bundled preset \(preset) cannot be read from \(url.path): reinstall roofline")
+            guard revision == nil else {
+                throw RooflineError.usage("--revision applies to hub ids; \(wanted) is a bundled preset: drop --revision")
             }
-            return try ModelConfig(decoding: data, name: preset)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw RooflineError.runtime("bundled preset \(wanted) cannot be read from \(url.path): reinstall roofline")
+            }
+            return try ModelConfig(decoding: data, name: wanted, source: wanted, family: family)
         }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: presetOrPath, isDirectory: &isDirectory) else {
-            throw RooflineError.usage(
-                "unknown model '\(presetOrPath)': use a preset (\(presetNames.joined(separator: ", "))) or a path to a config.json")
+        if FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) {
+            guard revision == nil else {
+                throw RooflineError.usage("--revision applies to hub ids; \(model) is a path: drop --revision")
+            }
+            var url = URL(fileURLWithPath: model)
+            if isDirectory.boolValue { url = url.appendingPathComponent("config.json") }
+            var name = url.deletingPathExtension().lastPathComponent
+            if name == "config" { name = url.deletingLastPathComponent().lastPathComponent }
+            return try read(url, name: HubCache.hubID(ofSnapshotPath: url.path) ?? name, family: family)
         }
-        var url = URL(fileURLWithPath: presetOrPath)
-        if isDirectory.boolValue { url = url.appendingPathComponent("config.json") }
+        guard HubCache.isHubID(model) else {
+            throw RooflineError.usage("unknown model '\(model)': use a preset (\(presetNames.joined(separator: ", "))), "
+                + "a path to a config.json or its folder, or a Hugging Face id org/name")
+        }
+        let url = try cache.configURL(id: model, revision: revision ?? "main")
+        return try read(url, name: model, family: family)
+    }
+
+    /// Decodes the config at `url` as `name`.
+    private static func read(_ url: URL, name: String, family: ModelFamily?) throws -> ModelConfig {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw RooflineError.usage("cannot read model config \(url.path): check the path and its permissions")
         }
-        var name = url.deletingPathExtension().lastPathComponent
-        if name == "config" { name = url.deletingLastPathComponent().lastPathComponent }
-        return try ModelConfig(decoding: data, name: name, source: url.path)
+        return try ModelConfig(decoding: data, name: name, source: url.path, family: family)
     }
 }

@@ -31,23 +31,24 @@ extension OperatorBuilder {
         }
         ops += afterAttention
         let outputWidth = model.mla.map { Double(model.headCount * $0.vHeadDim) } ?? Double(model.headCount * model.headDim)
-        ops.append(matmul("o_proj", rows: rows, input: outputWidth, output: hidden, bias: model.outputBias, layers: layers))
+        ops.append(matmul("o_proj", group: .attention, rows: rows, input: outputWidth, output: hidden, bias: model.outputBias, layers: layers))
         if model.normsPerLayer == 4 { ops.append(hiddenNorm("post_attn_norm", layers: layers)) }
         ops.append(residualAdds())
         return ops
     }
 
     /// Q/K/V projection (one fused matmul h → (nh + 2·nkv)·d, biased for Qwen2/GPT-2), Qwen3's per-head q/k
-    /// RMSNorm (M·(nh + nkv) rows of d, weights 2·d), RoPE on q and k (M·(nh + nkv)·d elements, 3 FLOPs each,
+    /// RMSNorm (M·(nh + nkv) rows of d, weights 2·d; OLMo 2's norms across heads (nh + nkv)·d), RoPE on q and k (M·(nh + nkv)·d elements, 3 FLOPs each,
     /// read and written; not for learned positions), and the KV-cache write of the new tokens
     /// (M·2·nkv·d elements read as activations, written at c bytes; 0 FLOPs).
     func standardProjections() -> [Operator] {
         let layers = model.layerCount
         let (nh, nkv, d) = (Double(model.headCount), Double(model.kvHeadCount), Double(model.headDim))
-        var ops = [matmul("qkv_proj", rows: rows, input: hidden, output: (nh + 2 * nkv) * d, bias: model.qkvBias,
+        var ops = [matmul("qkv_proj", group: .attention, rows: rows, input: hidden, output: (nh + 2 * nkv) * d, bias: model.qkvBias,
                           layers: layers)]
         if model.qkNorm {
-            ops.append(norm("qk_norm", rows: rows * (nh + nkv), width: d, weightElements: 2 * d, layers: layers))
+            ops.append(norm("qk_norm", rows: rows * (nh + nkv), width: d,
+                            weightElements: model.qkNormAcrossHeads ? (nh + nkv) * d : 2 * d, layers: layers))
         }
         if model.learnedPositionCount == nil {
             let rotated = rows * (nh + nkv) * d
@@ -85,13 +86,13 @@ extension OperatorBuilder {
         let kvRank = Double(mla.kvLoraRank)
         var ops: [Operator] = []
         if let qRank = mla.qLoraRank.map(Double.init) {
-            ops.append(matmul("q_a_proj", rows: rows, input: hidden, output: qRank, bias: false, layers: layers))
+            ops.append(matmul("q_a_proj", group: .attention, rows: rows, input: hidden, output: qRank, bias: false, layers: layers))
             ops.append(norm("q_a_norm", rows: rows, width: qRank, weightElements: qRank, layers: layers))
-            ops.append(matmul("q_b_proj", rows: rows, input: qRank, output: nh * (nope + rope), bias: false, layers: layers))
+            ops.append(matmul("q_b_proj", group: .attention, rows: rows, input: qRank, output: nh * (nope + rope), bias: false, layers: layers))
         } else {
-            ops.append(matmul("q_proj", rows: rows, input: hidden, output: nh * (nope + rope), bias: false, layers: layers))
+            ops.append(matmul("q_proj", group: .attention, rows: rows, input: hidden, output: nh * (nope + rope), bias: false, layers: layers))
         }
-        ops.append(matmul("kv_a_proj", rows: rows, input: hidden, output: kvRank + rope, bias: false, layers: layers))
+        ops.append(matmul("kv_a_proj", group: .attention, rows: rows, input: hidden, output: kvRank + rope, bias: false, layers: layers))
         ops.append(norm("kv_a_norm", rows: rows, width: kvRank, weightElements: kvRank, layers: layers))
         let rotated = rows * (nh + 1) * rope
         ops.append(elementwise("rope", elements: rotated, flopsPerElement: FlopCosts.rope, readElements: rotated,
@@ -99,12 +100,12 @@ extension OperatorBuilder {
         ops.append(kvWrite())
         switch workload.phase {
         case .prefill:
-            ops.append(matmul("kv_b_proj", rows: rows, input: kvRank, output: nh * (nope + v), bias: false, layers: layers))
+            ops.append(matmul("kv_b_proj", group: .attention, rows: rows, input: kvRank, output: nh * (nope + v), bias: false, layers: layers))
             return (ops, AttentionGeometry(queryHeads: nh, kvHeads: nh, qkDim: nope + rope, vDim: v, valueInKey: false), [])
         case .decode:
-            ops.append(matmul("q_absorb", rows: rows * nh, input: nope, output: kvRank, bias: false, layers: layers,
+            ops.append(matmul("q_absorb", group: .attention, rows: rows * nh, input: nope, output: kvRank, bias: false, layers: layers,
                               matrices: nh))
-            let vUp = matmul("v_up", rows: rows * nh, input: kvRank, output: v, bias: false, layers: layers, matrices: nh)
+            let vUp = matmul("v_up", group: .attention, rows: rows * nh, input: kvRank, output: v, bias: false, layers: layers, matrices: nh)
             return (ops, AttentionGeometry(queryHeads: nh, kvHeads: 1, qkDim: kvRank + rope, vDim: kvRank, valueInKey: true),
                     [vUp])
         }

@@ -1,11 +1,12 @@
 import Foundation
 
 extension OperatorBuilder {
-    /// MLP block of every layer: pre-norm, the dense MLP on dense layers, the MoE on MoE layers, Gemma 2's post-norm.
+    /// MLP block of every layer: pre-norm (none when one norm feeds attention and MLP in parallel, as in Cohere),
+    /// the dense MLP on dense layers, the MoE on MoE layers, Gemma 2/3's post-norm.
     func mlpBlock() -> [Operator] {
-        var ops = [hiddenNorm("mlp_norm", layers: model.layerCount)]
+        var ops = model.normsPerLayer == 1 ? [] : [hiddenNorm("mlp_norm", layers: model.layerCount)]
         if model.denseLayerCount > 0 {
-            ops += denseMLP(prefix: "", rows: rows, intermediate: Double(model.intermediateSize),
+            ops += denseMLP(prefix: "", group: .mlp, rows: rows, intermediate: Double(model.intermediateSize),
                             layers: model.denseLayerCount)
         }
         if let moe = model.moe, model.moeLayerCount > 0 {
@@ -21,23 +22,23 @@ extension OperatorBuilder {
     /// (act + 1) per element, reads 2·rows·I, writes rows·I; down_proj I → h.
     /// Plain (GPT-2): up_proj h → I; act over rows·I elements, FLOPs act per element, reads and writes rows·I;
     /// down_proj I → h. Biases where the config has them.
-    func denseMLP(prefix: String, rows: Double, intermediate: Double, layers: Int) -> [Operator] {
+    func denseMLP(prefix: String, group: WeightGroup, rows: Double, intermediate: Double, layers: Int) -> [Operator] {
         let bias = model.mlpBias
         let activationCost = FlopCosts.activation(model.activation)
         let elements = rows * intermediate
         if model.gatedMLP {
             return [
-                matmul(prefix + "gate_up_proj", rows: rows, input: hidden, output: 2 * intermediate, bias: bias, layers: layers),
+                matmul(prefix + "gate_up_proj", group: group, rows: rows, input: hidden, output: 2 * intermediate, bias: bias, layers: layers),
                 elementwise(prefix + "act_mul", elements: elements, flopsPerElement: activationCost + FlopCosts.gateMultiply,
                             readElements: 2 * elements, writtenElements: elements, layers: layers),
-                matmul(prefix + "down_proj", rows: rows, input: intermediate, output: hidden, bias: bias, layers: layers),
+                matmul(prefix + "down_proj", group: group, rows: rows, input: intermediate, output: hidden, bias: bias, layers: layers),
             ]
         }
         return [
-            matmul(prefix + "up_proj", rows: rows, input: hidden, output: intermediate, bias: bias, layers: layers),
+            matmul(prefix + "up_proj", group: group, rows: rows, input: hidden, output: intermediate, bias: bias, layers: layers),
             elementwise(prefix + "act", elements: elements, flopsPerElement: activationCost,
                         readElements: elements, writtenElements: elements, layers: layers),
-            matmul(prefix + "down_proj", rows: rows, input: intermediate, output: hidden, bias: bias, layers: layers),
+            matmul(prefix + "down_proj", group: group, rows: rows, input: intermediate, output: hidden, bias: bias, layers: layers),
         ]
     }
 
@@ -52,12 +53,13 @@ extension OperatorBuilder {
     /// The MoE of `layers` layers, M tokens, E experts, k per token, expert size I_e, s shared experts,
     /// D = `expectedDistinctExperts(E, k, M)`:
     ///
-    /// router: matmul M rows h → E (FLOPs 2·M·h·E; + M·E for DeepSeek-V3's selection bias). The gate's
-    /// softmax/sigmoid, top-k and DeepSeek's routed scaling (O(M·E) and O(M·h)) are not counted.
+    /// router: matmul M rows h → E (FLOPs 2·M·h·E; + M·E for DeepSeek-V3's selection bias; one more output for
+    /// Qwen2-MoE's shared-expert gate). The gate's softmax/sigmoid, top-k and DeepSeek's routed scaling (O(M·E)
+    /// and O(M·h)) are not counted.
     /// experts_gate_up: M·k rows h → 2·I_e, weights of D experts; experts_act_mul over M·k·I_e elements;
-    /// experts_down: M·k rows I_e → h, weights of D experts. FLOPs follow the k active experts per token,
-    /// weight bytes the experts actually touched.
-    /// shared_*: a dense gated MLP with intermediate s·I_e over all M rows.
+    /// experts_down: M·k rows I_e → h, weights of D experts; both biased where the MLP is (gpt-oss). FLOPs follow
+    /// the k active experts per token, weight bytes the experts actually touched.
+    /// shared_*: a dense gated MLP with intermediate I_s (`MoEConfig.sharedIntermediateSize`) over all M rows.
     /// moe_combine: Σ gate_i · y_i (+ shared output): (2k − 1 + [s > 0]) · M·h FLOPs; reads the k (+1) outputs
     /// and the k gate weights (M·(k + [s > 0])·h + M·k elements), writes M·h.
     func moeOperators(_ moe: MoEConfig, layers: Int) -> [Operator] {
@@ -66,16 +68,19 @@ extension OperatorBuilder {
         let pairs = rows * k
         let shared = moe.sharedExpertCount > 0 ? 1.0 : 0
         var ops = [
-            matmul("router", kind: .router, rows: rows, input: hidden, output: e, bias: moe.routerBias, layers: layers),
-            matmul("experts_gate_up", rows: pairs, input: hidden, output: 2 * size, bias: false, layers: layers,
-                   matrices: touched),
+            matmul("router", kind: .router, group: .router, rows: rows, input: hidden,
+                   output: e + (moe.sharedExpertGate ? 1 : 0), bias: moe.routerBias, layers: layers),
+            matmul("experts_gate_up", group: .experts, rows: pairs, input: hidden, output: 2 * size, bias: model.mlpBias,
+                   layers: layers, matrices: touched),
             elementwise("experts_act_mul", elements: pairs * size,
                         flopsPerElement: FlopCosts.activation(model.activation) + FlopCosts.gateMultiply,
                         readElements: 2 * pairs * size, writtenElements: pairs * size, layers: layers),
-            matmul("experts_down", rows: pairs, input: size, output: hidden, bias: false, layers: layers, matrices: touched),
+            matmul("experts_down", group: .experts, rows: pairs, input: size, output: hidden, bias: model.mlpBias,
+                   layers: layers, matrices: touched),
         ]
         if moe.sharedExpertCount > 0 {
-            ops += denseMLP(prefix: "shared_", rows: rows, intermediate: Double(moe.sharedExpertCount) * size, layers: layers)
+            ops += denseMLP(prefix: "shared_", group: .sharedExperts, rows: rows,
+                            intermediate: Double(moe.sharedIntermediateSize), layers: layers)
         }
         ops.append(elementwise("moe_combine", elements: rows * hidden, flopsPerElement: 2 * k - 1 + shared,
                                readElements: rows * (k + shared) * hidden + rows * k, writtenElements: rows * hidden,

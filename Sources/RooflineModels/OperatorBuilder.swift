@@ -24,27 +24,35 @@ struct OperatorBuilder {
         rows = batch * tokens
         hidden = Double(model.hiddenSize)
         activationBytes = workload.precision.activations.bytesPerElement
-        weightBytes = workload.precision.weights.bytesPerElement
+        weightBytes = workload.precision.weightScheme.base.bytesPerElement
         kvBytes = workload.precision.kvCache.bytesPerElement
     }
 
-    /// The workload's element sizes: weights w, activations a, KV cache c.
+    /// The workload's element sizes: weights w (the base type of norms, biases and other vectors), activations a,
+    /// KV cache c.
     var elementBytes: Counting.ElementBytes {
         Counting.ElementBytes(weights: weightBytes, activations: activationBytes, kvCache: kvBytes)
     }
 
-    /// Matmuls compute in the precision's `matmulType`.
-    var matmulType: DataType { workload.precision.matmulType }
+    /// The storage format of `group`'s weights.
+    func format(_ group: WeightGroup) -> WeightFormat { workload.precision.weightScheme.format(group) }
 
     /// Norms, softmax, RoPE, activations, adds, gathers and cache writes run on the vector units in fp32
     /// (kernels up-cast to fp32 for these), so they use the fp32 ceiling.
     let vectorType = DataType.fp32
 
-    /// `Counting.matmul` at the workload's element sizes and `matmulType`.
-    func matmul(_ name: String, kind: OperatorKind = .matmul, rows: Double, input k: Double, output n: Double,
-                bias: Bool, layers: Int, matrices: Double = 1) -> Operator {
-        Counting.matmul(name, kind: kind, rows: rows, input: k, output: n, bias: bias, layers: layers,
-                        matrices: matrices, elementBytes: elementBytes, computeType: matmulType)
+    /// `Counting.matmul` with the weights of `group` at their format: bytes per weight element
+    /// (`WeightFormat.matrixBytes(k, n)` + n·w for a bias) ÷ (k·n + n), so the k × n matrix costs its packed size
+    /// plus scales and the bias its base type. Computes in the wider of the group's type and the activations'.
+    func matmul(_ name: String, kind: OperatorKind = .matmul, group: WeightGroup, rows: Double, input k: Double,
+                output n: Double, bias: Bool, layers: Int, matrices: Double = 1) -> Operator {
+        let format = format(group)
+        let biasElements = bias ? n : 0
+        var bytes = elementBytes
+        bytes.weights = (format.matrixBytes(input: k, output: n) + biasElements * weightBytes) / (k * n + biasElements)
+        return Counting.matmul(name, kind: kind, rows: rows, input: k, output: n, bias: bias, layers: layers,
+                               matrices: matrices, elementBytes: bytes,
+                               computeType: workload.precision.matmulType(weights: format.type))
     }
 
     /// `Counting.norm` at the workload's element sizes, `FlopCosts.norm(model.norm)` FLOPs per element.
@@ -68,14 +76,17 @@ struct OperatorBuilder {
     }
 
     /// Input embedding gather: M token rows of h, written as activations (M·h·a); the table is read once per
-    /// distinct row, expected V·(1 − (1 − 1/V)^M) rows of V for M tokens drawn uniformly (weights ≤ min(M, V)·h·w);
+    /// distinct row, expected V·(1 − (1 − 1/V)^M) rows of V for M tokens drawn uniformly (weights ≤ min(M, V) rows
+    /// of h at the embedding's format, `WeightFormat.matrixBytes(h, 1)` each);
     /// FLOPs 0, or M·h for Gemma's √h scaling. GPT-2 adds learned positions: T rows of h (shared by the batch,
     /// weights T·h·w), read with the token embedding (M·h·a) and written back (M·h·a), M·h FLOPs.
     func embedding() -> [Operator] {
         let distinctRows = OperatorBuilder.expectedDistinctExperts(experts: model.vocabularySize, perToken: 1, routedTokens: rows)
-        var ops = [elementwise("embedding", kind: .embedding, elements: rows * hidden,
-                               flopsPerElement: model.scalesEmbeddings ? 1 : 0, readElements: 0,
-                               writtenElements: rows * hidden, weightElements: distinctRows * hidden, layers: 1)]
+        var gather = elementwise("embedding", kind: .embedding, elements: rows * hidden,
+                                 flopsPerElement: model.scalesEmbeddings ? 1 : 0, readElements: 0,
+                                 writtenElements: rows * hidden, weightElements: 0, layers: 1)
+        gather.bytes.weights = distinctRows * format(.embedding).matrixBytes(input: hidden, output: 1)
+        var ops = [gather]
         if model.learnedPositionCount != nil {
             ops.append(elementwise("position_embedding", kind: .embedding, elements: rows * hidden,
                                    flopsPerElement: FlopCosts.add, readElements: rows * hidden,
@@ -106,7 +117,7 @@ struct OperatorBuilder {
     func head() -> [Operator] {
         let logits = headRows * Double(model.vocabularySize)
         var ops = [hiddenNorm("final_norm", layers: 1),
-                   matmul("lm_head", rows: headRows, input: hidden, output: Double(model.vocabularySize), bias: false,
+                   matmul("lm_head", group: model.tiedEmbeddings ? .embedding : .lmHead, rows: headRows, input: hidden, output: Double(model.vocabularySize), bias: false,
                           layers: 1)]
         if model.finalLogitSoftcap != nil {
             ops.append(elementwise("logit_softcap", elements: logits, flopsPerElement: FlopCosts.softcap,

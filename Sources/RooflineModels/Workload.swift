@@ -29,8 +29,8 @@ public struct Workload: Sendable {
                 throw RooflineError.usage("\(model.name) has \(positions) learned positions: a sequence of \(length) tokens does not exist for it; use at most \(positions)")
             }
         }
-        for (role, type) in [("weights", precision.weights), ("activations", precision.activations),
-                             ("KV cache", precision.kvCache)] {
+        for (role, type) in [("weights", precision.weights), ("weights", precision.weightScheme.base),
+                             ("activations", precision.activations), ("KV cache", precision.kvCache)] {
             _ = try Precision.storage(type, for: role)
         }
         self.model = model
@@ -52,10 +52,10 @@ public struct Workload: Sendable {
     /// Tokens the step produces or processes over the whole batch: B·N for prefill, B for decode.
     public var tokensPerStep: Double { Double(batch) * Double(tokensPerSequence) }
 
-    /// Bytes of all weights at `precision.weights`: parameterCount · bytes per element (norms and biases
-    /// included at the same type). The memory footprint, not the step's traffic.
+    /// Bytes of all weights stored as `precision.weightScheme` (`ModelConfig.weightBytes`: each group at its own
+    /// format, scales included). The memory footprint, not the step's traffic.
     public var weightBytes: Double {
-        Double(model.parameterCount) * precision.weights.bytesPerElement
+        model.weightBytes(precision.weightScheme)
     }
 
     /// KV-cache bytes held after the step: prefill N or decode C tokens per sequence, sliding windows capped.

@@ -115,7 +115,7 @@ extension Report {
         rows.append(["Parameters", parameters])
         rows.append(["Layers, hidden size, heads / KV heads",
                      "\(model.layerCount), \(model.hiddenSize), \(model.headCount) / \(model.kvHeadCount)"])
-        rows.append(["Data types", "weights \(precision.weights.rawValue), activations \(precision.activations.rawValue), KV cache \(precision.kvCache.rawValue)"])
+        rows.append(["Data types", "weights \(model.describe(precision.weightScheme)), activations \(precision.activations.rawValue), KV cache \(precision.kvCache.rawValue)"])
         rows.append(["Weights", Format.bytes(subject.weightBytes)])
         rows.append(["KV cache", "\(Format.bytes(subject.kvCacheBytesPerToken)) per token; "
             + "\(Format.bytes(subject.kvCacheBytes)) at context \(Format.grouped(subject.contextTokens)) × batch \(subject.batch)"])
@@ -125,6 +125,7 @@ extension Report {
         rows.append(["Decode", "one token per sequence at context \(Format.grouped(subject.contextTokens)), batch \(subject.batch)"])
         rows.append(["Attention", subject.attention.map(\.rawValue).joined(separator: " and ")])
         if let hostRoofline { rows.append(["Host roofline", hostRoofline.name]) }
+        if !subject.notes.isEmpty { rows.append(["Notes", subject.notes.joined(separator: "; ")]) }
         for device in subject.devices {
             let roofline = device.roofline
             var parts: [String] = []

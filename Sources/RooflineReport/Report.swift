@@ -21,10 +21,13 @@ public struct ReportSubject: Sendable {
     public var kvCacheBytes: Double
     /// The accelerators the step is placed on.
     public var devices: [Device]
+    /// Assumptions and sanity warnings about the model and sizes (`ModelConfig.notes`, `sanityWarnings`).
+    public var notes: [String]
 
     public init(model: ModelConfig, promptTokens: Int?, contextTokens: Int, batch: Int, precision: Precision,
                 attention: [AttentionMode], weightBytes: Double, kvCacheBytesPerToken: Double, kvCacheBytes: Double,
-                devices: [Device]) {
+                devices: [Device], notes: [String] = []) {
+        self.notes = notes
         self.model = model
         self.promptTokens = promptTokens
         self.contextTokens = contextTokens

@@ -17,8 +17,10 @@ struct ClassifyCommand: ParsableCommand {
             Example: roofline classify --model llama-3.1-405b --phase decode --context 10M --device h200
             """)
 
-    @Option(help: "A bundled preset (see `roofline models`) or a path to a Hugging Face config.json.")
+    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache.")
     var model: String
+
+    @OptionGroup var source: ModelSource
 
     @Option(help: "prefill or decode.")
     var phase: String
@@ -48,7 +50,7 @@ struct ClassifyCommand: ParsableCommand {
     @OptionGroup var results: OutputOptions
 
     /// The step as the options describe it; usage errors name the option to fix.
-    func step() throws -> (phase: Phase, batch: Int, precision: Precision, attention: AttentionMode) {
+    func step() throws -> (phase: Phase, batch: Int, attention: AttentionMode) {
         let parsedPhase: Phase
         switch phase.lowercased() {
         case "prefill":
@@ -69,22 +71,29 @@ struct ClassifyCommand: ParsableCommand {
         guard let mode = AttentionMode(rawValue: attention.lowercased()) else {
             throw RooflineError.usage("unknown --attention '\(attention)': use fused or materialized")
         }
-        let precision = try types.precision()
-        return (parsedPhase, try Quantity.parseCount(batch, name: "--batch"), precision, mode)
+        return (parsedPhase, try Quantity.parseCount(batch, name: "--batch"), mode)
     }
 
     func run() throws {
         let step = try step()
-        let config = try ModelConfig.load(model)
-        let workload = try Workload(model: config, phase: step.phase, batch: step.batch, precision: step.precision,
+        let config = try source.load(model)
+        let (precision, weightNote) = try types.precision(for: config)
+        let workload = try Workload(model: config, phase: step.phase, batch: step.batch, precision: precision,
                                     attention: step.attention, lmHeadAllPositions: lmHeadAllPositions)
+        let length = switch step.phase {
+        case .prefill(let tokens): tokens
+        case .decode(let context): context
+        }
+        warnAboutSizes(config, context: length)
         let (roofline, deviceNotes) = try resolveRoofline(device)
         let analysis = try roofline.analyze(workload.operators())
         let bundled = try bundledDevice(device)
         let (prediction, calibrationNotes) = try calibrationOptions.prediction(for: analysis, on: bundled)
         let capacity = try bundled.map { try CapacityCheck(workload: workload, model: config, device: $0) }
         let report = ClassifyReport(workload: workload, analysis: analysis, prediction: prediction,
-                                    capacity: capacity ?? nil, deviceNotes: deviceNotes + calibrationNotes)
+                                    capacity: capacity ?? nil,
+                                    deviceNotes: deviceNotes + calibrationNotes + config.notes
+                                        + (weightNote.map { [$0] } ?? []) + config.sanityWarnings(context: length))
         try results.emit(report, text: report.text, markdown: report.markdown)
     }
 }

@@ -21,8 +21,10 @@ struct PlanCommand: ParsableCommand {
             Example: roofline plan --model llama-3.1-405b --device h200 --context 10M --price 3 --efficiency 0.78
             """)
 
-    @Option(help: "A bundled preset (see `roofline models`) or a path to a Hugging Face config.json.")
+    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache.")
     var model: String
+
+    @OptionGroup var source: ModelSource
 
     @OptionGroup var selection: DeviceSelection
 
@@ -92,8 +94,11 @@ struct PlanCommand: ParsableCommand {
         let sizes = try StepSizes(batch: try Quantity.parseCount(batch, name: "--batch"),
                                   contextTokens: try Quantity.parseCount(context, name: "--context"),
                                   promptTokens: try prompt.map { try Quantity.parseCount($0, name: "--prompt") })
-        let workload = try DeploymentWorkload(model: try ModelConfig.load(model), sizes: sizes,
-                                              precision: try types.precision())
+        let config = try source.load(model)
+        let (precision, weightNote) = try types.precision(for: config)
+        if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
+        warnAboutSizes(config, context: sizes.contextTokens)
+        let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)
         let plan = try DeploymentPlanner.plan(workload, on: device, options: options,
                                               calibration: try calibrationOptions.applied(on: device).0)
         try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },

@@ -23,8 +23,10 @@ struct ReportCommand: ParsableCommand {
             Example: roofline report --model llama-3.1-405b --context 10M --device h200 --price 3 --output Reports/405b-10m.md
             """)
 
-    @Option(help: "A bundled preset (see `roofline models`) or a path to a Hugging Face config.json.")
+    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache.")
     var model: String = "llama-3.1-8b"
+
+    @OptionGroup var source: ModelSource
 
     @Option(help: ArgumentHelp("Comma-separated accelerators to compare with the host (see `roofline devices`).", valueName: "D[,D…]"))
     var device: String = "h200"
@@ -128,8 +130,11 @@ struct ReportCommand: ParsableCommand {
         let sizes = try StepSizes(batch: try Quantity.parseCount(batch, name: "--batch"),
                                   contextTokens: try context.map { try Quantity.parseCount($0, name: "--context") } ?? promptTokens,
                                   promptTokens: promptTokens)
-        let precision = try types.precision()
-        let config = try ModelConfig.load(model)
+        let config = try source.load(model)
+        let (precision, weightNote) = try types.precision(for: config)
+        if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
+        warnAboutSizes(config, context: sizes.contextTokens)
+        let inputNotes = weightNote.map { [$0] } ?? []
         let devices = try reportDevices(deviceNames, deviceFiles: deviceFile, price: price)
         // Charts go beside the file the markdown really is (a link's target), since it links them by name.
         let outputURL = URL(fileURLWithPath: AtomicFile.resolvedPath(output))
@@ -156,7 +161,7 @@ struct ReportCommand: ParsableCommand {
             operators = try ValidateCommand.measure(on: hostProfile)
         }
 
-        let request = ReportRequest(
+        var request = ReportRequest(
             model: config, sizes: sizes, precision: precision, attention: attention.modes, devices: devices,
             host: hostProfile, command: reproduceCommand(sizes: sizes, precision: precision),
             createdAt: ISO8601DateFormatter().string(from: Date()),
@@ -164,6 +169,7 @@ struct ReportCommand: ParsableCommand {
             calibrations: try Dictionary(uniqueKeysWithValues: devices.compactMap { device in
                 try calibrationOptions.applied(on: device).0.map { (device.id, $0) }
             }))
+        request.notes = inputNotes
         let report = try ReportAssembly.report(for: request)
         let baseName = outputURL.deletingPathExtension().lastPathComponent
         let rendered = report.render(baseName: baseName)
@@ -186,7 +192,10 @@ struct ReportCommand: ParsableCommand {
 
     /// The command with every option explicit, so that it reproduces the report when defaults change.
     func reproduceCommand(sizes: StepSizes, precision: Precision) -> String {
-        var words = ["roofline", "report", "--model", model, "--device", deviceNames.joined(separator: ",")]
+        var words = ["roofline", "report", "--model", model]
+        if let revision = source.revision { words += ["--revision", revision] }
+        if let family = source.family { words += ["--family", family] }
+        words += ["--device", deviceNames.joined(separator: ",")]
         for file in deviceFile { words += ["--device-file", file] }
         if let profile {
             words += ["--profile", profile]
@@ -194,8 +203,14 @@ struct ReportCommand: ParsableCommand {
             words += ["--probe", (probe ?? .quick).rawValue]
         }
         words += ["--prompt", "\(sizes.promptTokens ?? sizes.contextTokens)", "--context", "\(sizes.contextTokens)",
-                  "--batch", "\(sizes.batch)",
-                  "--weights", precision.weights.rawValue, "--activations", precision.activations.rawValue,
+                  "--batch", "\(sizes.batch)"]
+        // The checkpoint's own weight formats are the default; a plain type is spelled out, as --weights would give it.
+        if let weights = types.weights {
+            words += ["--weights", weights]
+        } else if precision.weightScheme.quantized == nil {
+            words += ["--weights", precision.weights.rawValue]
+        }
+        words += ["--activations", precision.activations.rawValue,
                   "--kv", precision.kvCache.rawValue, "--attention", attention.rawValue]
         if let price { words += ["--price", "\(price)"] }
         if efficiency != 1 { words += ["--efficiency", "\(efficiency)"] }

@@ -21,8 +21,9 @@ struct CLIRunner {
         return folder.appendingPathComponent("roofline")
     }
 
-    static func run(_ arguments: [String], currentDirectory: URL? = nil) throws -> Result {
-        try run(binary, arguments, currentDirectory: currentDirectory)
+    /// Runs the binary; `environment` entries are added to this process's environment.
+    static func run(_ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        try run(binary, arguments, currentDirectory: currentDirectory, environment: environment)
     }
 
     /// Runs `command` with bash (for redirections the test needs: a closed stdout, /dev/full, a pipe).
@@ -30,10 +31,14 @@ struct CLIRunner {
         try run(URL(fileURLWithPath: "/bin/bash"), ["-c", command], currentDirectory: nil)
     }
 
-    static func run(_ executable: URL, _ arguments: [String], currentDirectory: URL?) throws -> Result {
+    static func run(_ executable: URL, _ arguments: [String], currentDirectory: URL?,
+                    environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -7,7 +7,8 @@ import Testing
     func planJSON(_ arguments: [String]) throws -> (plan: [String: Any], layouts: [String: [String: Any]]) {
         let result = try CLIRunner.run(["plan", "--format", "json"] + arguments)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.isEmpty)
+        // Only warnings (a context beyond the trained positions, an overridden weight type) reach stderr.
+        #expect(!result.stderr.contains("error"))
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let list = try #require(plan["layouts"] as? [[String: Any]])
         var layouts: [String: [String: Any]] = [:]

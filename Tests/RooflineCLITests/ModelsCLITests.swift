@@ -1,0 +1,88 @@
+import Foundation
+import RooflineCore
+import Testing
+
+/// `roofline models --model` and the model sources every command shares, against the Hugging Face cache fixture
+/// in Tests/RooflineModelsTests/Fixtures/hub.
+@Suite struct ModelsCLITests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../RooflineModelsTests/Fixtures").standardizedFileURL
+    static let cache = ["HF_HUB_CACHE": fixtures.appendingPathComponent("hub").path]
+
+    func rows(_ result: CLIRunner.Result) throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+    }
+
+    @Test func aHubIDPrintsThePresetsRowNamedByTheID() throws {
+        let result = try CLIRunner.run(["models", "--model", "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4",
+                                        "--model", "llama-3.1-8b", "--format", "json"], environment: Self.cache)
+        #expect(result.status == 0, "\(result.stderr)")
+        let entries = try rows(result)
+        #expect(entries.map { $0["name"] as? String } == ["hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", "llama-3.1-8b"])
+        #expect(entries[0]["parameterCount"] as? Int == 8_030_261_248)
+        #expect(entries[0]["weightBytes"] as? Double == 5_727_854_592)
+        #expect(entries[1]["weightBytes"] as? Double == 16_060_522_496.0)
+        #expect((entries[0]["weightFormat"] as? String)?.hasPrefix("int4 (awq, group 128 with zero points) for attention, mlp;") == true)
+    }
+
+    @Test func everyFormatPrintsTheRow() throws {
+        for format in ["text", "markdown"] {
+            let result = try CLIRunner.run(["models", "--model", "meta-llama/Llama-3.1-8B", "--format", format],
+                                           environment: Self.cache)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("meta-llama/Llama-3.1-8B"))
+            #expect(result.stdout.contains("16.1 GB"))
+        }
+    }
+
+    @Test func aRevisionReadsItsSnapshot() throws {
+        let result = try CLIRunner.run(["classify", "--model", "meta-llama/Llama-3.1-8B", "--revision", "v3", "--phase",
+                                        "decode", "--context", "10000", "--device", "h200", "--format", "json"],
+                                       environment: Self.cache)
+        #expect(result.status == 0)
+        // Llama 3 (ref v3) was trained for 8192 positions: a warning, exit code 0.
+        #expect(result.stderr.contains("context 10,000 exceeds the 8,192 positions"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["model"] as? String == "meta-llama/Llama-3.1-8B")
+    }
+
+    @Test func aMissingIDIsAUsageErrorNamingTheDownload() throws {
+        let result = try CLIRunner.run(["plan", "--model", "acme/nothing", "--device", "h200", "--context", "4096"],
+                                       environment: Self.cache)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("models--acme--nothing/refs/main"))
+        #expect(result.stderr.contains("huggingface-cli download acme/nothing config.json"))
+    }
+
+    @Test func aQuantizedCheckpointIsSizedAtItsTypesAndAnOverrideSaysSo() throws {
+        let config = Self.fixtures.appendingPathComponent("configs/Meta-Llama-3.1-8B-Instruct-GPTQ-INT4.json").path
+        let own = try CLIRunner.run(["plan", "--model", config, "--device", "h200", "--context", "4096", "--format", "json"])
+        #expect(own.status == 0)
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(own.stdout.utf8)) as? [String: Any])
+        #expect(plan["weightBytes"] as? Double == 5_727_854_592)
+        let overridden = try CLIRunner.run(["plan", "--model", config, "--device", "h200", "--context", "4096",
+                                            "--weights", "bf16", "--format", "json"])
+        #expect(overridden.status == 0)
+        #expect(overridden.stderr.contains("--weights bf16 overrides the checkpoint's int4 (gptq"))
+        let bf16 = try #require(try JSONSerialization.jsonObject(with: Data(overridden.stdout.utf8)) as? [String: Any])
+        #expect(bf16["weightBytes"] as? Double == 16_060_522_496.0)
+    }
+
+    @Test func familyForcesAnArchitectureAndABadOneIsAUsageError() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let config = #"{"model_type":"acme","hidden_size":64,"num_hidden_layers":2,"num_attention_heads":4,"intermediate_size":128,"vocab_size":100}"#
+        try Data(config.utf8).write(to: folder.appendingPathComponent("config.json"))
+        let generic = try CLIRunner.run(["models", "--model", folder.path, "--format", "json"])
+        #expect(generic.status == 0)
+        #expect(generic.stderr.contains("generic dense decoder"))
+        let forced = try CLIRunner.run(["models", "--model", folder.path, "--family", "cohere", "--format", "json"])
+        #expect(forced.status == 0)
+        #expect(try rows(forced).first?["family"] as? String == "cohere")
+        let wrong = try CLIRunner.run(["models", "--model", folder.path, "--family", "nope"])
+        #expect(wrong.status == 64)
+        try Data(#"{"model_type":"acme","hidden_size":64}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
+        let lacking = try CLIRunner.run(["models", "--model", folder.path])
+        #expect(lacking.status == 65)
+        #expect(lacking.stderr.contains("num_hidden_layers"))
+    }
+}
