@@ -234,6 +234,13 @@ extension ModelConfig {
             if name == "config" { name = url.deletingLastPathComponent().lastPathComponent }
             return try read(url, name: HubCache.hubID(ofSnapshotPath: url.path) ?? name, family: family)
         }
+        // A name that is there as a link whose target is not: say so, rather than call it an unknown model.
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: model) {
+            var status = stat()
+            let loop = stat(model, &status) != 0 && errno == ELOOP
+            throw RooflineError.usage("cannot read model config \(model): it is a symbolic link to \(target), "
+                + (loop ? "part of a loop of links" : "which does not exist") + "; give the path of the config.json itself")
+        }
         guard HubCache.isHubID(model) else {
             throw RooflineError.usage("unknown model '\(model)': use a preset (\(presetNames.joined(separator: ", "))), "
                 + "a path to a config.json or its folder, or a Hugging Face id org/name")
