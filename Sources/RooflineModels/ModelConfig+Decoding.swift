@@ -36,6 +36,7 @@ extension ModelConfig {
         let storesTypes = ["quantization_config", "torch_dtype", "dtype"].contains { top.object[$0] != nil }
         model.weights = try Self.decodeWeightScheme(storesTypes ? top : reader)
         model.maxPositionEmbeddings = try Self.decodeMaxPositions(reader)
+        model.nextTokenPredictionLayers = try reader.nonNegativeInt("num_nextn_predict_layers", default: 0)
         if family == .llama4, let chunk = model.slidingWindow {
             notes.append("chunked attention (chunks of \(chunk) on \(model.slidingWindowLayers.count) layers) counted as a "
                 + "sliding window of \(chunk): an upper bound, since a chunk restarts at its boundary")

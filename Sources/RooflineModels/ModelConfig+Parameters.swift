@@ -120,6 +120,47 @@ extension ModelConfig {
     /// Bytes of the weights as the checkpoint stores them (`weights`).
     public var checkpointWeightBytes: Double { weightBytes(weights) }
 
+    /// Parameters of one multi-token-prediction module (DeepSeek-V3's MTP, as its checkpoint stores it): its own
+    /// embedding V·h and output head V·h, two input norms and an output norm (3h), the projection of the joined
+    /// [norm(embedding); norm(hidden)] 2h → h, and one decoder layer (MoE with every expert where the model has
+    /// experts, else the dense MLP). The projection is not in these groups: `nextTokenProjection` counts it.
+    func nextTokenPredictionGroups() -> [WeightGroup: Double] {
+        let h = Double(hiddenSize), v = Double(vocabularySize)
+        var groups: [WeightGroup: Double] = [
+            .embedding: v * h, .lmHead: v * h, .attention: attentionMatrixParameters,
+            .vectors: 3 * h + Double(normsPerLayer) * normParameters + attentionVectorParameters,
+        ]
+        if let moe {
+            let size = Double(moe.expertIntermediateSize), shared = Double(moe.sharedIntermediateSize)
+            groups[.experts] = Double(moe.expertCount) * (mlpParameters(intermediate: size) - mlpBiasParameters(intermediate: size))
+            groups[.sharedExperts] = moe.sharedExpertCount > 0
+                ? mlpParameters(intermediate: shared) - mlpBiasParameters(intermediate: shared) : 0
+            groups[.router] = h * (Double(moe.expertCount) + (moe.sharedExpertGate ? 1 : 0))
+            groups[.vectors, default: 0] += moe.routerBias ? Double(moe.expertCount) : 0
+        } else {
+            let size = Double(intermediateSize)
+            groups[.mlp] = mlpParameters(intermediate: size) - mlpBiasParameters(intermediate: size)
+            groups[.vectors, default: 0] += mlpBiasParameters(intermediate: size)
+        }
+        return groups
+    }
+
+    /// The 2h → h projection of one multi-token-prediction module: 2h · h parameters, taken at the base type (an
+    /// assumption; for DeepSeek-V3 it is 0.1 billion parameters, 0.015 % of the checkpoint at either type).
+    var nextTokenProjection: Double { 2 * Double(hiddenSize) * Double(hiddenSize) }
+
+    /// Bytes of the checkpoint's weight files at its own types: `checkpointWeightBytes` plus, per
+    /// multi-token-prediction module, Σ over `nextTokenPredictionGroups` of parameters · bytes per weight and the
+    /// projection at the base type. DeepSeek-V3: 673.15 GB of model + 15.4 GB of MTP = 688.6 GB, its published
+    /// safetensors total.
+    public var checkpointBytes: Double {
+        let scheme = weights
+        let module = nextTokenPredictionGroups().reduce(0) { sum, entry in
+            sum + entry.value * scheme.format(entry.key).bytesPerWeight(input: Double(hiddenSize))
+        } + nextTokenProjection * scheme.base.bytesPerElement
+        return checkpointWeightBytes + Double(nextTokenPredictionLayers) * module
+    }
+
     /// Models larger than this are rejected when decoding (a config error, not a model).
     static let maximumParameterCount = 1e15
 

@@ -165,6 +165,10 @@ public struct ModelConfig: Codable, Sendable {
     public var maxPositionEmbeddings: Int?
     /// What the analysis assumed or left out (a vision tower, a generic decoder's defaults), for the output's notes.
     public var notes: [String] = []
+    /// Multi-token-prediction modules the checkpoint carries besides the model (`num_nextn_predict_layers`,
+    /// DeepSeek-V3: 1). Inference without speculative decoding does not load them: they count in
+    /// `checkpointBytes`, not in the workload.
+    public var nextTokenPredictionLayers = 0
 
     /// The attention window of layer `index` in tokens, or nil for full (global) attention.
     public func attentionWindow(layer index: Int) -> Int? {

@@ -34,6 +34,9 @@ struct ModelsCommand: ParsableCommand {
         var activeParameterCount: Int
         /// Bytes of all weights at the checkpoint's own types (`ModelConfig.checkpointWeightBytes`), scales included.
         var weightBytes: Double
+        /// Bytes of the checkpoint's weight files: `weightBytes` plus modules inference does not load, such as
+        /// DeepSeek-V3's multi-token prediction (`ModelConfig.checkpointBytes`).
+        var checkpointBytes: Double
         /// The checkpoint's weight formats, e.g. `bf16` or `fp8 (fp8, block 128×128 scales) for attention, …`.
         var weightFormat: String
         var kvCacheDataType: DataType
@@ -48,7 +51,7 @@ struct ModelsCommand: ParsableCommand {
         let entries = models.map { model in
             Entry(name: model.name, family: model.family, layers: model.layerCount, hiddenSize: model.hiddenSize,
                          parameterCount: model.parameterCount, activeParameterCount: model.activeParameterCount,
-                         weightBytes: model.checkpointWeightBytes, weightFormat: model.describe(model.weights),
+                         weightBytes: model.checkpointWeightBytes, checkpointBytes: model.checkpointBytes, weightFormat: model.describe(model.weights),
                          kvCacheDataType: kvType, kvCacheBytesPerToken: model.kvCacheBytesPerToken(kvType: kvType),
                          slidingWindow: model.slidingWindow, slidingWindowLayers: model.slidingWindowLayers.count)
         }

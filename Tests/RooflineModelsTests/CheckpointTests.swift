@@ -105,6 +105,21 @@ let published: [Published] = [
         #expect(block.matrixBytes(input: 7168, output: 2048) == blockBytes)
     }
 
+    @Test func deepSeekV3CheckpointMatchesItsPublishedSafetensorsTotal() throws {
+        // deepseek-ai/DeepSeek-V3 model.safetensors.index.json, "total_size": 688,586,727,753 bytes (the figure
+        // Ollama lists for deepseek-v3.1:671b too). The files hold the 61-layer model in fp8 with 128 × 128 block
+        // scales and one multi-token-prediction module (num_nextn_predict_layers 1): its own embedding and head,
+        // three norms, the 2h → h projection and one MoE layer.
+        let model = try ModelConfig.load("deepseek-v3")
+        #expect(model.nextTokenPredictionLayers == 1)
+        #expect(abs(model.checkpointBytes / 688_586_727_753 - 1) < 0.01)
+        // Without the module the files would be 2.2 % larger than the model inference loads.
+        #expect(model.checkpointWeightBytes < 0.98 * 688_586_727_753)
+        // A model without such modules: the checkpoint is the weights.
+        let llama = try ModelConfig.load("llama-3.1-8b")
+        #expect(llama.checkpointBytes == llama.checkpointWeightBytes)
+    }
+
     @Test func mxfp4KeepsAttentionRouterAndTablesAtBF16() throws {
         let model = try ModelConfig.load(Fixtures.config("gpt-oss-20b"))
         let scheme = model.weights
