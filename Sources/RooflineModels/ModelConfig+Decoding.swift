@@ -37,6 +37,9 @@ extension ModelConfig {
         model.weights = try Self.decodeWeightScheme(storesTypes ? top : reader)
         model.maxPositionEmbeddings = try Self.decodeMaxPositions(reader)
         model.nextTokenPredictionLayers = try reader.nonNegativeInt("num_nextn_predict_layers", default: 0)
+        guard model.nextTokenPredictionLayers <= model.layerCount else {
+            throw reader.fail("num_nextn_predict_layers (\(model.nextTokenPredictionLayers)) is more than the \(model.layerCount) layers of the model")
+        }
         if family == .llama4, let chunk = model.slidingWindow {
             notes.append("chunked attention (chunks of \(chunk) on \(model.slidingWindowLayers.count) layers) counted as a "
                 + "sliding window of \(chunk): an upper bound, since a chunk restarts at its boundary")
@@ -239,6 +242,9 @@ extension ModelConfig {
         if let types = try reader.optionalStringArray("layer_types") {
             guard types.count == layers else {
                 throw reader.fail("layer_types has \(types.count) entries but num_hidden_layers is \(layers)")
+            }
+            if let other = types.first(where: { $0 != "sliding_attention" && $0 != "full_attention" }) {
+                throw reader.fail("layer_types holds '\(other)': this family's layers are sliding_attention or full_attention")
             }
             let sliding = types.indices.filter { types[$0] == "sliding_attention" }
             return sliding.isEmpty ? (nil, []) : (window, sliding)
