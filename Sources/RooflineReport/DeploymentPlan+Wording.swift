@@ -69,7 +69,7 @@ public enum DeploymentPlanWording {
                 + "per layer and p − 1 hand-offs of 1/t of the chunk's hidden state per device. Chunks count as equal shares of the work: causal "
                 + "attention makes later chunks heavier, so fill and drain are slightly underestimated."
         case let .pipelinePrefillActivations(chunks, chunkTokens, memory):
-            "Prefill activations: \(Format.countOrRate(chunks)) chunk\(chunks == 1 ? "" : "s") of up to \(Format.countOrRate(chunkTokens)) tokens here; "
+            "Prefill activations: \(Markdown.count(chunks)) chunk\(chunks == 1 ? "" : "s") of up to \(Markdown.count(chunkTokens)) tokens here; "
                 + "one chunk keeps about tokens × " + activationMemory(memory)
         case .contextGroups:
             "c groups of t devices (a node each); every group holds all weights (tensor parallel over t) and 1/c of the KV cache, split by sequence."
@@ -87,7 +87,7 @@ public enum DeploymentPlanWording {
                 + "the KV heads split over the t devices so each sends 1/t of the block over its own NIC: (c − 1) × "
                 + "(\(Format.seconds(networkLatencySeconds)) + block / t at \(Format.bytesPerSecond(networkBytesPerSecond))), not overlapped with compute."
         case let .contextPrefillActivations(tokensPerGroup, memory):
-            "Prefill activations: \(Format.countOrRate(tokensPerGroup)) tokens per group at once (unchunked) × " + activationMemory(memory)
+            "Prefill activations: \(Markdown.count(tokensPerGroup)) tokens per group at once (unchunked) × " + activationMemory(memory)
         }
     }
 

@@ -103,11 +103,11 @@ import Testing
             == "Prefill activations: 1,221 chunks of up to 8,191 tokens here; one chunk keeps about tokens × 16,384 × 2 B × 4 live "
             + "tensors = 1.07 GB per device, more than the 1.00 GB allowance but within the 16.6 GB left beside weights and KV "
             + "cache on the fullest device.")
-        // One chunk keeps today's three significant digits: "1.00 chunk".
+        // A whole number of chunks reads as one: "1 chunk", "16 chunks".
         let single = LayoutAssumption.pipelinePrefillActivations(
             chunks: 1, chunkTokens: 4_096, memory: Self.activations(tokens: 4_096, room: 50e9))
         #expect(DeploymentPlanWording.sentence(single)
-            == "Prefill activations: 1.00 chunk of up to 4,096 tokens here; one chunk keeps about tokens × 16,384 × 2 B × 4 live "
+            == "Prefill activations: 1 chunk of up to 4,096 tokens here; one chunk keeps about tokens × 16,384 × 2 B × 4 live "
             + "tensors = 537 MB per device, within the 1.00 GB allowance.")
         let unchunked = LayoutAssumption.contextPrefillActivations(
             tokensPerGroup: 588_236, memory: Self.activations(tokens: 588_236, room: 1.59e9))
