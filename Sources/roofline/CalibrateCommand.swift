@@ -45,6 +45,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func validate() throws {
         if measurements.isEmpty { throw ValidationError("give at least one measured CSV table") }
+        if let appliesTo { _ = try listOption(appliesTo, name: "--applies-to") }
     }
 
     func run() throws {
@@ -65,7 +66,7 @@ struct CalibrateCommand: ParsableCommand {
         } else {
             let fitted = try CalibrationFit.fit(
                 measured, peaks: peaks, name: name ?? target.id, source: source,
-                appliesTo: appliesTo.map { $0.split(separator: ",").map(String.init) } ?? [target.id])
+                appliesTo: try appliesTo.map { try listOption($0, name: "--applies-to") } ?? [target.id])
             try results.emit(fitted, text: { (try? jsonString(fitted)) ?? "" }, markdown: { (try? jsonString(fitted)) ?? "" })
         }
     }

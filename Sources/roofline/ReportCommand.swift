@@ -104,7 +104,7 @@ struct ReportCommand: ParsableCommand {
         if measureOperators && probe == ProbeChoice.none {
             throw ValidationError("--validate measures against this host's roofline: leave out --probe none")
         }
-        if price != nil && deviceNames.count != 1 {
+        if try price != nil && deviceNames().count != 1 {
             throw ValidationError("--price sets one device's price: give a single --device")
         }
         if let format = results.format, format != .markdown {
@@ -118,9 +118,10 @@ struct ReportCommand: ParsableCommand {
     /// The markdown file: `--output`, else roofline-report.md.
     var output: String { results.output ?? "roofline-report.md" }
 
-    /// The `--device` list, trimmed, empty entries dropped.
-    var deviceNames: [String] {
-        device.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    /// The `--device` list, trimmed (`listOption`: an empty entry is a usage error); an empty `--device` leaves
+    /// the accelerators out, for a report on the host alone.
+    func deviceNames() throws -> [String] {
+        device.trimmingCharacters(in: .whitespaces).isEmpty ? [] : try listOption(device, name: "--device")
     }
 
     func run() throws {
@@ -135,7 +136,7 @@ struct ReportCommand: ParsableCommand {
         if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
         warnAboutSizes(config, context: sizes.contextTokens)
         let inputNotes = weightNote.map { [$0] } ?? []
-        let devices = try reportDevices(deviceNames, deviceFiles: deviceFile, price: price)
+        let devices = try reportDevices(try deviceNames(), deviceFiles: deviceFile, price: price)
         // Charts go beside the file the markdown really is (a link's target), since it links them by name.
         let outputURL = URL(fileURLWithPath: AtomicFile.resolvedPath(output))
         var hostProfile: HostProfile?
@@ -195,7 +196,7 @@ struct ReportCommand: ParsableCommand {
         var words = ["roofline", "report", "--model", model]
         if let revision = source.revision { words += ["--revision", revision] }
         if let family = source.family { words += ["--family", family] }
-        words += ["--device", deviceNames.joined(separator: ",")]
+        words += ["--device", (try? deviceNames())?.joined(separator: ",") ?? device]
         for file in deviceFile { words += ["--device-file", file] }
         if let profile {
             words += ["--profile", profile]
