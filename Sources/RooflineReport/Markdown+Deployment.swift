@@ -32,7 +32,7 @@ extension Markdown {
                          alignments: [.left, .right, .right, .right, .right, .right, .right, .left], rows: rows) + "\n"
             let priceNotes = planned.compactMap { plan in plan.priceNote.map { "\(plan.deviceName): \($0)" } }
             if !priceNotes.isEmpty {
-                out += "Prices: " + priceNotes.map(escapeLine).joined(separator: "; ") + ".\n\n"
+                out += "Prices: " + priceNotes.map(escape).joined(separator: "; ") + ".\n\n"
             }
             out += "### Throughput and cost per layout\n\n"
             out += "Time per token is one decode step (the time between two tokens of a sequence); tokens/s = batch ÷ time per token; "
@@ -63,27 +63,23 @@ extension Markdown {
                          alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right, .left], rows: layoutRows) + "\n"
             let notes = planned.flatMap { plan in plan.notes.map { "\(plan.deviceName): \(DeploymentPlanWording.sentence($0))" } }
             if !notes.isEmpty {
-                out += "Read first:\n\n" + notes.map { "- \(escapeLine($0))\n" }.joined() + "\n"
+                out += "Read first:\n\n" + notes.map { "- \(escape($0))\n" }.joined() + "\n"
             }
         }
         for entry in plans {
             if case .failure(let error) = entry.plan {
-                out += "No plan on \(escape(entry.name)): \(escapeLine(error.message)).\n\n"
+                out += "No plan on \(escape(entry.name)): \(escape(error.message)).\n\n"
             }
         }
         for plan in planned {
             out += "<details><summary>Planner assumptions on \(escape(plan.deviceName))</summary>\n\n"
-            out += plan.assumptions.map { "- \(escapeLine(DeploymentPlanWording.sentence($0)))\n" }.joined()
+            out += plan.assumptions.map { "- \(escape(DeploymentPlanWording.sentence($0)))\n" }.joined()
             for layout in plan.layouts {
-                out += "- \(layout.layout.rawValue):\n" + layout.assumptions.map { "  - \(escapeLine(DeploymentPlanWording.sentence($0)))\n" }.joined()
+                out += "- \(layout.layout.rawValue):\n" + layout.assumptions.map { "  - \(escape(DeploymentPlanWording.sentence($0)))\n" }.joined()
             }
             out += "\n</details>\n\n"
         }
         return out
     }
 
-    /// A line of prose for a list item: line breaks as spaces (the plan's wording is plain, not markdown).
-    static func escapeLine(_ text: String) -> String {
-        text.replacingOccurrences(of: "\n", with: " ")
-    }
 }

@@ -139,13 +139,13 @@ extension Markdown {
         out += "every timed region at least \(Format.seconds(profile.minimumSampleSeconds)).\n\n"
         out += "\(heading)# Memory bandwidth per level and threads\n\n" + bandwidthTable(profile) + "\n"
         if let bandwidthChart {
-            out += "![Bandwidth against working-set size](\(bandwidthChart))\n\n"
+            out += "![Bandwidth against working-set size](\(linkTarget(bandwidthChart)))\n\n"
         }
         out += "\(heading)# Peak FLOP rates\n\n" + flopsTable(profile) + "\n"
         out += "\(heading)# Load latency\n\n" + (profile.latency.isEmpty ? "No latency measurement in this profile.\n" : latencyTable(profile)) + "\n"
         out += "\(heading)# NUMA\n\n" + numaTable(profile) + "\n"
         if let rooflineChart {
-            out += "\(heading)# Hierarchical roofline\n\n![Hierarchical roofline of this host](\(rooflineChart))\n\n"
+            out += "\(heading)# Hierarchical roofline\n\n![Hierarchical roofline of this host](\(linkTarget(rooflineChart)))\n\n"
         }
         if !profile.notes.isEmpty {
             out += "Probe notes:\n\n" + profile.notes.map { "- \(escape($0))\n" }.joined() + "\n"

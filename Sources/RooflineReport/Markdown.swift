@@ -21,6 +21,20 @@ public enum Markdown {
         return out
     }
 
+    /// A relative file name as a link target: characters that end or break a markdown link (space, parentheses,
+    /// angle brackets, `%`) percent-encoded, so "my report-bandwidth.svg" links as "my%20report-bandwidth.svg".
+    public static func linkTarget(_ file: String) -> String {
+        var out = ""
+        for scalar in file.unicodeScalars {
+            if " ()<>%".unicodeScalars.contains(scalar) || scalar.value < 0x20 {
+                out += String(format: "%%%02X", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// A fraction as a percentage with one decimal: 0.1234 → "12.3 %".
     public static func percent(_ fraction: Double) -> String {
         guard fraction.isFinite else { return "n/a" }

@@ -69,7 +69,7 @@ extension Report {
                                      .roofline(named.analysis.roofline, placements: named.analysis.placements,
                                                title: "\(phase.title): \(named.name), \(form.name) attention",
                                                prediction: named.prediction))
-                    md += "![\(Markdown.escape(phase.title)) on \(Markdown.escape(named.name))](\(file))\n\n"
+                    md += "![\(Markdown.escape(phase.title)) on \(Markdown.escape(named.name))](\(Markdown.linkTarget(file)))\n\n"
                 }
             }
             if phase.forms.count > 1, let rooflines = phase.forms.first?.analyses.map(\.name) {

@@ -102,3 +102,23 @@ import Testing
         #expect(version.status == 0 && !version.stdout.isEmpty && version.stderr.isEmpty)
     }
 }
+
+/// Every image a report links resolves to a chart beside it, also when the file name has spaces or parentheses.
+@Suite struct ReportLinkCLITests {
+    @Test func everyLinkResolvesWhateverTheName() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("a folder (1)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let output = folder.appendingPathComponent("my report.md").path
+        let result = try CLIRunner.run(["report", "--probe", "none", "--device", "h200,b200", "-q", "--output", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        let targets = markdown.components(separatedBy: "](").dropFirst().compactMap { $0.split(separator: ")").first }
+        #expect(targets.count == 4)
+        for target in targets {
+            #expect(!target.contains(" "), "\(target)")
+            let file = try #require(String(target).removingPercentEncoding)
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(target)")
+        }
+    }
+}
