@@ -47,6 +47,22 @@ import Testing
         #expect(try named(ops, "shared_gate_up_proj").count == 45)
         #expect(try named(ops, "gate_up_proj").count == 1)
         #expect(try named(ops, "experts_down").bytes.weights == 45 * 8 * 1408 * 4096 * 2)
+        #expect(!ops.contains { $0.name == "qk_norm" })
+    }
+
+    @Test func glm45UsesPerHeadQKNormsAndItsDenseLayerCount() throws {
+        // GLM-4.5 (355B) sets use_qk_norm (q_norm and k_norm of head_dim each) and first_k_dense_replace 3.
+        var object = try #require(JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: Fixtures.config("GLM-4.5-Air")))) as? [String: Any])
+        object["use_qk_norm"] = true
+        object["first_k_dense_replace"] = 3
+        let model = try ModelConfig(decoding: JSONSerialization.data(withJSONObject: object), name: "edited")
+        #expect(model.qkNorm && !model.qkNormAcrossHeads)
+        #expect(model.denseLayerCount == 3 && model.moe?.layerIndices.first == 3)
+        let air = try ModelConfig.load(Fixtures.config("GLM-4.5-Air"))
+        // Two more dense layers in place of MoE ones, and 2·128 norm weights per layer.
+        let moeLayer = 129 * 3 * 4096 * 1408 + 4096 * 128 + 128, denseLayer = 3 * 4096 * 10944
+        #expect(model.parameterCount == air.parameterCount + 2 * (denseLayer - moeLayer) + 46 * 256)
     }
 
     /// Phi-3.5-MoE by hand (h 4096, V 32064, 32 layers, 32 heads, 8 KV heads × 128, LayerNorm with biases,
