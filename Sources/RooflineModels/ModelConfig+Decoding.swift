@@ -28,8 +28,11 @@ extension ModelConfig {
         if let text = try top.optionalObject("text_config") {
             reader = text
             notes.append("analysed as the language model of text_config; the vision tower and projector are left out")
+        } else if top.object["vision_config"] != nil {
+            notes.append("analysed as the language model; the vision tower (vision_config) and projector are left out")
         }
         let typeName = try reader.string(["model_type"], default: try top.string(["model_type"]))
+        try Self.refuseLinearAttention(typeName, reader: reader)
         let (family, familyNote) = try Self.family(of: typeName, reader: reader, forced: forced)
         notes += familyNote.map { [$0] } ?? []
         var model = try family == .gpt2 ? Self.decodeGPT2(reader, name: name) : Self.decodeDecoder(reader, family: family, name: name)
@@ -75,11 +78,44 @@ extension ModelConfig {
         if let expertKey = expertKeys.first(where: { reader.object[$0] != nil }) {
             throw reader.fail("model_type '\(typeName)' is not supported and its \(expertKey) makes it a mixture of "
                 + "experts, which the generic dense decoder would undercount: pass --family with the MoE family it "
-                + "follows (mixtral, qwen2_moe, qwen3_moe, deepseek_v3, gpt_oss)")
+                + "follows (mixtral, qwen2_moe, qwen3_moe, deepseek_v3, gpt_oss, glm4_moe, phimoe)")
         }
         return (.generic, "model_type '\(typeName)' is unknown: analysed as a generic dense decoder (RMSNorm before "
             + "attention and MLP, gated SiLU MLP, RoPE, GQA from num_key_value_heads, no biases unless attention_bias, "
             + "no sliding window, embeddings tied only with tie_word_embeddings); pass --family to choose one")
+    }
+
+    /// Keys that mark layers that are not softmax attention over a KV cache: linear attention (Qwen3-Next's Gated
+    /// DeltaNet), state-space (Mamba) and other recurrent mixers, and the hybrid layouts that interleave them.
+    static let linearAttentionKeys = [
+        "linear_num_key_heads", "linear_num_value_heads", "linear_key_head_dim", "linear_value_head_dim",
+        "linear_conv_kernel_dim", "full_attention_interval", "mamba_d_state", "mamba_d_conv", "mamba_expand",
+        "mamba_n_heads", "ssm_state_size", "hybrid_override_pattern", "layers_block_type", "attn_layer_period",
+        "attn_type_list", "block_types",
+    ]
+
+    /// Refuses (bad data, exit 65) a config whose layers are not all softmax attention: Qwen3-Next (`qwen3_next`,
+    /// Gated DeltaNet linear attention interleaved with gated attention), and any config with a `layer_types` entry
+    /// other than `full_attention` / `sliding_attention` or a key of `linearAttentionKeys`. No family models those
+    /// layers (their weights, FLOPs and a fixed-size recurrent state instead of a KV cache), and the generic dense
+    /// decoder would count them as attention layers: a wrong count, which is worse than none.
+    static func refuseLinearAttention(_ typeName: String, reader: ConfigReader) throws {
+        if typeName == "qwen3_next" {
+            throw reader.fail("model_type 'qwen3_next' (Qwen3-Next) is not supported: three of every four layers are "
+                + "Gated DeltaNet linear attention (a recurrent state, not a KV cache) and the others gated attention, "
+                + "which no family here models; counting it as a dense or MoE decoder would give wrong FLOPs, bytes and "
+                + "KV cache")
+        }
+        let types = (try? reader.optionalStringArray("layer_types")) ?? nil
+        if let other = types?.first(where: { $0 != "full_attention" && $0 != "sliding_attention" }) {
+            throw reader.fail("model_type '\(typeName)': layer_types holds '\(other)' layers (linear attention, state-space "
+                + "or another mixer that is not softmax attention), which no family here models; counting them as "
+                + "attention would give wrong FLOPs, bytes and KV cache")
+        }
+        if let key = linearAttentionKeys.first(where: { reader.object[$0] != nil }) {
+            throw reader.fail("model_type '\(typeName)': its \(key) marks linear-attention or state-space layers, which "
+                + "no family here models; counting them as attention would give wrong FLOPs, bytes and KV cache")
+        }
     }
 
     /// The keys a decoder config must have for the generic decoder to model it.
@@ -159,11 +195,11 @@ extension ModelConfig {
         }
         let attentionBias = try reader.bool("attention_bias", default: family == .gptOss)
         let biasFamilies: Set<ModelFamily> = [.llama, .llama4, .qwen3, .qwen3Moe, .gemma2, .gemma3, .granite, .olmo2, .cohere,
-                                              .cohere2, .gptOss, .generic]
+                                              .cohere2, .gptOss, .phimoe, .generic]
         let cohere = family == .cohere || family == .cohere2
         let qkNorm: Bool = switch family {
         case .qwen3, .qwen3Moe, .gemma3, .olmo2: true
-        case .cohere, .cohere2: try reader.bool("use_qk_norm", default: false)
+        case .cohere, .cohere2, .glm4Moe: try reader.bool("use_qk_norm", default: false)
         default: false
         }
         let (window, windowLayers) = try decodeWindows(reader, family: family, layers: layers)
@@ -172,7 +208,8 @@ extension ModelConfig {
         let intermediate = family == .llama4
             ? try reader.positiveInt(["intermediate_size_mlp"], default: 16384) : try reader.positiveInt(["intermediate_size"])
         let mlpBias = try family == .gptOss || ([.llama, .granite, .generic].contains(family) && reader.bool("mlp_bias", default: false))
-        let qkvBias = family == .qwen2 || family == .qwen2Moe || (biasFamilies.contains(family) && attentionBias)
+        // GLM-4.5: attention_bias biases q, k and v only (o_proj has none).
+        let qkvBias = family == .qwen2 || family == .qwen2Moe || ((biasFamilies.contains(family) || family == .glm4Moe) && attentionBias)
         let tied = try reader.bool("tie_word_embeddings", default: gemma || cohere)
         let (attentionCap, finalCap) = try decodeSoftcaps(reader, family: family)
         let moe = try decodeMoE(reader, family: family, layers: layers)
@@ -181,12 +218,17 @@ extension ModelConfig {
             headCount: heads, kvHeadCount: kvHeads, headDim: headDim, intermediateSize: intermediate,
             gatedMLP: true, activation: activation, mlpBias: mlpBias, qkvBias: qkvBias,
             outputBias: biasFamilies.contains(family) && attentionBias, qkNorm: qkNorm,
-            norm: cohere ? .layerNormWithoutBias : .rmsNorm, normsPerLayer: gemma ? 4 : cohere ? 1 : 2,
+            norm: cohere ? .layerNormWithoutBias : family == .phimoe ? .layerNorm : .rmsNorm, normsPerLayer: gemma ? 4 : cohere ? 1 : 2,
             tiedEmbeddings: tied, learnedPositionCount: nil, scalesEmbeddings: gemma,
             attentionLogitSoftcap: attentionCap, finalLogitSoftcap: finalCap,
             slidingWindow: window, slidingWindowLayers: windowLayers, mla: mla, moe: moe)
         model.qkNormAcrossHeads = family == .olmo2
         model.attentionSinks = family == .gptOss
+        model.lmHeadBias = try family == .phimoe && reader.bool("lm_head_bias", default: false)
+        if let fraction = try reader.optionalPositiveDouble("partial_rotary_factor") {
+            guard fraction <= 1 else { throw reader.fail("partial_rotary_factor must be at most 1, got \(fraction)") }
+            model.rotaryFraction = fraction
+        }
         return model
     }
 
@@ -212,7 +254,7 @@ extension ModelConfig {
     }
 
     /// Which layers slide and how far. `layer_types` (newer transformers) wins when present. Otherwise:
-    /// Mistral slides every layer (`sliding_window` defaults to 4096, null turns it off); Mixtral and Phi-3 every
+    /// Mistral slides every layer (`sliding_window` defaults to 4096, null turns it off); Mixtral, Phi-3 and Phi-3.5-MoE every
     /// layer when `sliding_window` is set; Qwen2/3 only with `use_sliding_window`, on layers ≥ `max_window_layers`;
     /// Gemma 2 every even layer index (0, 2, …; `sliding_window` defaults to 4096); Gemma 3 all but every
     /// `sliding_window_pattern`-th layer (6: five local, one global; window 4096 by default); Command R7B
@@ -236,7 +278,7 @@ extension ModelConfig {
         default: nil
         }
         let slidingFamilies: Set<ModelFamily> = [.mistral, .mixtral, .qwen2, .qwen2Moe, .qwen3, .qwen3Moe, .gemma2, .gemma3,
-                                                 .gptOss, .phi3, .cohere2]
+                                                 .gptOss, .phi3, .phimoe, .cohere2]
         guard slidingFamilies.contains(family),
               let window = try reader.optionalPositiveInt("sliding_window", default: defaultWindow) else { return (nil, []) }
         if let types = try reader.optionalStringArray("layer_types") {
@@ -250,7 +292,7 @@ extension ModelConfig {
             return sliding.isEmpty ? (nil, []) : (window, sliding)
         }
         switch family {
-        case .mistral, .mixtral, .phi3:
+        case .mistral, .mixtral, .phi3, .phimoe:
             return (window, Array(0..<layers))
         case .qwen2, .qwen2Moe, .qwen3, .qwen3Moe:
             guard try reader.bool("use_sliding_window", default: false) else { return (nil, []) }
@@ -273,13 +315,16 @@ extension ModelConfig {
     /// unless in `mlp_only_layers` and when (i+1) % `decoder_sparse_step` == 0; Qwen2-MoE adds one shared expert of
     /// `shared_expert_intermediate_size` with a sigmoid gate); DeepSeek-V2/V3 (`n_routed_experts`,
     /// `n_shared_experts`, `moe_intermediate_size`; layer i is MoE when i ≥ `first_k_dense_replace` and
-    /// i % `moe_layer_freq` == 0; a router bias with `topk_method` noaux_tc, as V3 has).
+    /// i % `moe_layer_freq` == 0; a router bias with `topk_method` noaux_tc, as V3 has); Phi-3.5-MoE as Mixtral (16
+    /// experts, top 2); GLM-4.5 (`glm4_moe`) as DeepSeek-V3 with layer i MoE when i ≥ `first_k_dense_replace`
+    /// (default 1), `n_shared_experts` shared experts of `moe_intermediate_size`, and always the router's
+    /// `e_score_correction_bias`.
     private static func decodeMoE(_ reader: ConfigReader, family: ModelFamily, layers: Int) throws -> MoEConfig? {
         var moe: MoEConfig
         switch family {
-        case .mixtral, .gptOss:
+        case .mixtral, .gptOss, .phimoe:
             moe = MoEConfig(
-                expertCount: try reader.positiveInt(["num_local_experts"], default: family == .gptOss ? 32 : 8),
+                expertCount: try reader.positiveInt(["num_local_experts"], default: family == .gptOss ? 32 : family == .phimoe ? 16 : 8),
                 expertsPerToken: try reader.positiveInt(["num_experts_per_tok", "experts_per_token"],
                                                         default: family == .gptOss ? 4 : 2),
                 expertIntermediateSize: try reader.positiveInt(["intermediate_size"]),
@@ -319,6 +364,14 @@ extension ModelConfig {
                 sharedExpertCount: try reader.nonNegativeInt("n_shared_experts", default: v3 ? 1 : 2),
                 routerBias: method == "noaux_tc",
                 layerIndices: (0..<layers).filter { $0 >= firstDense && $0 % frequency == 0 })
+        case .glm4Moe:
+            let firstDense = try reader.nonNegativeInt("first_k_dense_replace", default: 1)
+            moe = MoEConfig(
+                expertCount: try reader.positiveInt(["n_routed_experts"], default: 128),
+                expertsPerToken: try reader.positiveInt(["num_experts_per_tok"], default: 8),
+                expertIntermediateSize: try reader.positiveInt(["moe_intermediate_size"], default: 1408),
+                sharedExpertCount: try reader.nonNegativeInt("n_shared_experts", default: 1),
+                routerBias: true, layerIndices: Array(min(firstDense, layers)..<layers))
         default:
             return nil
         }

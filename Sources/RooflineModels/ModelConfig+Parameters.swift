@@ -72,7 +72,7 @@ extension ModelConfig {
     /// embedding V·h (+ P·h); lm_head V·h untied; attention L · (attention − its vectors); mlp dense layers · MLP
     /// matrices; experts MoE layers · routedExperts · expert matrices; shared experts MoE layers · shared MLP
     /// matrices; router MoE layers · h·E; vectors: final norm + L · norms + attention vectors + MLP and router
-    /// biases.
+    /// biases + the lm_head bias V (Phi-3.5-MoE).
     func parameterGroups(routedExperts: Double) -> [WeightGroup: Double] {
         let layers = Double(layerCount), dense = Double(denseLayerCount), moeLayers = Double(moeLayerCount)
         let denseSize = Double(intermediateSize)
@@ -82,7 +82,7 @@ extension ModelConfig {
             .attention: layers * attentionMatrixParameters,
             .mlp: dense * (mlpParameters(intermediate: denseSize) - mlpBiasParameters(intermediate: denseSize)),
             .vectors: normParameters + layers * Double(normsPerLayer) * normParameters + layers * attentionVectorParameters
-                + dense * mlpBiasParameters(intermediate: denseSize),
+                + dense * mlpBiasParameters(intermediate: denseSize) + (lmHeadBias ? Double(vocabularySize) : 0),
         ]
         if let moe {
             let size = Double(moe.expertIntermediateSize), shared = Double(moe.sharedIntermediateSize)

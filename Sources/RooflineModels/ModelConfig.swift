@@ -26,6 +26,11 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
     case cohere
     /// Command R7B and A (`cohere2`: sliding-window layers).
     case cohere2
+    /// GLM-4.5 and GLM-4.5-Air (`glm4_moe`): DeepSeek-style MoE (shared expert, `first_k_dense_replace`, router
+    /// bias), q/k/v biases, optional per-head q/k norms, partial RoPE.
+    case glm4Moe = "glm4_moe"
+    /// Phi-3.5-MoE (`phimoe`): Mixtral's MoE with LayerNorm, attention biases and a biased lm_head.
+    case phimoe
     /// An unknown `model_type` with the standard decoder keys, analysed with Llama's architecture.
     case generic
 
@@ -34,6 +39,8 @@ public enum ModelFamily: String, Codable, Sendable, CaseIterable {
         switch modelType {
         case "gemma3": self = .gemma3
         case "llama4": self = .llama4
+        // Qwen2-VL and Qwen2.5-VL: a Qwen2 language model (flat, or as text_config) beside a vision tower.
+        case "qwen2_vl", "qwen2_5_vl", "qwen2_vl_text", "qwen2_5_vl_text": self = .qwen2
         case "generic": return nil
         default: self.init(rawValue: modelType)
         }
@@ -140,6 +147,10 @@ public struct ModelConfig: Codable, Sendable {
     public var qkNormAcrossHeads: Bool = false
     /// A learned attention sink logit per query head (gpt-oss `sinks`).
     public var attentionSinks: Bool = false
+    /// Fraction of each head's dimensions that RoPE rotates (`partial_rotary_factor`: GLM-4.5 0.5; 1 elsewhere).
+    public var rotaryFraction: Double = 1
+    /// A bias on the output head (Phi-3.5-MoE `lm_head_bias`): V more parameters.
+    public var lmHeadBias: Bool = false
     public var norm: NormKind
     /// Norms per decoder layer: 2 (before attention and MLP), 4 for Gemma 2 (also after each).
     public var normsPerLayer: Int

@@ -38,8 +38,9 @@ extension OperatorBuilder {
     }
 
     /// Q/K/V projection (one fused matmul h → (nh + 2·nkv)·d, biased for Qwen2/GPT-2), Qwen3's per-head q/k
-    /// RMSNorm (M·(nh + nkv) rows of d, weights 2·d; OLMo 2's norms across heads (nh + nkv)·d), RoPE on q and k (M·(nh + nkv)·d elements, 3 FLOPs each,
-    /// read and written; not for learned positions), and the KV-cache write of the new tokens
+    /// RMSNorm (M·(nh + nkv) rows of d, weights 2·d; OLMo 2's norms across heads (nh + nkv)·d), RoPE on q and k (M·(nh + nkv)·d·f elements,
+    /// f the rotated fraction `rotaryFraction` (GLM-4.5: 0.5), 3 FLOPs each, read and written; not for learned
+    /// positions), and the KV-cache write of the new tokens
     /// (M·2·nkv·d elements read as activations, written at c bytes; 0 FLOPs).
     func standardProjections() -> [Operator] {
         let layers = model.layerCount
@@ -51,7 +52,7 @@ extension OperatorBuilder {
                             weightElements: model.qkNormAcrossHeads ? (nh + nkv) * d : 2 * d, layers: layers))
         }
         if model.learnedPositionCount == nil {
-            let rotated = rows * (nh + nkv) * d
+            let rotated = rows * (nh + nkv) * d * model.rotaryFraction
             ops.append(elementwise("rope", elements: rotated, flopsPerElement: FlopCosts.rope, readElements: rotated,
                                    writtenElements: rotated, layers: layers))
         }

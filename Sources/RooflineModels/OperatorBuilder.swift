@@ -111,13 +111,13 @@ struct OperatorBuilder {
         }
     }
 
-    /// Final norm over all M rows, then lm_head: a matmul of `headRows` rows by h × V, weights V·h·w (read even
-    /// when tied to the embedding), logits written headRows·V·a; Gemma 2 then soft-caps the logits
+    /// Final norm over all M rows, then lm_head: a matmul of `headRows` rows by h × V (+ V bias for Phi-3.5-MoE),
+    /// weights V·h·w (read even when tied to the embedding), logits written headRows·V·a; Gemma 2 then soft-caps the logits
     /// (headRows·V elements, 3 FLOPs each, read and written).
     func head() -> [Operator] {
         let logits = headRows * Double(model.vocabularySize)
         var ops = [hiddenNorm("final_norm", layers: 1),
-                   matmul("lm_head", group: model.tiedEmbeddings ? .embedding : .lmHead, rows: headRows, input: hidden, output: Double(model.vocabularySize), bias: false,
+                   matmul("lm_head", group: model.tiedEmbeddings ? .embedding : .lmHead, rows: headRows, input: hidden, output: Double(model.vocabularySize), bias: model.lmHeadBias,
                           layers: 1)]
         if model.finalLogitSoftcap != nil {
             ops.append(elementwise("logit_softcap", elements: logits, flopsPerElement: FlopCosts.softcap,

@@ -95,8 +95,21 @@ import Testing
             + "lacks the standard decoder keys hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, "
             + "vocab_size: use a config of one of llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, "
             + "deepseek_v2, deepseek_v3, gemma2, gemma3_text, llama4_text, gpt2, gpt_oss, phi3, granite, olmo2, cohere, "
-            + "cohere2, "
+            + "cohere2, glm4_moe, phimoe, "
             + "or --family to force one"])
+    }
+
+    @Test func qwen3NextExitsSixtyFiveNamingItsLinearAttention() throws {
+        let config = try CLIRunner.temporaryFile("config.json", contents: Data(#"""
+            {"model_type": "qwen3_next", "hidden_size": 2048, "num_hidden_layers": 48, "num_attention_heads": 16,
+             "num_key_value_heads": 2, "intermediate_size": 5120, "vocab_size": 151936, "num_experts": 512,
+             "full_attention_interval": 4, "linear_num_value_heads": 32}
+            """#.utf8))
+        defer { try? FileManager.default.removeItem(at: config.deletingLastPathComponent()) }
+        let result = try CLIRunner.run(["models", "--model", config.path])
+        #expect(result.status == 65)
+        #expect(result.stderrLines.count == 1)
+        #expect(result.stderr.contains("Gated DeltaNet linear attention"))
     }
 
     @Test(arguments: [
