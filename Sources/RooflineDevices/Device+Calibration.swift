@@ -10,6 +10,15 @@ extension Device {
                            linkBytesPerSecond: interconnectBytesPerSecond.map { $0 / 2 })
     }
 
+    /// What `--calibration auto` gives this device, in words: the bundled calibration's name and whether it was
+    /// measured on this device or is its closest architecture's, rescaled to this device's peaks; nil when none
+    /// applies (bounds only).
+    public var bundledCalibrationDescription: String? {
+        guard let found = try? BundledCalibrations.forDevice(id) else { return nil }
+        return found.measuredOn.device == id ? "\(found.name) (measured on this device)"
+            : "\(found.name) (measured on \(found.measuredOn.device), rescaled to this device's peaks)"
+    }
+
     /// The calibration that applies to this device: `spec` none (pure bounds: nil), a bundled name, a file
     /// written by `roofline calibrate` (ends in .json), or auto: the bundled calibration measured on this device or
     /// naming it as its closest architecture (nil when none does).

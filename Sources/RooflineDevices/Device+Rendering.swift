@@ -1,7 +1,8 @@
 import Foundation
 
 /// One device as `roofline devices --format json` prints it: the `Device` JSON form plus the derived ridge
-/// points, in one object, so that the output can be edited and read back with `--device-file`.
+/// points and the bundled calibration that applies (`Device.bundledCalibrationDescription`), in one object, so
+/// that the output can be edited and read back with `--device-file` (which ignores the derived keys).
 public struct DeviceListing: Encodable, Sendable {
     public var device: Device
 
@@ -9,13 +10,14 @@ public struct DeviceListing: Encodable, Sendable {
         self.device = device
     }
 
-    private enum CodingKeys: String, CodingKey { case ridgeFlopsPerByte }
+    private enum CodingKeys: String, CodingKey { case ridgeFlopsPerByte, calibration }
 
     public func encode(to encoder: Encoder) throws {
         try device.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(Dictionary(uniqueKeysWithValues: device.ridgeFlopsPerByte.map { ($0.key.rawValue, $0.value) }),
                      forKey: .ridgeFlopsPerByte)
+        try c.encodeIfPresent(device.bundledCalibrationDescription, forKey: .calibration)
     }
 }
 
@@ -83,6 +85,7 @@ public enum DeviceRendering {
             ("interconnect", annotated(device.interconnectBytesPerSecond.map(Format.bytesPerSecond), device.interconnectNote)),
             ("TDP", device.tdpWatts.map { "\(Format.significant($0)) W" } ?? "not published"),
             ("price", annotated(device.pricePerHourUSD.map { String(format: "$%.2f per device-hour", $0) }, device.priceNote)),
+            ("calibration", device.bundledCalibrationDescription ?? "none bundled: bounds only"),
         ]
     }
 

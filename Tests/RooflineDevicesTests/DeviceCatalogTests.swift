@@ -202,3 +202,15 @@ func temporaryFile(_ text: String, name: String = "devices.json") throws -> Stri
         #expect(priced.memoryBytes == h200.memoryBytes)
     }
 }
+
+/// `roofline devices` says which bundled calibration `--calibration auto` applies to each device.
+@Suite struct DeviceCalibrationListingTests {
+    @Test func eachDeviceNamesItsCalibrationOrNone() throws {
+        let catalog = try DeviceCatalog.bundled()
+        #expect(try catalog.device(named: "h100").bundledCalibrationDescription == "h100-sxm (measured on this device)")
+        #expect(try catalog.device(named: "h200").bundledCalibrationDescription
+            == "h100-sxm (measured on nvidia-h100-sxm-80gb, rescaled to this device's peaks)")
+        #expect(try catalog.device(named: "mi300x").bundledCalibrationDescription == nil)
+        #expect(DeviceRendering.detailText(try catalog.device(named: "mi300x")).contains("calibration     none bundled: bounds only"))
+    }
+}
