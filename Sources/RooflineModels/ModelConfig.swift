@@ -111,8 +111,12 @@ public struct MoEConfig: Codable, Sendable, Equatable {
     public var sharedExpertGate: Bool = false
 
     /// Intermediate size of the shared experts together: `sharedExpertIntermediateSize`, else s · I_e (0 without).
+    /// A product beyond Int (an absurd config) saturates at Int.max, so that the parameter check refuses it.
     public var sharedIntermediateSize: Int {
-        sharedExpertCount == 0 ? 0 : sharedExpertIntermediateSize ?? sharedExpertCount * expertIntermediateSize
+        guard sharedExpertCount > 0 else { return 0 }
+        if let sharedExpertIntermediateSize { return sharedExpertIntermediateSize }
+        let (product, overflow) = sharedExpertCount.multipliedReportingOverflow(by: expertIntermediateSize)
+        return overflow ? Int.max : product
     }
 }
 
