@@ -18,7 +18,12 @@ struct PlanCommand: ParsableCommand {
             --efficiency scales memory bandwidth and FLOP rate; the bound at 1.0 is always shown too. Where a \
             calibration applies (--calibration), every step and tokens/s and $ per million tokens are also predicted \
             from measured kernel times.
+            With more than one --batch or --context (lists 1,2,4; ranges 1..8, 1..64+8, 1..512x2; at most 10,000 \
+            points) plan prints a sweep: one row per context and batch with fits, devices, time per output token, \
+            tokens/s per user and in all, time to first token, $ per million input and output tokens, and each \
+            context's knee, for the --layout chosen (tensor-pipeline under all).
             Example: roofline plan --model llama-3.1-405b --device h200 --context 10M --price 3 --efficiency 0.78
+            Sweep: roofline plan --model llama-3.1-70b --device h200 --batch 1..256x2 --context 8k --prompt 2k
             """)
 
     @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache.")
@@ -28,13 +33,13 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var selection: DeviceSelection
 
-    @Option(help: "Tokens in each sequence's KV cache while decoding (4096, 128k = 128,000, 128Ki = 131,072, 10M).")
+    @Option(help: "Tokens in each sequence's KV cache while decoding (4096, 128k = 128,000, 128Ki = 131,072, 10M); a list or range (4k,32k,128k; 1k..64kx2) sweeps.")
     var context: String
 
-    @Option(help: "Sequences decoded together (a whole number; 1k = 1,000).")
+    @Option(help: "Sequences decoded together (a whole number; 1k = 1,000); a list or range (1,2,4; 1..8; 1..512x2) sweeps.")
     var batch: String = "1"
 
-    @Option(help: "Prompt tokens per sequence, for the time to first token (4096, 32k = 32,000, 32Ki = 32,768).")
+    @Option(help: "Prompt tokens per sequence, for the time to first token (4096, 32k = 32,000, 32Ki = 32,768); in a sweep one for every context, or a list with one per context, in the contexts' order.")
     var prompt: String?
 
     @OptionGroup var types: PrecisionOptions
@@ -91,17 +96,44 @@ struct PlanCommand: ParsableCommand {
         guard let device = try selection.selected(from: try selection.catalog()) else {
             throw RooflineError.usage("plan needs --device (an id or alias such as h200, b200, mi300x; see `roofline devices`)")
         }
-        let sizes = try StepSizes(batch: try Quantity.parseCount(batch, name: "--batch"),
-                                  contextTokens: try Quantity.parseCount(context, name: "--context"),
-                                  promptTokens: try prompt.map { try Quantity.parseCount($0, name: "--prompt") })
+        let batches = try Quantity.parseCountSeries(try listOption(batch, name: "--batch"), name: "--batch")
+        let contexts = try Quantity.parseCountSeries(try listOption(context, name: "--context"), name: "--context")
+        let prompts = try promptsPerContext(contexts)
+        guard batches.count * contexts.count <= Quantity.maximumSeriesCount else {
+            throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range or use a ×step such as 1..512x2")
+        }
         let config = try source.load(model)
         let (precision, weightNote) = try types.precision(for: config)
         if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
-        warnAboutSizes(config, context: sizes.contextTokens)
+        for context in contexts { warnAboutSizes(config, context: context) }
+        let calibration = try calibrationOptions.applied(on: device).0
+        guard batches.count == 1, contexts.count == 1 else {
+            let sweep = try SweepPlanner.sweep(model: config, precision: precision, contexts: contexts, batches: batches,
+                                               promptTokens: prompts, on: device, options: options, calibration: calibration)
+            try results.emit(sweep, text: { DeploymentSweepRendering.text(sweep) },
+                             markdown: { DeploymentSweepRendering.markdown(sweep) })
+            return
+        }
+        let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: prompts[0])
         let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)
-        let plan = try DeploymentPlanner.plan(workload, on: device, options: options,
-                                              calibration: try calibrationOptions.applied(on: device).0)
+        let plan = try DeploymentPlanner.plan(workload, on: device, options: options, calibration: calibration)
         try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
                          markdown: { DeploymentPlanRendering.markdown(plan) })
+    }
+
+    /// `--prompt` for each context: nil for all without it, one value for all, or a list paired with the contexts
+    /// in ascending order (a usage error when the counts differ).
+    func promptsPerContext(_ contexts: [Int]) throws -> [Int?] {
+        guard let prompt else { return contexts.map { _ in nil } }
+        let entries = try listOption(prompt, name: "--prompt")
+        if entries.count == 1, !entries[0].contains("..") {
+            let tokens = try Quantity.parseCount(entries[0], name: "--prompt")
+            return contexts.map { _ in tokens }
+        }
+        let tokens = try entries.map { try Quantity.parseCount($0, name: "--prompt") }
+        guard tokens.count == contexts.count else {
+            throw RooflineError.usage("--prompt '\(prompt)' gives \(tokens.count) prompts for \(contexts.count) contexts: give one prompt, or one per context in ascending context order")
+        }
+        return tokens
     }
 }

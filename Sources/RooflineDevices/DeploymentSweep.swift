@@ -1,0 +1,210 @@
+import RooflineCalibration
+import RooflineModels
+
+/// Which of a point's figures a sweep puts first: the calibration's prediction, the `--efficiency` override, or
+/// the roofline bound.
+public enum SweepBasis: String, Codable, Sendable {
+    case predicted, efficiency, bound
+
+    /// The efficiency override when one below 1 is given (an explicit choice), else the calibration's prediction
+    /// when one applies, else the bound.
+    public static func choose(efficiency: Double, calibrated: Bool) -> SweepBasis {
+        efficiency < 1 ? .efficiency : calibrated ? .predicted : .bound
+    }
+}
+
+/// The serving figures of one sweep point from one timing of its decode and prefill steps.
+public struct SweepFigures: Codable, Sendable, Equatable {
+    /// Time per output token: one decode step of the batch, decode.seconds.
+    public var secondsPerOutputToken: Double
+    /// Tokens per second one user sees: 1 ÷ secondsPerOutputToken.
+    public var tokensPerSecondPerUser: Double
+    /// Tokens per second of the whole batch: batch ÷ secondsPerOutputToken.
+    public var tokensPerSecond: Double
+    /// Time to first token of one request: the batch's prefill step (every prompt prefilled together, see
+    /// `SweepAssumption.batchedPrefill`); nil without a prompt.
+    public var timeToFirstTokenSeconds: Double?
+    /// Decode cost: devices × price per device-hour ÷ 3600 × secondsPerOutputToken ÷ batch × 1e6; nil without a price.
+    public var costPerMillionOutputTokensUSD: Double?
+    /// Prefill cost: devices × price per device-hour ÷ 3600 × timeToFirstTokenSeconds ÷ (batch × prompt) × 1e6;
+    /// nil without a price or a prompt.
+    public var costPerMillionInputTokensUSD: Double?
+    /// Whether the decode step's compute time is at least its memory time (communication left out).
+    public var decodeComputeBound: Bool
+
+    /// The figures of a deployment of `devices` at `pricePerDeviceHourUSD` whose decode step is `decode` and whose
+    /// prefill of `promptTokens` per sequence is `prefill`, for `batch` sequences (formulas on each field).
+    public init(decode: StepEstimate, prefill: StepEstimate?, batch: Int, promptTokens: Int?, devices: Int,
+                pricePerDeviceHourUSD: Double?) {
+        let sequences = Double(batch)
+        let dollarsPerSecond = pricePerDeviceHourUSD.map { $0 * Double(devices) / 3600 }
+        secondsPerOutputToken = decode.seconds
+        tokensPerSecondPerUser = 1 / decode.seconds
+        tokensPerSecond = sequences / decode.seconds
+        timeToFirstTokenSeconds = prefill?.seconds
+        costPerMillionOutputTokensUSD = dollarsPerSecond.map { $0 * decode.seconds / sequences * 1e6 }
+        if let dollarsPerSecond, let prefill, let promptTokens {
+            costPerMillionInputTokensUSD = dollarsPerSecond * prefill.seconds / (sequences * Double(promptTokens)) * 1e6
+        }
+        decodeComputeBound = decode.computeSeconds >= decode.memorySeconds
+    }
+}
+
+/// Why a batch is a context's knee.
+public enum SweepKneeKind: String, Codable, Sendable {
+    /// The first batch whose decode step at the bound is compute-bound: larger batches add tokens/s only with
+    /// FLOPs, no longer for free.
+    case computeBound
+    /// No fitting batch turns compute-bound: the largest batch that fits.
+    case largestFitting
+}
+
+/// One context's knee.
+public struct SweepKnee: Codable, Sendable, Equatable {
+    public var contextTokens: Int
+    public var batch: Int
+    public var kind: SweepKneeKind
+}
+
+/// One (context, batch) of a sweep: the plan of the sweep's layout at those sizes, exactly as `plan` gives it, and
+/// its serving figures.
+public struct SweepPoint: Codable, Sendable, Equatable {
+    public var contextTokens: Int
+    public var batch: Int
+    public var promptTokens: Int?
+    /// The layout planned at this point (`DeploymentPlanner.plan` with the sweep's layout only).
+    public var plan: LayoutPlan
+    /// Figures at the bound, at the `--efficiency` override (nil at efficiency 1) and predicted by the calibration
+    /// (nil without one); all nil when the layout does not fit.
+    public var bound: SweepFigures?
+    public var atEfficiency: SweepFigures?
+    public var predicted: SweepFigures?
+    /// Set on the context's knee.
+    public var knee: SweepKneeKind?
+
+    /// The figures `basis` names (the bound's where the basis has none).
+    public func figures(_ basis: SweepBasis) -> SweepFigures? {
+        switch basis {
+        case .predicted: predicted ?? bound
+        case .efficiency: atEfficiency ?? bound
+        case .bound: bound
+        }
+    }
+}
+
+/// What a sweep assumes, as values; renderers word them.
+public enum SweepAssumption: Codable, Sendable, Equatable {
+    /// Every point uses `layout`: the one `--layout` names, else tensor-pipeline (chosenByUser false).
+    case layout(DeploymentLayout, chosenByUser: Bool)
+    /// Each point is deployed as `plan` deploys it: the smallest deployment within maxNodes nodes of
+    /// devicesPerNode that holds its weights and KV cache.
+    case deployedPerPoint(devicesPerNode: Int, maxNodes: Int)
+    /// The batch's prompts are prefilled together in one step; every request's first token comes when that step
+    /// ends, so the time to first token of one request is the whole batch's prefill.
+    case batchedPrefill
+    /// Input tokens pay for the prefill step and output tokens for the decode steps, at devices × price per hour.
+    case costSplit
+    /// The figures shown first; the bound is given beside them.
+    case figures(SweepBasis)
+    /// The knee: the first batch whose decode step is compute-bound at the bound, else the largest that fits.
+    case knee
+}
+
+/// A sweep of `plan` over contexts and batches, with its knees.
+public struct DeploymentSweep: Codable, Sendable, Equatable {
+    public var model: String
+    public var deviceID: String
+    public var deviceName: String
+    public var layout: DeploymentLayout
+    public var weightType: DataType
+    public var activationType: DataType
+    public var kvCacheType: DataType
+    public var options: DeploymentOptions
+    public var pricePerDeviceHourUSD: Double?
+    public var basis: SweepBasis
+    public var contexts: [Int]
+    public var batches: [Int]
+    /// Points by context, then batch, ascending.
+    public var points: [SweepPoint]
+    public var knees: [SweepKnee]
+    public var assumptions: [SweepAssumption]
+    public var calibration: CalibrationUsed?
+}
+
+/// Plans every (context, batch) of a sweep.
+public enum SweepPlanner {
+    /// The layout a sweep plans: the one layout `options` names, else tensor-pipeline (tensor parallel in a node,
+    /// pipeline stages across nodes: a deployment that counts its communication, where aggregate is the bound).
+    public static func layout(for options: DeploymentOptions) -> DeploymentLayout {
+        options.layouts.count == 1 ? options.layouts[0] : .tensorPipeline
+    }
+
+    /// Plans `model` on `device` at every context × batch with `layout(for: options)`, each point exactly as
+    /// `DeploymentPlanner.plan` plans it; `promptTokens` gives each context's prompt (one per context, or empty for
+    /// no prefill). Throws what a single plan throws at the first point that throws.
+    public static func sweep(model: ModelConfig, precision: Precision, contexts: [Int], batches: [Int],
+                             promptTokens: [Int?], on device: Device, options: DeploymentOptions,
+                             calibration: AppliedCalibration? = nil) throws -> DeploymentSweep {
+        let layout = layout(for: options)
+        var single = try options.validated()
+        single.layouts = [layout]
+        let basis = SweepBasis.choose(efficiency: single.efficiency, calibrated: calibration != nil)
+        var points: [SweepPoint] = []
+        for (index, context) in contexts.enumerated() {
+            let prompt = index < promptTokens.count ? promptTokens[index] : nil
+            for batch in batches {
+                let sizes = try StepSizes(batch: batch, contextTokens: context, promptTokens: prompt)
+                let workload = try DeploymentWorkload(model: model, sizes: sizes, precision: precision)
+                let plan = try DeploymentPlanner.plan(workload, on: device, options: single, calibration: calibration)
+                points.append(point(plan.layouts[0], context: context, batch: batch, prompt: prompt,
+                                    efficiency: single.efficiency, price: device.pricePerHourUSD))
+            }
+        }
+        let knees = knees(points)
+        for knee in knees {
+            if let index = points.firstIndex(where: { $0.contextTokens == knee.contextTokens && $0.batch == knee.batch }) {
+                points[index].knee = knee.kind
+            }
+        }
+        var sweep = DeploymentSweep(
+            model: model.name, deviceID: device.id, deviceName: device.name, layout: layout,
+            weightType: precision.weights, activationType: precision.activations, kvCacheType: precision.kvCache,
+            options: single, pricePerDeviceHourUSD: device.pricePerHourUSD, basis: basis, contexts: contexts,
+            batches: batches, points: points, knees: knees,
+            assumptions: [.layout(layout, chosenByUser: options.layouts.count == 1),
+                          .deployedPerPoint(devicesPerNode: single.devicesPerNode, maxNodes: single.maxNodes),
+                          .batchedPrefill, .costSplit, .figures(basis), .knee])
+        sweep.calibration = calibration?.used
+        return sweep
+    }
+
+    /// A point's figures from its layout plan: bound from decodeAtBound and prefillAtBound, the efficiency's from
+    /// decode and prefill (only below efficiency 1), predicted from decodePredicted and prefillPredicted.
+    static func point(_ plan: LayoutPlan, context: Int, batch: Int, prompt: Int?, efficiency: Double,
+                      price: Double?) -> SweepPoint {
+        var point = SweepPoint(contextTokens: context, batch: batch, promptTokens: prompt, plan: plan)
+        guard plan.fits, let devices = plan.devices else { return point }
+        func figures(_ decode: StepEstimate?, _ prefill: StepEstimate?) -> SweepFigures? {
+            decode.map { SweepFigures(decode: $0, prefill: prefill, batch: batch, promptTokens: prompt, devices: devices,
+                                      pricePerDeviceHourUSD: price) }
+        }
+        point.bound = figures(plan.decodeAtBound, plan.prefillAtBound)
+        if efficiency < 1 { point.atEfficiency = figures(plan.decode, plan.prefill) }
+        point.predicted = figures(plan.decodePredicted, plan.prefillPredicted)
+        return point
+    }
+
+    /// Per context (in the points' order), over its fitting points by ascending batch: the first whose decode step
+    /// at the bound is compute-bound, else the largest batch; no knee where nothing fits.
+    static func knees(_ points: [SweepPoint]) -> [SweepKnee] {
+        var contexts: [Int] = []
+        for point in points where !contexts.contains(point.contextTokens) { contexts.append(point.contextTokens) }
+        return contexts.compactMap { context in
+            let fitting = points.filter { $0.contextTokens == context && $0.bound != nil }.sorted { $0.batch < $1.batch }
+            if let first = fitting.first(where: { $0.bound?.decodeComputeBound == true }) {
+                return SweepKnee(contextTokens: context, batch: first.batch, kind: .computeBound)
+            }
+            return fitting.last.map { SweepKnee(contextTokens: context, batch: $0.batch, kind: .largestFitting) }
+        }
+    }
+}

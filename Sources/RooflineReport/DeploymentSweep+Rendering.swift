@@ -1,0 +1,87 @@
+import Foundation
+import RooflineDevices
+
+/// Text and markdown views of a `DeploymentSweep`: one row per (context, batch), every number from the sweep.
+public enum DeploymentSweepRendering {
+    /// The sweep for a terminal: headline, table, assumptions.
+    public static func text(_ sweep: DeploymentSweep) -> String {
+        headline(sweep) + "\n\n" + table(sweep).text + "\nAssumptions\n"
+            + sweep.assumptions.map { "  - \(sentence($0, sweep: sweep))\n" }.joined()
+    }
+
+    /// The sweep as a markdown section.
+    public static func markdown(_ sweep: DeploymentSweep) -> String {
+        "## \(headline(sweep))\n\n" + table(sweep).markdown + "\n### Assumptions\n\n"
+            + sweep.assumptions.map { "- \(sentence($0, sweep: sweep))\n" }.joined()
+    }
+
+    /// "llama-3.1-70b on NVIDIA H200 (h200): 8 points, layout tensor-pipeline, weights bf16, KV cache bf16".
+    static func headline(_ sweep: DeploymentSweep) -> String {
+        "\(sweep.model) on \(sweep.deviceName) (\(sweep.deviceID)): sweep of \(Format.grouped(sweep.points.count)) points, "
+            + "layout \(sweep.layout.rawValue), weights \(sweep.weightType.rawValue), KV cache \(sweep.kvCacheType.rawValue), "
+            + "efficiency \(Format.shortest(sweep.options.efficiency))"
+    }
+
+    /// The columns: context, batch, prompt, fits (or why not), devices, then the serving figures of the sweep's
+    /// basis with the bound's in brackets where they differ, the decode step's bound and the knee.
+    static func table(_ sweep: DeploymentSweep) -> Table {
+        let headers = ["context", "batch", "prompt", "fits", "devices", "time/output token", "tokens/s/user",
+                       "tokens/s", "TTFT", "$/M input", "$/M output", "decode", "knee"]
+        let rows = sweep.points.map { point -> [String] in
+            let shown = point.figures(sweep.basis), bound = point.bound
+            func cell(_ value: (SweepFigures) -> Double?, _ format: (Double) -> String) -> String {
+                DeploymentPlanRendering.pair(shown.flatMap(value), bound.flatMap(value), format)
+            }
+            let fits = point.plan.fits ? "yes" : "no: " + (point.plan.reason.map(DeploymentPlanWording.clause) ?? "")
+            return [Format.grouped(point.contextTokens), Format.grouped(point.batch),
+                    point.promptTokens.map(Format.grouped) ?? "-", fits, point.plan.shapeDescription,
+                    cell({ $0.secondsPerOutputToken }, Format.seconds),
+                    cell({ $0.tokensPerSecondPerUser }) { Format.significant($0) },
+                    cell({ $0.tokensPerSecond }) { Format.significant($0) },
+                    cell({ $0.timeToFirstTokenSeconds }, Format.seconds),
+                    cell({ $0.costPerMillionInputTokensUSD }, Format.dollars),
+                    cell({ $0.costPerMillionOutputTokensUSD }, Format.dollars),
+                    bound.map { $0.decodeComputeBound ? "compute" : "memory" } ?? "-",
+                    point.knee.map(kneeLabel) ?? ""]
+        }
+        return Table(headers: headers, rows: rows, rightAligned: [0, 1, 2, 5, 6, 7, 8, 9, 10])
+    }
+
+    static func kneeLabel(_ kind: SweepKneeKind) -> String {
+        switch kind {
+        case .computeBound: "◆ turns compute-bound"
+        case .largestFitting: "◆ largest that fits"
+        }
+    }
+
+    /// An assumption of the sweep, as a sentence.
+    public static func sentence(_ assumption: SweepAssumption, sweep: DeploymentSweep) -> String {
+        switch assumption {
+        case let .layout(layout, chosenByUser):
+            "Every point uses the \(layout.rawValue) layout" + (chosenByUser ? " (--layout)." :
+                ": tensor parallel in a node and pipeline stages across nodes, with their communication "
+                + "(--layout aggregate gives the bandwidth bound without communication).")
+        case let .deployedPerPoint(devicesPerNode, maxNodes):
+            "Each point is deployed as `plan` deploys it: the smallest deployment (a divisor of a node of \(devicesPerNode), "
+                + "or whole nodes, up to \(Format.grouped(maxNodes)) nodes) that holds its weights and KV cache; a point that "
+                + "needs more does not fit."
+        case .batchedPrefill:
+            "Time to first token (TTFT): the batch's prompts are prefilled together in one step, as `plan` times it, and every "
+                + "request's first token comes when that step ends; a request arriving alone sees the batch-1 row."
+                + (sweep.points.contains { $0.promptTokens != nil } ? "" : " Give --prompt for TTFT and the input cost.")
+        case .costSplit:
+            "Cost per million input tokens = devices × price per hour × prefill time ÷ (batch × prompt); per million "
+                + "output tokens = devices × price per hour × time per output token ÷ batch"
+                + (sweep.pricePerDeviceHourUSD == nil ? "; no price is known for this device: give --price." : ".")
+        case let .figures(basis):
+            switch basis {
+            case .predicted: "Figures predicted by calibration \(sweep.calibration?.name ?? ""), the roofline bound in brackets."
+            case .efficiency: "Figures at efficiency \(Format.shortest(sweep.options.efficiency)), the roofline bound in brackets."
+            case .bound: "Figures at the roofline bound (no calibration applies, or --calibration none)."
+            }
+        case .knee:
+            "Knee (◆), per context: the first batch whose decode step at the bound is compute-bound (compute time ≥ memory "
+                + "time), else the largest batch that fits."
+        }
+    }
+}
