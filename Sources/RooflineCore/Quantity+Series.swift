@@ -22,6 +22,7 @@ extension Quantity {
         return values.sorted()
     }
 
+    /// The usage error of a series with more than `maximumSeriesCount` values.
     private static func tooMany(_ name: String) -> RooflineError {
         RooflineError.usage("\(name) gives more than \(Format.grouped(maximumSeriesCount)) values: narrow the range or use a ×step such as 1..512x2")
     }
@@ -35,7 +36,7 @@ extension Quantity {
         if let mark = upperText.lastIndex(where: { $0 == "x" || $0 == "X" || $0 == "+" }), mark != upperText.startIndex {
             let stepText = String(upperText[upperText.index(after: mark)...])
             let factor = upperText[mark] != "+"
-            guard let size = Int(stepText), size >= (factor ? 2 : 1) else {
+            guard let size = try? parseCount(stepText, name: name), size >= (factor ? 2 : 1) else {
                 throw RooflineError.usage("\(name) '\(entry)' has a bad step '\(upperText[mark...])': write +N (N ≥ 1) or xN (N ≥ 2), as in 1..64+8 or 1..512x2")
             }
             step = (factor, size)

@@ -47,6 +47,7 @@ public enum DeploymentSweepRendering {
         return Table(headers: headers, rows: rows, rightAligned: [0, 1, 2, 5, 6, 7, 8, 9, 10])
     }
 
+    /// The knee column's words for each kind of knee.
     static func kneeLabel(_ kind: SweepKneeKind) -> String {
         switch kind {
         case .computeBound: "◆ turns compute-bound"

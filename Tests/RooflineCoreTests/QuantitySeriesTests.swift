@@ -13,6 +13,7 @@ import RooflineCore
         #expect(try series("1..512x2") == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
         #expect(try series("1..8") == Array(1...8))
         #expect(try series("1..64+16") == [1, 17, 33, 49])
+        #expect(try series("1k..4k+1k") == [1_000, 2_000, 3_000, 4_000])
         #expect(try series("4k,32k,128k") == [4_000, 32_000, 128_000])
         #expect(try series("1Ki..4Kix2") == [1_024, 2_048, 4_096])
         #expect(try series("3..100x3") == [3, 9, 27, 81])                     // up to the upper end, not past it
