@@ -95,7 +95,7 @@ public struct SweepPoint: Codable, Sendable, Equatable {
 /// What a sweep assumes, as values; renderers word them.
 public enum SweepAssumption: Codable, Sendable, Equatable {
     /// Every point uses `layout`: the one `--layout` names, else tensor-pipeline (chosenByUser false).
-    case layout(DeploymentLayout, chosenByUser: Bool)
+    case layout(layout: DeploymentLayout, chosenByUser: Bool)
     /// Each point is deployed as `plan` deploys it: the smallest deployment within maxNodes nodes of
     /// devicesPerNode that holds its weights and KV cache.
     case deployedPerPoint(devicesPerNode: Int, maxNodes: Int)
@@ -105,7 +105,7 @@ public enum SweepAssumption: Codable, Sendable, Equatable {
     /// Input tokens pay for the prefill step and output tokens for the decode steps, at devices × price per hour.
     case costSplit
     /// The figures shown first; the bound is given beside them.
-    case figures(SweepBasis)
+    case figures(basis: SweepBasis)
     /// The knee: the first batch whose decode step is compute-bound at the bound, else the largest that fits.
     case knee
 }
@@ -171,9 +171,9 @@ public enum SweepPlanner {
             weightType: precision.weights, activationType: precision.activations, kvCacheType: precision.kvCache,
             options: single, pricePerDeviceHourUSD: device.pricePerHourUSD, basis: basis, contexts: contexts,
             batches: batches, points: points, knees: knees,
-            assumptions: [.layout(layout, chosenByUser: options.layouts.count == 1),
+            assumptions: [.layout(layout: layout, chosenByUser: options.layouts.count == 1),
                           .deployedPerPoint(devicesPerNode: single.devicesPerNode, maxNodes: single.maxNodes),
-                          .batchedPrefill, .costSplit, .figures(basis), .knee])
+                          .batchedPrefill, .costSplit, .figures(basis: basis), .knee])
         sweep.calibration = calibration?.used
         return sweep
     }

@@ -25,7 +25,7 @@ import Testing
     func pointsEqualSinglePlans(_ layout: DeploymentLayout) throws {
         let result = try sweep("llama-3.1-70b", contexts: [8_000, 128_000], batches: [1, 16, 256], prompts: [2_000, 8_000],
                                efficiency: 0.8) { $0.layouts = [layout]; $0.maxNodes = 2 }
-        #expect(result.layout == layout && result.points.count == 6)
+        #expect(result.layout == layout && result.points.count == 6 && result.basis == .efficiency)
         for point in result.points {
             let sizes = try StepSizes(batch: point.batch, contextTokens: point.contextTokens, promptTokens: point.promptTokens)
             var options = DeploymentOptions()
@@ -49,7 +49,7 @@ import Testing
     @Test func withoutALayoutTheSweepPlansTensorPipeline() throws {
         let result = try sweep("llama-3.1-8b", contexts: [4_000], batches: [1, 2])
         #expect(result.layout == .tensorPipeline && result.basis == .bound)
-        #expect(result.assumptions.contains(.layout(.tensorPipeline, chosenByUser: false)))
+        #expect(result.assumptions.contains(.layout(layout: .tensorPipeline, chosenByUser: false)))
         #expect(result.assumptions.contains(.batchedPrefill))
     }
 
