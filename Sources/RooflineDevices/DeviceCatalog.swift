@@ -45,7 +45,8 @@ public struct DeviceCatalog: Sendable {
         throw RooflineError.usage("unknown device '\(name)': \(hint), or describe one with --device-file FILE.json")
     }
 
-    /// Adds the devices in the JSON file at `path` (`--device-file`): one object or an array, each in the
+    /// Adds the devices in the JSON file at `path` (`--device-file`): one object, an array or a devices document
+    /// (`{"schemaVersion": 1, "devices": [...]}`, as `roofline devices --format json` writes it), each in the
     /// reference-data shape (`memory_gb`, `peak_tflops`…) or the `Device` JSON form (`memoryBytes`,
     /// `peakFlopsPerSecond`…). A device with an existing id replaces it. Throws usage when the file cannot be
     /// read, bad data when it is not valid device JSON or a name clashes with another device's.
@@ -72,7 +73,8 @@ public struct DeviceCatalog: Sendable {
             let decoder = JSONDecoder()
             let isArray = data.first { !" \t\r\n".utf8.contains($0) } == UInt8(ascii: "[")
             let entries = isArray ? try decoder.decode([DeviceFileEntry].self, from: data)
-                              : [try decoder.decode(DeviceFileEntry.self, from: data)]
+                : DeviceCatalog.isDevicesDocument(data) ? try decoder.decode(DevicesDocument.self, from: data).devices
+                : [try decoder.decode(DeviceFileEntry.self, from: data)]
             for entry in entries {
                 var device = try entry.resolved(extras: extras).validated()
                 device.aliases = device.aliases.map(DeviceCatalog.normalized)
@@ -92,6 +94,17 @@ public struct DeviceCatalog: Sendable {
                 "\(origin) is not valid device JSON (\(RooflineError.decodingProblem(error))): see `roofline devices --format json` for the shape")
         }
         self = updated
+    }
+
+    /// The document `roofline devices --format json` writes: `{"schemaVersion": 1, "devices": [...]}`.
+    private struct DevicesDocument: Decodable {
+        var devices: [DeviceFileEntry]
+    }
+
+    /// Whether `data` is a JSON object with a `devices` array (a devices document) rather than one device.
+    private static func isDevicesDocument(_ data: Data) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object["devices"] is [Any]
     }
 
     /// Lower case, with `_` and spaces as `-`: "H200_SXM" → "h200-sxm".

@@ -67,7 +67,7 @@ struct CalibrateCommand: ParsableCommand {
             let fitted = try CalibrationFit.fit(
                 measured, peaks: peaks, name: name ?? target.id, source: source,
                 appliesTo: try appliesTo.map { try listOption($0, name: "--applies-to") } ?? [target.id])
-            try results.emit(fitted, text: { (try? jsonString(fitted)) ?? "" }, markdown: { (try? jsonString(fitted)) ?? "" })
+            try results.emit(fitted, text: { (try? jsonString(JSONDocument(value: fitted))) ?? "" }, markdown: { (try? jsonString(JSONDocument(value: fitted))) ?? "" })
         }
     }
 }

@@ -62,8 +62,8 @@ extension ClassifyReport {
 
     /// What was classified, in one sentence.
     var stepDescription: String {
-        let step = tokens.map { "prefill of \(Format.grouped($0)) tokens" }
-            ?? "decode of one token at context \(Format.grouped(context ?? 0))"
+        let step = promptTokens.map { "prefill of \(Format.grouped($0)) tokens" }
+            ?? "decode of one token at context \(Format.grouped(contextTokens ?? 0))"
         return "\(model) (\(family.rawValue)): \(step), batch \(batch); weights \(precision.weights.rawValue), "
             + "activations \(precision.activations.rawValue), KV cache \(precision.kvCache.rawValue); "
             + "\(attention.rawValue) attention" + (lmHeadAllPositions ? "; lm_head on every position" : "")

@@ -66,8 +66,10 @@ struct ClassifyReport: Encodable {
     var model: String
     var family: ModelFamily
     var phase: PhaseKind
-    var tokens: Int?
-    var context: Int?
+    /// The prefill's prompt length (nil for decode) and the decode step's context (nil for prefill), named as in
+    /// `plan`'s JSON.
+    var promptTokens: Int?
+    var contextTokens: Int?
     var batch: Int
     var precision: Precision
     var attention: AttentionMode
@@ -98,8 +100,8 @@ struct ClassifyReport: Encodable {
         lmHeadAllPositions = workload.lmHeadAllPositions
         phase = workload.phase.kind
         switch workload.phase {
-        case .prefill(let count): tokens = count
-        case .decode(let length): context = length
+        case .prefill(let count): promptTokens = count
+        case .decode(let length): contextTokens = length
         }
         device = Device(name: roofline.name, mainMemoryLevel: roofline.mainMemoryLevel,
                         bandwidthBytesPerSecond: roofline.bandwidthCeiling()?.bytesPerSecond ?? 0,

@@ -58,7 +58,7 @@ struct DevicesCommand: ParsableCommand {
             try results.emit(DeviceListing(device: device), text: { DeviceRendering.detailText(device) },
                              markdown: { DeviceRendering.detailMarkdown(device) })
         } else {
-            try results.emit(catalog.devices.map(DeviceListing.init), text: { DeviceRendering.text(catalog.devices) },
+            try results.emit(catalog.devices.map(DeviceListing.init), arrayKey: "devices", text: { DeviceRendering.text(catalog.devices) },
                              markdown: { DeviceRendering.markdown(catalog.devices) })
         }
     }

@@ -50,11 +50,46 @@ struct OutputOptions: ParsableArguments {
 
     /// Renders `value` in the resolved format and emits it: JSON from its `Encodable` form, text and markdown from
     /// the given renderers.
-    func emit<Value: Encodable>(_ value: Value, text: () -> String, markdown: () -> String) throws {
+    /// A keyed value becomes a document with `schemaVersion` beside its keys; an array (`arrayKey` given) becomes
+    /// `{"schemaVersion": 1, arrayKey: [...]}`.
+    func emit<Value: Encodable>(_ value: Value, arrayKey: String? = nil, text: () -> String,
+                                markdown: () -> String) throws {
         switch resolvedFormat {
-        case .json: try emit(jsonString(value))
+        case .json: try emit(jsonString(JSONDocument(value: value, arrayKey: arrayKey)))
         case .text: try emit(text())
         case .markdown: try emit(markdown())
+        }
+    }
+}
+
+/// The version of the shape of every JSON document the tool writes (`schemaVersion`, the schemas in `Schemas/`):
+/// raised when a key is renamed or removed or its meaning changes, not when one is added.
+let jsonSchemaVersion = 1
+
+/// A JSON document as the tool writes it: `schemaVersion` beside the keys of `value` (a keyed value), or
+/// `{"schemaVersion": 1, arrayKey: value}` when `arrayKey` is given (a list such as `models` or `devices`).
+struct JSONDocument<Value: Encodable>: Encodable {
+    /// The document's content.
+    var value: Value
+    /// The key a list is written under; nil for a keyed value, whose keys sit beside `schemaVersion`.
+    var arrayKey: String?
+
+    /// A key of the document's top-level object.
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(jsonSchemaVersion, forKey: Key(stringValue: "schemaVersion"))
+        if let arrayKey {
+            try container.encode(value, forKey: Key(stringValue: arrayKey))
+        } else {
+            // The value's keyed container is the same top-level object: its keys join schemaVersion.
+            try value.encode(to: encoder)
         }
     }
 }

@@ -18,7 +18,7 @@ import Testing
             + "the model was trained for (max_position_embeddings after RoPE scaling): quality is not assured there, "
             + "the counts still are\n")
         let object = try json(result)
-        #expect(object["context"] as? Int == 10_000_000)
+        #expect(object["contextTokens"] as? Int == 10_000_000)
         #expect(object["phase"] as? String == "decode")
         let ridge = try #require(object["ridgeFlopsPerByte"] as? Double)
         #expect(ridge.isApproximatelyEqual(to: 989.4 / 4.8, relativeTolerance: 1e-12))
@@ -58,7 +58,7 @@ import Testing
                                              "--kv", "fp8", "--device", "nvidia-h200", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try json(result)
-        #expect(object["tokens"] as? Int == 128_000)
+        #expect(object["promptTokens"] as? Int == 128_000)
         let operators = try #require(object["operators"] as? [[String: Any]])
         let softmax = try #require(operators.first { ($0["name"] as? String)?.hasPrefix("softmax") == true })
         #expect(softmax["bound"] as? String == "memory")
@@ -202,7 +202,9 @@ import Testing
     @Test func modelsListsEveryPreset() throws {
         let result = try CLIRunner.run(["models", "--format", "json"])
         #expect(result.status == 0)
-        let entries = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let document = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["schemaVersion"] as? Int == 1)
+        let entries = try #require(document["models"] as? [[String: Any]])
         #expect(entries.count == 13)
         let llama = try #require(entries.first { $0["name"] as? String == "llama-3.1-405b" })
         #expect(llama["parameterCount"] as? Int == 405_853_388_800)

@@ -24,7 +24,9 @@ import Testing
     @Test func jsonListsDevicesWithRidgePoints() throws {
         let result = try CLIRunner.run(["devices", "--format", "json"])
         #expect(result.status == 0)
-        let list = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["schemaVersion"] as? Int == 1)
+        let list = try #require(document["devices"] as? [[String: Any]])
         #expect(list.count == 20)
         let b200 = try #require(list.first { $0["id"] as? String == "nvidia-b200-hgx" })
         let ridge = try #require((b200["ridgeFlopsPerByte"] as? [String: Double])?["fp4"])
@@ -65,6 +67,25 @@ import Testing
         let reread = try CLIRunner.run(["devices", "--device-file", again, "--device", "test-accel"])
         #expect(reread.status == 0)
         #expect(reread.stdout.contains("400 TFLOP/s"))
+    }
+
+    /// `--device-file` reads the devices document `devices --format json` writes, and the old bare array.
+    @Test func deviceFileReadsTheDevicesDocumentAndABareArray() throws {
+        let file = try jsonFile("""
+            {"id": "test-accel", "name": "Test accelerator", "memory_gb": 100, "memory_bw_tbps": 2, "peak_tflops": {"bf16": 400}}
+            """)
+        let listed = try CLIRunner.run(["devices", "--device-file", file, "--format", "json"])
+        #expect(listed.status == 0)
+        let document = try jsonFile(listed.stdout)
+        let reread = try CLIRunner.run(["devices", "--device-file", document, "--device", "test-accel"])
+        #expect(reread.status == 0)
+        #expect(reread.stdout.contains("400 TFLOP/s"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        let array = try JSONSerialization.data(withJSONObject: try #require(object["devices"] as? [Any]))
+        let bare = try CLIRunner.run(["devices", "--device-file", try jsonFile(String(decoding: array, as: UTF8.self)),
+                                      "--device", "test-accel"])
+        #expect(bare.status == 0)
+        #expect(bare.stdout.contains("400 TFLOP/s"))
     }
 
     @Test func badDeviceFileExits65AndPriceNeedsDevice() throws {

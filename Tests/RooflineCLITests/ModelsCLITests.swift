@@ -10,7 +10,8 @@ import Testing
     static let cache = ["HF_HUB_CACHE": fixtures.appendingPathComponent("hub").path]
 
     func rows(_ result: CLIRunner.Result) throws -> [[String: Any]] {
-        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return try #require(document["models"] as? [[String: Any]])
     }
 
     @Test func aHubIDPrintsThePresetsRowNamedByTheID() throws {
