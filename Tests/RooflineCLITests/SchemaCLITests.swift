@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// Every command's JSON output against its schema in `Schemas/`, and the validator failing wrong documents.
+@Suite struct SchemaCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let measured = "Sources/RooflineCalibration/Data/measured/"
+
+    /// A schema file and a command whose JSON output it describes (run from the repository root).
+    struct Case: CustomTestStringConvertible, Sendable {
+        var schema: String
+        var arguments: [String]
+        var testDescription: String { "\(schema): \(arguments.prefix(6).joined(separator: " "))" }
+    }
+
+    static let cases: [Case] = [
+        Case(schema: "probe", arguments: ["probe", "--phases", "bandwidth,flops,latency", "--kernels", "triad",
+                                          "--threads", "1", "--sizes", "64KiB", "--samples", "2"]),
+        Case(schema: "validate", arguments: ["validate", "--profile", "Reports/dev-host-profile.json",
+                                             "--kernels", "rmsnorm,softmax"]),
+        Case(schema: "models", arguments: ["models"]),
+        Case(schema: "models", arguments: ["models", "--kv", "fp8", "--model", "deepseek-v3"]),
+        Case(schema: "devices", arguments: ["devices"]),
+        Case(schema: "devices", arguments: ["devices", "--device", "h200"]),
+        Case(schema: "classify", arguments: ["classify", "--model", "llama-3.1-8b", "--phase", "decode", "--context", "4k",
+                                             "--device", "h100"]),
+        Case(schema: "classify", arguments: ["classify", "--model", "deepseek-v3", "--phase", "prefill", "--tokens", "2k",
+                                             "--device", "b200", "--weights", "fp8"]),
+        Case(schema: "classify", arguments: ["classify", "--model", "gpt3-175b", "--phase", "prefill", "--tokens", "2048",
+                                             "--device", "Reports/dev-host-profile.json"]),
+        Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-70b", "--device", "mi300x", "--context", "8k",
+                                         "--prompt", "4096", "--batch", "32"]),
+        Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-405b", "--device", "tpu-v5e", "--context", "10M",
+                                         "--batch", "64"]),
+        Case(schema: "plan-sweep", arguments: ["plan", "--model", "llama-3.1-8b", "--device", "h200", "--context", "4k,8k",
+                                               "--batch", "1..4x2", "--prompt", "1k,2k", "--price", "3"]),
+        Case(schema: "plan-sweep", arguments: ["plan", "--model", "llama-3.1-405b", "--device", "h200", "--context",
+                                               "1M,10M", "--batch", "1,64"]),
+        Case(schema: "calibration", arguments: ["calibrate", measured + "h100_sxm_gemm.csv",
+                                                measured + "h100_sxm_generation_attention.csv", "--device", "h100"]),
+        Case(schema: "calibration-check", arguments: ["calibrate", measured + "h100_sxm_collectives.csv",
+                                                      "--device", "h200", "--check"]),
+        Case(schema: "calibration-check", arguments: ["calibrate", measured + "h100_sxm_collectives.csv",
+                                                      "--device", "h200", "--check", "--summary-only"]),
+    ]
+
+    static func validator(_ name: String) throws -> JSONSchemaValidator {
+        try JSONSchemaValidator(contentsOf: root.appendingPathComponent("Schemas/\(name).schema.json"))
+    }
+
+    @Test(arguments: cases) func outputMatchesItsSchema(_ item: Case) throws {
+        let result = try CLIRunner.run(item.arguments + ["--format", "json"], currentDirectory: Self.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        let problems = try Self.validator(item.schema).problems(in: document)
+        #expect(problems.isEmpty, "\(problems.prefix(10).joined(separator: "\n"))")
+    }
+
+    @Test func everySchemaFileIsTested() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Schemas").path)
+        let names = Set(files.filter { $0.hasSuffix(".schema.json") }.map { String($0.dropLast(".schema.json".count)) })
+        #expect(names == Set(Self.cases.map(\.schema)))
+    }
+
+    /// A wrong type, a missing required key, an unknown key, a value outside an enum and a wrong schemaVersion fail.
+    @Test func wrongDocumentsFailValidation() throws {
+        let result = try CLIRunner.run(["models", "--format", "json", "--model", "llama-3.1-8b"])
+        let good = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let validator = try Self.validator("models")
+        #expect(try validator.problems(in: good).isEmpty)
+        func changed(_ change: (inout [String: Any]) -> Void) throws -> [String] {
+            var model = try #require((good["models"] as? [[String: Any]])?.first)
+            change(&model)
+            var document = good
+            document["models"] = [model]
+            return try validator.problems(in: document)
+        }
+        #expect(try changed { $0["layers"] = "32" }.contains { $0.contains("is not number") })
+        #expect(try changed { $0["weightBytes"] = nil }.contains { $0.contains("required key weightBytes is missing") })
+        #expect(try changed { $0["surprise"] = 1 }.contains { $0.contains("key surprise is not in the schema") })
+        #expect(try changed { $0["kvCacheDataType"] = "fp7" }.contains { $0.contains("is not one of") })
+        var version = good
+        version["schemaVersion"] = 2
+        #expect(try !validator.problems(in: version).isEmpty)
+        #expect(try !validator.problems(in: [good]).isEmpty)
+        let devices = try Self.validator("devices")
+        let listed = try CLIRunner.run(["devices", "--format", "json", "--device", "h200"])
+        var device = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        #expect(try devices.problems(in: device).isEmpty)
+        device["schemaVersion"] = nil
+        #expect(try devices.problems(in: device).contains { $0.contains("oneOf") })
+    }
+}
