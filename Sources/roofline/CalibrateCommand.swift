@@ -62,7 +62,9 @@ struct CalibrateCommand: ParsableCommand {
             }
             let result = try CalibrationCheck(measured, calibration: calibration, peaks: peaks)
             try results.emit(result, text: { result.text(listingRows: !summaryOnly) },
-                             markdown: { result.markdown(listingRows: !summaryOnly) })
+                             markdown: { result.markdown(listingRows: !summaryOnly) },
+                             csv: { (summaryOnly ? [] : [try CSVTable("rows", rows: result.rows)])
+                                 + [try CSVTable("summaries", rows: result.summaries)] })
         } else {
             let fitted = try CalibrationFit.fit(
                 measured, peaks: peaks, name: name ?? target.id, source: source,

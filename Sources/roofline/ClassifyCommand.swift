@@ -94,6 +94,7 @@ struct ClassifyCommand: ParsableCommand {
                                     capacity: capacity ?? nil,
                                     deviceNotes: deviceNotes + calibrationNotes + config.notes
                                         + (weightNote.map { [$0] } ?? []) + config.sanityWarnings(context: length))
-        try results.emit(report, text: report.text, markdown: report.markdown)
+        try results.emit(report, text: report.text, markdown: report.markdown,
+                         csv: { [try CSVTable("operators", rows: report.operators), try CSVTable("totals", rows: [report.totals])] })
     }
 }

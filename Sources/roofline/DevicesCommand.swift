@@ -56,10 +56,12 @@ struct DevicesCommand: ParsableCommand {
         let catalog = try selection.catalog()
         if let device = try selection.selected(from: catalog) {
             try results.emit(DeviceListing(device: device), text: { DeviceRendering.detailText(device) },
-                             markdown: { DeviceRendering.detailMarkdown(device) })
+                             markdown: { DeviceRendering.detailMarkdown(device) },
+                             csv: { [try CSVTable("devices", rows: [DeviceListing(device: device)])] })
         } else {
             try results.emit(catalog.devices.map(DeviceListing.init), arrayKey: "devices", text: { DeviceRendering.text(catalog.devices) },
-                             markdown: { DeviceRendering.markdown(catalog.devices) })
+                             markdown: { DeviceRendering.markdown(catalog.devices) },
+                             csv: { [try CSVTable("devices", rows: catalog.devices.map(DeviceListing.init))] })
         }
     }
 }

@@ -64,6 +64,7 @@ struct ModelsCommand: ParsableCommand {
         }
         let numeric: Set<Int> = [2, 3, 4, 5, 6]
         let table = Table(headers: headers, rows: rows, rightAligned: numeric)
-        try results.emit(entries, arrayKey: "models", text: { table.text }, markdown: { table.markdown })
+        try results.emit(entries, arrayKey: "models", text: { table.text }, markdown: { table.markdown },
+                         csv: { [try CSVTable("models", rows: entries)] })
     }
 }

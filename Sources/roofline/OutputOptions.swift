@@ -4,24 +4,26 @@ import RooflineCore
 
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, markdown
+    case text, json, markdown, csv
 }
 
 /// `--format` and `--output`, the same for every command: the result goes to stdout or, atomically, to the file
-/// `--output` names, in the format `--format` names, else the one the file's extension names (.json, .md), else text.
+/// `--output` names, in the format `--format` names, else the one the file's extension names (.json, .md, .csv), else
+/// text.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "text, json or markdown (default: the format --output's extension names, .json or .md, else text).")
+    @Option(name: .shortAndLong, help: "text, json, markdown or csv (default: the format --output's extension names, .json, .md or .csv, else text).")
     var format: OutputFormat?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file, whole or not at all, instead of stdout (- is stdout; a link's target is written, a file's mode kept, a device written in place).", valueName: "file"))
     var output: String?
 
-    /// `--format`, else the format `--output`'s extension names (.json, .md/.markdown), else text.
+    /// `--format`, else the format `--output`'s extension names (.json, .md/.markdown, .csv), else text.
     var resolvedFormat: OutputFormat {
         if let format { return format }
         switch output.map({ URL(fileURLWithPath: $0).pathExtension.lowercased() }) {
         case "json": return .json
         case "md", "markdown": return .markdown
+        case "csv": return .csv
         default: return .text
         }
     }
@@ -49,12 +51,17 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// Renders `value` in the resolved format and emits it: JSON from its `Encodable` form, text and markdown from
-    /// the given renderers.
+    /// the given renderers, CSV from the tables `csv` gives (a usage error for a command without tables).
     /// A keyed value becomes a document with `schemaVersion` beside its keys; an array (`arrayKey` given) becomes
     /// `{"schemaVersion": 1, arrayKey: [...]}`.
     func emit<Value: Encodable>(_ value: Value, arrayKey: String? = nil, text: () -> String,
-                                markdown: () -> String) throws {
+                                markdown: () -> String, csv: (() throws -> [CSVTable])? = nil) throws {
         switch resolvedFormat {
+        case .csv:
+            guard let csv else {
+                throw RooflineError.usage("this result has no tables for --format csv: use --format json")
+            }
+            try emit(CSVTable.document(try csv()))
         case .json: try emit(jsonString(JSONDocument(value: value, arrayKey: arrayKey)))
         case .text: try emit(text())
         case .markdown: try emit(markdown())

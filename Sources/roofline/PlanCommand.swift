@@ -111,14 +111,31 @@ struct PlanCommand: ParsableCommand {
             let sweep = try SweepPlanner.sweep(model: config, precision: precision, contexts: contexts, batches: batches,
                                                promptTokens: prompts, on: device, options: options, calibration: calibration)
             try results.emit(sweep, text: { DeploymentSweepRendering.text(sweep) },
-                             markdown: { DeploymentSweepRendering.markdown(sweep) })
+                             markdown: { DeploymentSweepRendering.markdown(sweep) },
+                             csv: { [try CSVTable("sweep", rows: sweep.points) { $0 != "plan" }] })
             return
         }
         let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: prompts[0])
         let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)
         let plan = try DeploymentPlanner.plan(workload, on: device, options: options, calibration: calibration)
         try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
-                         markdown: { DeploymentPlanRendering.markdown(plan) })
+                         markdown: { DeploymentPlanRendering.markdown(plan) },
+                         csv: { try Self.planTables(plan) })
+    }
+
+    /// The decode, prefill and economics tables of a plan, one row per layout, for `--format csv`.
+    static func planTables(_ plan: DeploymentPlan) throws -> [CSVTable] {
+        let shared: Set<String> = ["layout", "fits", "devices", "nodes"]
+        let decode: Set<String> = ["tensorParallel", "pipelineStages", "microBatches", "decode", "decodeAtBound",
+                                   "decodePredicted", "secondsPerToken", "tokensPerSecond", "boundTokensPerSecond",
+                                   "predictedTokensPerSecond"]
+        let prefill: Set<String> = ["prefill", "prefillAtBound", "prefillPredicted", "timeToFirstTokenSeconds",
+                                    "predictedTimeToFirstTokenSeconds"]
+        let economics: Set<String> = ["memoryPerDeviceBytes", "costPerHourUSD", "tokensPerHour", "costPerMillionTokensUSD",
+                                      "boundCostPerMillionTokensUSD", "predictedCostPerMillionTokensUSD"]
+        return try [("decode", decode), ("prefill", prefill), ("economics", economics)].map { name, keys in
+            try CSVTable(name, rows: plan.layouts) { shared.contains($0) || keys.contains($0) }
+        }
     }
 
     /// `--prompt` for each context: nil for all without it, one value for all, or a list paired with the contexts

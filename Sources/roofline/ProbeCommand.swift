@@ -91,6 +91,7 @@ struct ProbeCommand: ParsableCommand {
         let profile = try HostProbe.run(options, progress: Diagnostics.progress)
         Diagnostics.progress("probe finished in \(Format.significant(MonotonicClock.now() - start, digits: 3)) s")
         let renderer = HostProfileRenderer(profile: profile)
-        try results.emit(profile, text: { renderer.text }, markdown: { renderer.markdown })
+        try results.emit(profile, text: { renderer.text }, markdown: { renderer.markdown },
+                         csv: { [try CSVTable("bandwidth", rows: profile.bandwidth), try CSVTable("flops", rows: profile.flops)] })
     }
 }

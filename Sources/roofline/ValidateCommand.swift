@@ -72,7 +72,8 @@ struct ValidateCommand: ParsableCommand {
         }
         let result = try Self.measure(on: hostProfile, kernels: try parsedKernels(), sizes: OperatorSuite.SizeSet(rawValue: sizes)!,
                                       threads: threads, samples: samples)
-        try results.emit(result, text: result.renderText, markdown: { result.renderMarkdown() })
+        try results.emit(result, text: result.renderText, markdown: { result.renderMarkdown() },
+                         csv: { [try CSVTable("operators", rows: result.rows)] })
     }
 
     /// Runs the operator suite on this host and holds it against `profile`'s roofline at `threads` (default: the
