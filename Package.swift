@@ -18,6 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // A markdown parser for the tests only: kept reports must render on GitHub (no `$` opening math, every image found).
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -56,7 +58,9 @@ let package = Package(
         .testTarget(name: "RooflineCalibrationTests", dependencies: ["RooflineCalibration"]),
         .testTarget(name: "RooflineDevicesTests", dependencies: ["RooflineDevices", "RooflineCalibration"]),
         .testTarget(name: "RooflineProbesTests", dependencies: ["RooflineProbes"], swiftSettings: nativeSwift),
-        .testTarget(name: "RooflineReportTests", dependencies: ["RooflineReport", "RooflineCalibration"]),
+        .testTarget(
+            name: "RooflineReportTests",
+            dependencies: ["RooflineReport", "RooflineCalibration", .product(name: "Ink", package: "Ink")]),
         .testTarget(name: "RooflineAnalysisTests", dependencies: ["RooflineAnalysis"]),
         .testTarget(name: "RooflineCLITests", dependencies: ["RooflineCore"], exclude: ["Golden", "BadInputs"]),
     ],
