@@ -1,7 +1,7 @@
 import Foundation
 
 /// A small JSON Schema validator for the schemas in `Schemas/`: `type`, `const`, `enum`, `properties`, `required`,
-/// `additionalProperties` (false or a schema), `propertyNames`, `items`, `$ref` to `#/$defs/NAME`, `oneOf`, `anyOf`
+/// `additionalProperties` (false or a schema), `propertyNames`, `minProperties`, `maxProperties`, `items`, `$ref` to `#/$defs/NAME`, `oneOf`, `anyOf`
 /// and `allOf`. An unknown keyword is an error, so a schema cannot say more than this checks.
 struct JSONSchemaValidator {
     /// The root schema, whose `$defs` a `$ref` names.
@@ -10,7 +10,7 @@ struct JSONSchemaValidator {
     /// The keywords this validator checks, or ignores as annotations.
     static let keywords: Set<String> = [
         "$schema", "$id", "title", "description", "$defs", "type", "const", "enum", "properties", "required",
-        "additionalProperties", "propertyNames", "items", "$ref", "oneOf", "anyOf", "allOf",
+        "additionalProperties", "propertyNames", "minProperties", "maxProperties", "items", "$ref", "oneOf", "anyOf", "allOf",
     ]
 
     /// Reads the schema file at `url`.
@@ -74,6 +74,12 @@ struct JSONSchemaValidator {
         let properties = schema["properties"] as? [String: [String: Any]] ?? [:]
         for key in schema["required"] as? [String] ?? [] where object[key] == nil {
             found.append("\(path): required key \(key) is missing")
+        }
+        if let least = schema["minProperties"] as? Int, object.count < least {
+            found.append("\(path): \(object.count) keys, fewer than \(least)")
+        }
+        if let most = schema["maxProperties"] as? Int, object.count > most {
+            found.append("\(path): \(object.count) keys, more than \(most)")
         }
         for (key, child) in object.sorted(by: { $0.key < $1.key }) {
             if let names = schema["propertyNames"] as? [String: Any] {

@@ -33,6 +33,19 @@ import Testing
                                          "--prompt", "4096", "--batch", "32"]),
         Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-405b", "--device", "tpu-v5e", "--context", "10M",
                                          "--batch", "64"]),
+        // Devices without a price or a calibration, and every layout's assumptions.
+        Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-70b", "--device", "gaudi3", "--context", "32k",
+                                         "--prompt", "2k", "--batch", "8"]),
+        Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-8b", "--device", "h100", "--context", "4k",
+                                         "--calibration", "none"]),
+        Case(schema: "plan-sweep", arguments: ["plan", "--model", "qwen3-235b-a22b", "--device", "l40s", "--context",
+                                               "8k,128k", "--batch", "1,32", "--prompt", "2k"]),
+        Case(schema: "plan-sweep", arguments: ["plan", "--model", "mixtral-8x22b-v0.1", "--device", "mi300x", "--context",
+                                               "1M", "--batch", "1,4", "--prompt", "64k", "--layout", "context-parallel"]),
+        Case(schema: "plan-sweep", arguments: ["plan", "--model", "deepseek-v3", "--device", "h200", "--context",
+                                               "128k,1M", "--batch", "1,16", "--prompt", "8k", "--layout", "tensor-pipeline"]),
+        Case(schema: "classify", arguments: ["classify", "--model", "qwen3-235b-a22b", "--phase", "decode", "--context",
+                                             "8k", "--batch", "4", "--device", "gaudi3"]),
         Case(schema: "plan-sweep", arguments: ["plan", "--model", "llama-3.1-8b", "--device", "h200", "--context", "4k,8k",
                                                "--batch", "1..4x2", "--prompt", "1k,2k", "--price", "3"]),
         Case(schema: "plan-sweep", arguments: ["plan", "--model", "llama-3.1-405b", "--device", "h200", "--context",
@@ -55,6 +68,24 @@ import Testing
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         let problems = try Self.validator(item.schema).problems(in: document)
         #expect(problems.isEmpty, "\(problems.prefix(10).joined(separator: "\n"))")
+    }
+
+    /// A device described with only its memory, bandwidth and one peak (no price, links or sources).
+    @Test func aSparseDeviceFileMatchesTheSchemas() throws {
+        let file = try CLIRunner.temporaryFile("device.json", contents: Data("""
+            {"id": "test-accel", "name": "Test accelerator", "memory_gb": 100, "memory_bw_tbps": 2, "peak_tflops": {"bf16": 400}}
+            """.utf8))
+        let runs: [(String, [String])] = [
+            ("devices", ["devices"]), ("devices", ["devices", "--device", "test-accel"]),
+            ("plan", ["plan", "--model", "llama-3.1-8b", "--device", "test-accel", "--context", "4k", "--prompt", "1k"]),
+            ("plan-sweep", ["plan", "--model", "llama-3.1-8b", "--device", "test-accel", "--context", "4k,8k", "--batch", "1,8"]),
+        ]
+        for (schema, arguments) in runs {
+            let result = try CLIRunner.run(arguments + ["--device-file", file.path, "--format", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let problems = try Self.validator(schema).problems(in: try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)))
+            #expect(problems.isEmpty, "\(arguments): \(problems.prefix(10).joined(separator: "\n"))")
+        }
     }
 
     @Test func everySchemaFileIsTested() throws {
