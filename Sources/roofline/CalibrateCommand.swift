@@ -46,6 +46,9 @@ struct CalibrateCommand: ParsableCommand {
     func validate() throws {
         if measurements.isEmpty { throw ValidationError("give at least one measured CSV table") }
         if let appliesTo { _ = try listOption(appliesTo, name: "--applies-to") }
+        if !check && results.resolvedFormat == .csv {
+            throw ValidationError("a fitted calibration has no tables for --format csv: it is one JSON document (--check prints rows)")
+        }
     }
 
     func run() throws {
