@@ -31,8 +31,8 @@ public struct CalibrationCheck: Codable, Sendable {
 
     public var calibration: String
     public var calibrationSource: String
-    /// The device whose peaks the predictions used.
-    public var device: String
+    /// The id of the device whose peaks the predictions used (`deviceID`, as in `plan`).
+    public var deviceID: String
     public var rows: [Row]
     /// Per kernel family, then per family and variant.
     public var summaries: [Summary]
@@ -42,7 +42,7 @@ public struct CalibrationCheck: Codable, Sendable {
     public init(_ measured: [KernelMeasurement], calibration: Calibration, peaks: KernelPeaks) throws {
         self.calibration = calibration.name
         calibrationSource = calibration.source
-        device = peaks.device
+        deviceID = peaks.device
         rows = try measured.map { m in
             guard let p = calibration.predict(m.work, as: m.kernel, peaks: peaks) else {
                 throw RooflineError.usage(

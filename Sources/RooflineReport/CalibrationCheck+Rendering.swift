@@ -28,7 +28,7 @@ extension CalibrationCheck {
     }
 
     var heading: String {
-        "calibration \(calibration) applied with the peaks of \(device)\ncalibration source: \(calibrationSource)\n"
+        "calibration \(calibration) applied with the peaks of \(deviceID)\ncalibration source: \(calibrationSource)\n"
     }
 
     /// The error distributions (and, with `listingRows`, every row) as text tables.

@@ -78,7 +78,7 @@ extension ClassifyReport {
     var summary: String {
         "step \(Format.seconds(totals.seconds)) (\(Format.seconds(totals.computeBoundSeconds)) compute-bound, "
             + "\(Format.seconds(totals.memoryBoundSeconds)) memory-bound), \(Format.significant(totals.tokensPerSecond)) tokens/s; "
-            + "weights \(Format.bytes(weightFootprintBytes)), KV cache \(Format.bytes(kvCacheBytes))"
+            + "weights \(Format.bytes(weightBytes)), KV cache \(Format.bytes(kvCacheBytes))"
     }
 
     /// The terminal rendering: a header, the operator table, a summary and the notes.

@@ -79,7 +79,7 @@ struct ClassifyReport: Encodable {
     var ridgeFlopsPerByte: Double?
     var ridgeDataType: DataType
     /// Bytes of all weights (the footprint) and of the KV cache after the step.
-    var weightFootprintBytes: Double
+    var weightBytes: Double
     var kvCacheBytes: Double
     /// The calibration that produced the predicted times.
     var calibration: CalibrationUsed?
@@ -109,7 +109,7 @@ struct ClassifyReport: Encodable {
         ridgeDataType = analysis.placements.first { $0.operator.kind == .matmul }?.operator.computeType
             ?? workload.precision.activations
         ridgeFlopsPerByte = roofline.ridgeFlopsPerByte(dataType: ridgeDataType)
-        weightFootprintBytes = workload.weightBytes
+        weightBytes = workload.weightBytes
         kvCacheBytes = workload.kvCacheBytes
         operators = analysis.placements.enumerated().map { index, p in
             Row(name: p.operator.name, kind: p.operator.kind, count: p.operator.count, flops: p.operator.flops,
