@@ -1,11 +1,16 @@
 /// The JSON form of a `Device` (what `roofline devices --format json` prints and `--device-file` accepts):
 /// the property names as keys, `peakFlopsPerSecond` as an object keyed by data type (`{"bf16": 9.894e14}`),
-/// and a missing value left out or written null.
+/// and a missing value left out or written null. The price is `pricePerDeviceHourUSD` (as in `plan`); the older
+/// `pricePerHourUSD` is read too.
 extension Device: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, name, vendor, aliases, memoryBytes, memoryBytesPerSecond, peakFlopsPerSecond, onChipMemoryBytes
-        case interconnectBytesPerSecond, interconnectNote, tdpWatts, pricePerHourUSD, priceNote, notes, sources
+        case interconnectBytesPerSecond, interconnectNote, tdpWatts, priceNote, notes, sources
         case mainMemoryLevel
+        /// The price of one device for one hour, under the key `plan` uses for it.
+        case pricePerHourUSD = "pricePerDeviceHourUSD"
+        /// The key files written before schema version 1 used for the price; still read.
+        case legacyPricePerHourUSD = "pricePerHourUSD"
     }
 
     public init(from decoder: Decoder) throws {
@@ -23,7 +28,8 @@ extension Device: Codable {
             interconnectBytesPerSecond: try c.decodeIfPresent(Double.self, forKey: .interconnectBytesPerSecond),
             interconnectNote: try c.decodeIfPresent(String.self, forKey: .interconnectNote),
             tdpWatts: try c.decodeIfPresent(Double.self, forKey: .tdpWatts),
-            pricePerHourUSD: try c.decodeIfPresent(Double.self, forKey: .pricePerHourUSD),
+            pricePerHourUSD: try c.decodeIfPresent(Double.self, forKey: .pricePerHourUSD)
+                ?? c.decodeIfPresent(Double.self, forKey: .legacyPricePerHourUSD),
             priceNote: try c.decodeIfPresent(String.self, forKey: .priceNote),
             notes: try c.decodeIfPresent(String.self, forKey: .notes),
             sources: try c.decodeIfPresent([String].self, forKey: .sources) ?? [],

@@ -32,7 +32,7 @@ import Testing
         let ridge = try #require((b200["ridgeFlopsPerByte"] as? [String: Double])?["fp4"])
         #expect(ridge.isApproximatelyEqual(to: 9000 / 7.7, relativeTolerance: 1e-9))
         let groq = try #require(list.first { $0["id"] as? String == "groq-lpu" })
-        #expect(groq["pricePerHourUSD"] is NSNull)
+        #expect(groq["pricePerDeviceHourUSD"] is NSNull)
     }
 
     @Test func oneDeviceInFullWithPriceOverride() throws {
@@ -44,7 +44,7 @@ import Testing
         let json = try CLIRunner.run(["devices", "--device", "h200", "--price", "3", "--format", "json"])
         #expect(json.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect(object["pricePerHourUSD"] as? Double == 3)
+        #expect(object["pricePerDeviceHourUSD"] as? Double == 3)
         #expect(object["priceNote"] as? String == "set with --price")
     }
 
@@ -86,6 +86,22 @@ import Testing
                                       "--device", "test-accel"])
         #expect(bare.status == 0)
         #expect(bare.stdout.contains("400 TFLOP/s"))
+    }
+
+    /// A device file in the JSON form written before schema version 1 (`pricePerHourUSD`) still loads, priced.
+    @Test func anOldDeviceFilesPriceStillLoads() throws {
+        let listed = try CLIRunner.run(["devices", "--device", "h200", "--format", "json"])
+        var device = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        device["schemaVersion"] = nil
+        device["pricePerDeviceHourUSD"] = nil
+        device["pricePerHourUSD"] = 7.5
+        device["id"] = "old-h200"
+        device["aliases"] = ["old-h200"]
+        let data = try JSONSerialization.data(withJSONObject: device)
+        let shown = try CLIRunner.run(["devices", "--device-file", try jsonFile(String(decoding: data, as: UTF8.self)),
+                                       "--device", "old-h200", "--format", "json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("\"pricePerDeviceHourUSD\" : 7.5"))
     }
 
     @Test func badDeviceFileExits65AndPriceNeedsDevice() throws {
