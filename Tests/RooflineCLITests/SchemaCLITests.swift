@@ -14,49 +14,38 @@ import Testing
         var testDescription: String { "\(schema): \(arguments.prefix(6).joined(separator: " "))" }
     }
 
-    static let cases: [Case] = [
-        Case(schema: "probe", arguments: ["probe", "--phases", "bandwidth,flops,latency", "--kernels", "triad",
-                                          "--threads", "1", "--sizes", "64KiB", "--samples", "2"]),
-        Case(schema: "validate", arguments: ["validate", "--profile", "Reports/dev-host-profile.json",
-                                             "--kernels", "rmsnorm,softmax"]),
-        Case(schema: "models", arguments: ["models"]),
-        Case(schema: "models", arguments: ["models", "--kv", "fp8", "--model", "deepseek-v3"]),
-        Case(schema: "devices", arguments: ["devices"]),
-        Case(schema: "devices", arguments: ["devices", "--device", "h200"]),
-        Case(schema: "classify", arguments: ["classify", "--model", "llama-3.1-8b", "--phase", "decode", "--context", "4k",
-                                             "--device", "h100"]),
-        Case(schema: "classify", arguments: ["classify", "--model", "deepseek-v3", "--phase", "prefill", "--tokens", "2k",
-                                             "--device", "b200", "--weights", "fp8"]),
-        Case(schema: "classify", arguments: ["classify", "--model", "gpt3-175b", "--phase", "prefill", "--tokens", "2048",
-                                             "--device", "Reports/dev-host-profile.json"]),
-        Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-70b", "--device", "mi300x", "--context", "8k",
-                                         "--prompt", "4096", "--batch", "32"]),
-        Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-405b", "--device", "tpu-v5e", "--context", "10M",
-                                         "--batch", "64"]),
-        // Devices without a price or a calibration, and every layout's assumptions.
-        Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-70b", "--device", "gaudi3", "--context", "32k",
-                                         "--prompt", "2k", "--batch", "8"]),
-        Case(schema: "plan", arguments: ["plan", "--model", "llama-3.1-8b", "--device", "h100", "--context", "4k",
-                                         "--calibration", "none"]),
-        Case(schema: "plan-sweep", arguments: ["plan", "--model", "qwen3-235b-a22b", "--device", "l40s", "--context",
-                                               "8k,128k", "--batch", "1,32", "--prompt", "2k"]),
-        Case(schema: "plan-sweep", arguments: ["plan", "--model", "mixtral-8x22b-v0.1", "--device", "mi300x", "--context",
-                                               "1M", "--batch", "1,4", "--prompt", "64k", "--layout", "context-parallel"]),
-        Case(schema: "plan-sweep", arguments: ["plan", "--model", "deepseek-v3", "--device", "h200", "--context",
-                                               "128k,1M", "--batch", "1,16", "--prompt", "8k", "--layout", "tensor-pipeline"]),
-        Case(schema: "classify", arguments: ["classify", "--model", "qwen3-235b-a22b", "--phase", "decode", "--context",
-                                             "8k", "--batch", "4", "--device", "gaudi3"]),
-        Case(schema: "plan-sweep", arguments: ["plan", "--model", "llama-3.1-8b", "--device", "h200", "--context", "4k,8k",
-                                               "--batch", "1..4x2", "--prompt", "1k,2k", "--price", "3"]),
-        Case(schema: "plan-sweep", arguments: ["plan", "--model", "llama-3.1-405b", "--device", "h200", "--context",
-                                               "1M,10M", "--batch", "1,64"]),
-        Case(schema: "calibration", arguments: ["calibrate", measured + "h100_sxm_gemm.csv",
-                                                measured + "h100_sxm_generation_attention.csv", "--device", "h100"]),
-        Case(schema: "calibration-check", arguments: ["calibrate", measured + "h100_sxm_collectives.csv",
-                                                      "--device", "h200", "--check"]),
-        Case(schema: "calibration-check", arguments: ["calibrate", measured + "h100_sxm_collectives.csv",
-                                                      "--device", "h200", "--check", "--summary-only"]),
+    /// Schema name, then the command line (words split on spaces; `M/` is the bundled measured tables' folder).
+    static let commandLines: [(String, String)] = [
+        ("probe", "probe --phases bandwidth,flops,latency --kernels triad --threads 1 --sizes 64KiB --samples 2"),
+        ("validate", "validate --profile Reports/dev-host-profile.json --kernels rmsnorm,softmax"),
+        ("models", "models"),
+        ("models", "models --kv fp8 --model deepseek-v3"),
+        ("devices", "devices"),
+        ("devices", "devices --device h200"),
+        ("classify", "classify --model llama-3.1-8b --phase decode --context 4k --device h100"),
+        ("classify", "classify --model deepseek-v3 --phase prefill --tokens 2k --device b200 --weights fp8"),
+        ("classify", "classify --model gpt3-175b --phase prefill --tokens 2048 --device Reports/dev-host-profile.json"),
+        ("classify", "classify --model qwen3-235b-a22b --phase decode --context 8k --batch 4 --device gaudi3"),
+        ("plan", "plan --model llama-3.1-70b --device mi300x --context 8k --prompt 4096 --batch 32"),
+        ("plan", "plan --model llama-3.1-405b --device tpu-v5e --context 10M --batch 64"),
+        // Devices without a price or a calibration, communication-bound steps and every layout's assumptions.
+        ("plan", "plan --model llama-3.1-70b --device gaudi3 --context 32k --prompt 2k --batch 8"),
+        ("plan", "plan --model llama-3.1-8b --device h100 --context 4k --calibration none"),
+        ("plan-sweep", "plan --model qwen3-235b-a22b --device l40s --context 8k,128k --batch 1,32 --prompt 2k"),
+        ("plan-sweep", "plan --model mixtral-8x22b-v0.1 --device mi300x --context 1M --batch 1,4 --prompt 64k --layout context-parallel"),
+        ("plan-sweep", "plan --model deepseek-v3 --device h200 --context 128k,1M --batch 1,16 --prompt 8k --layout tensor-pipeline"),
+        ("plan-sweep", "plan --model llama-3.1-8b --device h200 --context 4k,8k --batch 1..4x2 --prompt 1k,2k --price 3"),
+        ("plan-sweep", "plan --model llama-3.1-405b --device h200 --context 1M,10M --batch 1,64"),
+        ("calibration", "calibrate M/h100_sxm_gemm.csv M/h100_sxm_generation_attention.csv --device h100"),
+        ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check"),
+        ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check --summary-only"),
     ]
+
+    static let cases: [Case] = commandLines.map { schema, line in
+        Case(schema: schema, arguments: line.split(separator: " ").map {
+            $0.hasPrefix("M/") ? measured + $0.dropFirst(2) : String($0)
+        })
+    }
 
     static func validator(_ name: String) throws -> JSONSchemaValidator {
         try JSONSchemaValidator(contentsOf: root.appendingPathComponent("Schemas/\(name).schema.json"))
