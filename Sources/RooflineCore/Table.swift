@@ -38,11 +38,12 @@ public struct Table: Sendable, Equatable {
     }
 
     /// A GitHub-flavoured markdown table: `|` inside cells is escaped (and `$`, which GitHub could read as inline
-    /// math) and line breaks become spaces, so any text keeps the table intact; rows shorter than the header are
-    /// padded with empty cells.
+    /// math, and `<` `>`, which would open an HTML tag: a CPU named "<model>" would vanish) and line breaks become
+    /// spaces, so any text keeps the table intact; rows shorter than the header are padded with empty cells.
     public var markdown: String {
         func escape(_ cell: String) -> String {
             cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "$", with: "\\$")
+                .replacingOccurrences(of: "<", with: "\\<").replacingOccurrences(of: ">", with: "\\>")
                 .replacingOccurrences(of: "\r", with: " ")
                 .replacingOccurrences(of: "\n", with: " ")
         }

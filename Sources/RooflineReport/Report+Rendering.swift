@@ -152,7 +152,7 @@ extension Report {
             lines.append("Host bandwidth (\(host.mode.rawValue) probe): the \(method.kernels.joined(separator: ", ")) kernels at working sets inside each cache level and "
                 + "far beyond the last one\(method.swept ? ", plus a sweep of sizes" : ""); each figure is the best of up to \(method.samples) timed "
                 + "repetitions, bytes counted as arrays read + written (the STREAM convention). The host roofline "
-                + "(\(hostRoofline.name)) takes per level the read-only `\(HostProfile.readKernel)` kernel's best at \(method.threads) thread\(method.threads == 1 ? "" : "s") "
+                + "(\(Markdown.escape(hostRoofline.name))) takes per level the read-only `\(HostProfile.readKernel)` kernel's best at \(method.threads) thread\(method.threads == 1 ? "" : "s") "
                 + "(model operators mostly read weights and KV cache; the fastest kernel where `\(HostProfile.readKernel)` was not measured).")
             lines.append("Host FLOP/s: the probe's FMA loops per data type; theoretical peak = clock × FMA units × vector lanes × 2 "
                 + "× threads, each factor found as the peak table says.")

@@ -14,7 +14,7 @@ import Testing
 
     @Test func machineTableNamesTheHost() {
         let text = Markdown.machine(Fixtures.host)
-        #expect(text.contains("Test CPU <model> & \"quotes\""))
+        #expect(text.contains("Test CPU \\<model\\> & \"quotes\""))   // escaped: no HTML tag
         #expect(text.contains("| CPUs available | 2 (0-1) |"))
         var oneCore = Fixtures.host
         oneCore.physicalCores = 1
