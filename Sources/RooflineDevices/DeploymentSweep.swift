@@ -81,6 +81,8 @@ public struct SweepPoint: Codable, Sendable, Equatable {
     public var predicted: SweepFigures?
     /// Set on the context's knee.
     public var knee: SweepKneeKind?
+    /// True on the context's latency choice (`DeploymentSweep.choices`); nil elsewhere.
+    public var chosen: Bool?
 
     /// The figures `basis` names (the bound's where the basis has none).
     public func figures(_ basis: SweepBasis) -> SweepFigures? {
@@ -99,6 +101,8 @@ public enum SweepAssumption: Codable, Sendable, Equatable {
     /// Each point is deployed as `plan` deploys it: the smallest deployment within maxNodes nodes of
     /// devicesPerNode that holds its weights and KV cache.
     case deployedPerPoint(devicesPerNode: Int, maxNodes: Int)
+    /// Every point is deployed on the shape chosen with `--tp` and `--pp`; a point it does not hold does not fit.
+    case chosenShape(ParallelShape)
     /// The batch's prompts are prefilled together in one step; every request's first token comes when that step
     /// ends, so the time to first token of one request is the whole batch's prefill.
     case batchedPrefill
@@ -129,6 +133,12 @@ public struct DeploymentSweep: Codable, Sendable, Equatable {
     public var knees: [SweepKnee]
     public var assumptions: [SweepAssumption]
     public var calibration: CalibrationUsed?
+    /// Each context's serving front (`ServingFront`), in the contexts' order.
+    public var fronts: [ServingFront] = []
+    /// The latency targets given (`--max-tpot`, `--max-ttft`); nil without.
+    public var targets: LatencyTargets?
+    /// Each context's cheapest point meeting `targets` (`ServingChoice`); empty without targets.
+    public var choices: [ServingChoice] = []
 }
 
 /// Plans every (context, batch) of a sweep.
@@ -141,10 +151,13 @@ public enum SweepPlanner {
 
     /// Plans `model` on `device` at every context × batch with `layout(for: options)`, each point exactly as
     /// `DeploymentPlanner.plan` plans it; `promptTokens` gives each context's prompt (one per context, or empty for
-    /// no prefill). Throws what a single plan throws at the first point that throws.
+    /// no prefill). Each context gets its serving front and, with `targets`, its cheapest point meeting them
+    /// (`ServingChoice`: lowest $ per million output tokens with a price, else fewest devices). Throws what a
+    /// single plan throws at the first point that throws.
     public static func sweep(model: ModelConfig, precision: Precision, contexts: [Int], batches: [Int],
                              promptTokens: [Int?], on device: Device, options: DeploymentOptions,
-                             calibration: AppliedCalibration? = nil) throws -> DeploymentSweep {
+                             calibration: AppliedCalibration? = nil,
+                             targets: LatencyTargets = LatencyTargets()) throws -> DeploymentSweep {
         let layout = layout(for: options)
         var single = try options.validated()
         single.layouts = [layout]
@@ -172,9 +185,23 @@ public enum SweepPlanner {
             options: single, pricePerDeviceHourUSD: device.pricePerHourUSD, basis: basis, contexts: contexts,
             batches: batches, points: points, knees: knees,
             assumptions: [.layout(layout: layout, chosenByUser: options.layouts.count == 1),
-                          .deployedPerPoint(devicesPerNode: single.devicesPerNode, maxNodes: single.maxNodes),
+                          single.chosenShape.map { .chosenShape($0) }
+                            ?? .deployedPerPoint(devicesPerNode: single.devicesPerNode, maxNodes: single.maxNodes),
                           .batchedPrefill, .costSplit, .figures(basis: basis), .knee])
         sweep.calibration = calibration?.used
+        sweep.fronts = contexts.map { ServingFront(sweep.points, contextTokens: $0, basis: basis) }
+        if !targets.isEmpty {
+            let criterion: ServingCriterion = device.pricePerHourUSD == nil ? .fewestDevices : .cheapestOutputTokens
+            sweep.targets = targets
+            sweep.choices = contexts.map {
+                ServingChoice.choose(sweep.points, contextTokens: $0, targets: targets, basis: basis, criterion: criterion)
+            }
+            for choice in sweep.choices {
+                if let index = sweep.points.firstIndex(where: { $0.contextTokens == choice.contextTokens && $0.batch == choice.batch }) {
+                    sweep.points[index].chosen = true
+                }
+            }
+        }
         return sweep
     }
 

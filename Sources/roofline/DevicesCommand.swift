@@ -36,6 +36,17 @@ struct DeviceSelection: ParsableArguments {
         let found = try catalog.device(named: device)
         return price.map { found.pricedAt($0, note: "set with --price") } ?? found
     }
+
+    /// The `--device` list (`h200,b200`) from `catalog`, in order, at `--price` when given; empty without
+    /// `--device`. A device named twice, or `--price` with more than one device, is a usage error.
+    func selectedList(from catalog: DeviceCatalog) throws -> [Device] {
+        guard let device else { return [] }
+        let names = try listOption(device, name: "--device")
+        if price != nil && names.count != 1 {
+            throw RooflineError.usage("--price sets one device's price: give a single --device")
+        }
+        return try namedDevices(names, in: catalog, price: price)
+    }
 }
 
 struct DevicesCommand: ParsableCommand {

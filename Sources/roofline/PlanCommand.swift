@@ -22,6 +22,8 @@ struct PlanCommand: ParsableCommand {
             points) plan prints a sweep: one row per context and batch with fits, devices, time per output token, \
             tokens/s per user and in all, time to first token, $ per million input and output tokens, and each \
             context's knee, for the --layout chosen (tensor-pipeline under all).
+            --device takes a list (h200,b200,mi300x): the plan or sweep of each device, one after another (JSON: one \
+            document, one entry per device); --price needs a single device.
             Example: roofline plan --model llama-3.1-405b --device h200 --context 10M --price 3 --efficiency 0.78
             Sweep: roofline plan --model llama-3.1-70b --device h200 --batch 1..256x2 --context 8k --prompt 2k
             """)
@@ -68,6 +70,18 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The largest deployment considered, in nodes.")
     var maxNodes: Int = 1000
 
+    @Option(name: .customLong("tp"), help: "Evaluate this tensor-parallel group size (devices in one group, within a node) instead of the smallest deployment that holds the model; with --pp, devices = tp × pp.")
+    var tensorParallel: Int?
+
+    @Option(name: .customLong("pp"), help: "Evaluate this many pipeline stages (one tp group each; default 1 with --tp).")
+    var pipelineStages: Int?
+
+    @Option(name: .customLong("max-tpot"), help: "Latency target: the longest time per output token (50ms, 0.05s, 500us); picks each device's cheapest sweep point meeting it.")
+    var maxTimePerOutputToken: String?
+
+    @Option(name: .customLong("max-ttft"), help: "Latency target: the longest time to first token of one request (2s, 800ms); needs --prompt.")
+    var maxTimeToFirstToken: String?
+
     @OptionGroup var calibrationOptions: CalibrationOptions
 
     @OptionGroup var results: OutputOptions
@@ -88,17 +102,23 @@ struct PlanCommand: ParsableCommand {
             }
             options.layouts = [chosen]
         }
+        if tensorParallel != nil || pipelineStages != nil {
+            if options.layouts.count > 1 { options.layouts = [.tensorPipeline] }
+            options.chosenShape = ParallelShape(tensorParallel: tensorParallel ?? 1, pipelineStages: pipelineStages ?? 1)
+        }
         return try options.validated()
     }
 
     func run() throws {
         let options = try options()
-        guard let device = try selection.selected(from: try selection.catalog()) else {
-            throw RooflineError.usage("plan needs --device (an id or alias such as h200, b200, mi300x; see `roofline devices`)")
+        let devices = try selection.selectedList(from: try selection.catalog())
+        guard !devices.isEmpty else {
+            throw RooflineError.usage("plan needs --device (an id or alias such as h200, b200, mi300x, or a list h200,b200; see `roofline devices`)")
         }
         let batches = try Quantity.parseCountSeries(try listOption(batch, name: "--batch"), name: "--batch")
         let contexts = try Quantity.parseCountSeries(try listOption(context, name: "--context"), name: "--context")
         let prompts = try promptsPerContext(contexts)
+        let targets = try latencyTargets()
         guard batches.count * contexts.count <= Quantity.maximumSeriesCount else {
             throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range or use a ×step such as 1..512x2")
         }
@@ -106,19 +126,44 @@ struct PlanCommand: ParsableCommand {
         let (precision, weightNote) = try types.precision(for: config)
         if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
         for context in contexts { warnAboutSizes(config, context: context) }
-        let calibration = try calibrationOptions.applied(on: device).0
-        guard batches.count == 1, contexts.count == 1 else {
-            let sweep = try SweepPlanner.sweep(model: config, precision: precision, contexts: contexts, batches: batches,
-                                               promptTokens: prompts, on: device, options: options, calibration: calibration)
-            try results.emit(sweep, text: { DeploymentSweepRendering.text(sweep) },
-                             markdown: { DeploymentSweepRendering.markdown(sweep) })
+        let entries = try devices.map { device -> DevicePlans.Entry in
+            let calibration = try calibrationOptions.applied(on: device).0
+            guard batches.count == 1, contexts.count == 1, targets.isEmpty else {
+                return DevicePlans.Entry(deviceID: device.id, sweep: try SweepPlanner.sweep(
+                    model: config, precision: precision, contexts: contexts, batches: batches, promptTokens: prompts,
+                    on: device, options: options, calibration: calibration, targets: targets))
+            }
+            let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: prompts[0])
+            let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)
+            let plan = try DeploymentPlanner.plan(workload, on: device, options: options, calibration: calibration)
+            if options.chosenShape != nil, let layout = plan.layouts.first, let reason = layout.reason {
+                throw RooflineError.usage("on \(device.id), " + DeploymentPlanWording.clause(reason))
+            }
+            return DevicePlans.Entry(deviceID: device.id, plan: plan)
+        }
+        guard entries.count == 1 else {
+            let plans = DevicePlans(model: config.name, devices: entries)
+            try results.emit(plans, text: { DevicePlansRendering.text(plans) },
+                             markdown: { DevicePlansRendering.markdown(plans) })
             return
         }
-        let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: prompts[0])
-        let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)
-        let plan = try DeploymentPlanner.plan(workload, on: device, options: options, calibration: calibration)
-        try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
-                         markdown: { DeploymentPlanRendering.markdown(plan) })
+        if let sweep = entries[0].sweep {
+            try results.emit(sweep, text: { DeploymentSweepRendering.text(sweep) },
+                             markdown: { DeploymentSweepRendering.markdown(sweep) })
+        } else if let plan = entries[0].plan {
+            try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
+                             markdown: { DeploymentPlanRendering.markdown(plan) })
+        }
+    }
+
+    /// `--max-tpot` and `--max-ttft` as seconds; `--max-ttft` needs `--prompt` (a usage error otherwise).
+    func latencyTargets() throws -> LatencyTargets {
+        if maxTimeToFirstToken != nil && prompt == nil {
+            throw RooflineError.usage("--max-ttft needs --prompt: the time to first token is the prefill of the prompt")
+        }
+        return LatencyTargets(
+            maxSecondsPerOutputToken: try maxTimePerOutputToken.map { try Quantity.parseDuration($0, name: "--max-tpot") },
+            maxTimeToFirstTokenSeconds: try maxTimeToFirstToken.map { try Quantity.parseDuration($0, name: "--max-ttft") })
     }
 
     /// `--prompt` for each context: nil for all without it, one value for all, or a list paired with the contexts
