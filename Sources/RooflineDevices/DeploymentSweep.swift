@@ -189,20 +189,61 @@ public enum SweepPlanner {
                             ?? .deployedPerPoint(devicesPerNode: single.devicesPerNode, maxNodes: single.maxNodes),
                           .batchedPrefill, .costSplit, .figures(basis: basis), .knee])
         sweep.calibration = calibration?.used
-        sweep.fronts = contexts.map { ServingFront(sweep.points, contextTokens: $0, basis: basis) }
-        if !targets.isEmpty {
-            let criterion: ServingCriterion = device.pricePerHourUSD == nil ? .fewestDevices : .cheapestOutputTokens
-            sweep.targets = targets
-            sweep.choices = contexts.map {
-                ServingChoice.choose(sweep.points, contextTokens: $0, targets: targets, basis: basis, criterion: criterion)
-            }
-            for choice in sweep.choices {
-                if let index = sweep.points.firstIndex(where: { $0.contextTokens == choice.contextTokens && $0.batch == choice.batch }) {
-                    sweep.points[index].chosen = true
-                }
+        guard !targets.isEmpty else {
+            sweep.fronts = contexts.map { ServingFront(sweep.points, contextTokens: $0, basis: basis) }
+            return sweep
+        }
+        var candidates = sweep.points
+        if single.chosenShape == nil, layout == .tensorPipeline {
+            candidates += try shapedCandidates(sweep.points, model: model, precision: precision, on: device,
+                                               options: single, calibration: calibration)
+        }
+        sweep.fronts = contexts.map { ServingFront(candidates, contextTokens: $0, basis: basis) }
+        let criterion: ServingCriterion = device.pricePerHourUSD == nil ? .fewestDevices : .cheapestOutputTokens
+        sweep.targets = targets
+        sweep.choices = contexts.map {
+            ServingChoice.choose(candidates, contextTokens: $0, targets: targets, basis: basis, criterion: criterion)
+        }
+        for choice in sweep.choices {
+            if let chosen = choice.point, let index = sweep.points.firstIndex(where: { $0.plan == chosen.plan && $0.batch == chosen.batch && $0.contextTokens == chosen.contextTokens }) {
+                sweep.points[index].chosen = true
             }
         }
         return sweep
+    }
+
+    /// The other tensor-pipeline shapes a latency search evaluates at each point: for every tp dividing the node,
+    /// the fewest stages p (up to the layer count and the node limit) whose fullest device holds
+    /// ⌈L/p⌉/L × (weights + KV) / tp + allowance. More stages than that add devices without shortening a decode
+    /// period (p stage-times of ⌈L/p⌉ layers each is the time of all L layers, plus hand-offs), so they are never
+    /// cheaper or faster. Shapes equal to the point's own deployment are left out.
+    static func shapedCandidates(_ points: [SweepPoint], model: ModelConfig, precision: Precision, on device: Device,
+                                 options: DeploymentOptions, calibration: AppliedCalibration?) throws -> [SweepPoint] {
+        guard let memoryBytes = device.memoryBytes else { return [] }
+        let tensorSizes = (1...options.devicesPerNode).filter { options.devicesPerNode % $0 == 0 }
+        var candidates: [SweepPoint] = []
+        for point in points {
+            let sizes = try StepSizes(batch: point.batch, contextTokens: point.contextTokens, promptTokens: point.promptTokens)
+            let workload = try DeploymentWorkload(model: model, sizes: sizes, precision: precision)
+            let allowance = options.reserveBytesPerDevice + workload.decodeWorkspaceBytes
+            guard allowance < memoryBytes else { continue }
+            for tp in tensorSizes {
+                let sizing = Sizing(weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes,
+                                    layerCount: workload.layerCount, memoryBytes: memoryBytes, allowanceBytes: allowance,
+                                    devicesPerNode: options.devicesPerNode, maxDevices: options.maxNodes * options.devicesPerNode,
+                                    chosenTensorParallel: tp)
+                guard let stages = (1...min(workload.layerCount, options.maxNodes)).first(where: {
+                    (sizing.pipelineBytesPerDevice(tp * $0) ?? .infinity) <= memoryBytes
+                }), point.plan.tensorParallel != tp || point.plan.pipelineStages != stages else { continue }
+                var shaped = options
+                shaped.chosenShape = ParallelShape(tensorParallel: tp, pipelineStages: stages)
+                let plan = try DeploymentPlanner.plan(workload, on: device, options: shaped, calibration: calibration)
+                candidates.append(Self.point(plan.layouts[0], context: point.contextTokens, batch: point.batch,
+                                             prompt: point.promptTokens, efficiency: options.efficiency,
+                                             price: device.pricePerHourUSD))
+            }
+        }
+        return candidates
     }
 
     /// A point's figures from its layout plan: bound from decodeAtBound and prefillAtBound, the efficiency's from

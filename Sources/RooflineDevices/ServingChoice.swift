@@ -32,13 +32,17 @@ public enum ServingCriterion: String, Codable, Sendable {
     case fewestDevices
 }
 
-/// One context's cheapest sweep point meeting the latency targets, judged on the sweep's basis figures (the
+/// One context's cheapest configuration meeting the latency targets, judged on the sweep's basis figures (the
 /// calibrated prediction where one applies, else the efficiency override, else the bound).
 public struct ServingChoice: Codable, Sendable, Equatable {
     public var contextTokens: Int
-    /// The chosen batch; nil when no fitting point of this context meets the targets.
-    public var batch: Int?
+    /// The chosen configuration (batch and deployment, with its plan and figures); nil when no fitting
+    /// configuration of this context meets the targets.
+    public var point: SweepPoint?
     public var criterion: ServingCriterion
+
+    /// The chosen batch.
+    public var batch: Int? { point?.batch }
 
     /// Over `points` of one context with their figures on `basis`: those that fit and meet `targets`, ranked by
     /// `criterion` (ties: the larger batch, more tokens/s); nil batch when none meets them.
@@ -59,7 +63,7 @@ public struct ServingChoice: Codable, Sendable, Equatable {
             return a.1.tokensPerSecond > b.1.tokensPerSecond
         }
         let best = meeting.min(by: better)
-        return ServingChoice(contextTokens: contextTokens, batch: best?.0.batch, criterion: criterion)
+        return ServingChoice(contextTokens: contextTokens, point: best?.0, criterion: criterion)
     }
 }
 
@@ -70,6 +74,9 @@ public struct ServingFront: Codable, Sendable, Equatable {
     public struct Point: Codable, Sendable, Equatable {
         public var batch: Int
         public var devices: Int
+        /// The deployment's shape where it has one (tensor-pipeline).
+        public var tensorParallel: Int?
+        public var pipelineStages: Int?
         /// tokensPerSecond ÷ devices.
         public var tokensPerSecondPerDevice: Double
         /// 1 ÷ secondsPerOutputToken.
@@ -84,7 +91,7 @@ public struct ServingFront: Codable, Sendable, Equatable {
     }
 
     public var contextTokens: Int
-    /// Every evaluated fitting point of the context, by ascending batch.
+    /// Every evaluated fitting configuration of the context, in the order evaluated.
     public var evaluated: [Point]
     /// The non-dominated points, by descending tokens/s per user (ascending tokens/s per device).
     public var front: [Point]
@@ -108,9 +115,12 @@ public struct ServingFront: Codable, Sendable, Equatable {
         evaluated = points.compactMap { point in
             guard point.contextTokens == contextTokens, let devices = point.plan.devices,
                   let figures = point.figures(basis) else { return nil }
-            return Point(batch: point.batch, devices: devices,
-                         tokensPerSecondPerDevice: figures.tokensPerSecond / Double(devices),
-                         tokensPerSecondPerUser: figures.tokensPerSecondPerUser)
+            var shaped = Point(batch: point.batch, devices: devices,
+                               tokensPerSecondPerDevice: figures.tokensPerSecond / Double(devices),
+                               tokensPerSecondPerUser: figures.tokensPerSecondPerUser)
+            shaped.tensorParallel = point.plan.tensorParallel
+            shaped.pipelineStages = point.plan.pipelineStages
+            return shaped
         }
         front = Self.nonDominated(evaluated)
     }

@@ -59,7 +59,7 @@ public enum DeploymentSweepRendering {
         var lines = sweep.fronts.map { front in
             "Serving front, context \(Format.grouped(front.contextTokens)) (tokens/s per device against tokens/s per user): "
                 + (front.front.isEmpty ? "no point fits." : front.front.map { point in
-                    "batch \(Format.grouped(point.batch)) (\(Format.significant(point.tokensPerSecondPerDevice)) per device, "
+                    "batch \(Format.grouped(point.batch))\(shape(point)) (\(Format.significant(point.tokensPerSecondPerDevice)) per device, "
                         + "\(Format.significant(point.tokensPerSecondPerUser)) per user)"
                 }.joined(separator: ", ") + ".")
         }
@@ -68,22 +68,31 @@ public enum DeploymentSweepRendering {
                       targets.maxTimeToFirstTokenSeconds.map { "TTFT ≤ \(Format.seconds($0))" }].compactMap { $0 }
             .joined(separator: " and ")
         for choice in sweep.choices {
-            let figures = choice.batch.flatMap { batch in
-                sweep.points.first { $0.contextTokens == choice.contextTokens && $0.batch == batch }
-            }
             let ranking = choice.criterion == .cheapestOutputTokens ? "the lowest $ per million output tokens" : "the fewest devices (no price known)"
-            if let point = figures, let shown = point.figures(sweep.basis) {
+            if let point = choice.point, let shown = point.figures(sweep.basis) {
                 lines.append("Latency target \(wanted), context \(Format.grouped(choice.contextTokens)): \(chosenLabel) batch "
                     + "\(Format.grouped(point.batch)) on \(point.plan.shapeDescription), \(Format.seconds(shown.secondsPerOutputToken)) per output token, "
                     + "\(Format.significant(shown.tokensPerSecond)) tokens/s"
                     + (shown.costPerMillionOutputTokensUSD.map { ", \(Format.dollars($0)) per million output tokens" } ?? "")
-                    + " (\(ranking) among the points meeting it, on the \(basisWord(sweep.basis)) figures).")
+                    + " (\(ranking) among the configurations meeting it, on the \(basisWord(sweep.basis)) figures"
+                    + (point.chosen == true || sweep.points.contains { $0.chosen == true && $0.contextTokens == choice.contextTokens }
+                       ? "" : "; a deployment shape outside the table") + ").")
             } else {
-                lines.append("Latency target \(wanted), context \(Format.grouped(choice.contextTokens)): no point of this sweep on "
+                lines.append("Latency target \(wanted), context \(Format.grouped(choice.contextTokens)): no configuration of this sweep on "
                     + "\(sweep.deviceID) meets it (\(basisWord(sweep.basis)) figures).")
             }
         }
+        if sweep.options.chosenShape == nil, sweep.layout == .tensorPipeline {
+            lines.append("With latency targets every batch is also evaluated at each tensor-parallel size dividing the node, "
+                + "with the fewest pipeline stages that hold it; the front and the choice cover them all.")
+        }
         return lines
+    }
+
+    /// " on tp 4 × pp 2" for a front point with a shape, else "".
+    static func shape(_ point: ServingFront.Point) -> String {
+        guard let tp = point.tensorParallel else { return "" }
+        return " on tp \(tp)" + ((point.pipelineStages ?? 1) > 1 ? " × pp \(point.pipelineStages ?? 1)" : "")
     }
 
     /// "predicted", "efficiency", "bound" as words for a sentence.

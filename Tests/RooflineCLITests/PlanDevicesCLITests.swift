@@ -42,13 +42,13 @@ import Testing
         for entry in entries {
             let sweep = try #require(entry["sweep"] as? [String: Any])
             let choices = try #require(sweep["choices"] as? [[String: Any]])
-            #expect(choices.count == 1 && choices[0]["batch"] as? Int != nil)
+            #expect(choices.count == 1 && (choices[0]["point"] as? [String: Any])?["batch"] as? Int != nil)
             let points = try #require(sweep["points"] as? [[String: Any]])
             #expect(points.filter { $0["chosen"] as? Bool == true }.count == 1)
         }
         let text = try CLIRunner.run(Self.base + ["--device", "h200", "--batch", "1..8", "--max-tpot", "1us"])
         #expect(text.status == 0)
-        #expect(text.stdout.contains("no point of this sweep"))
+        #expect(text.stdout.contains("no configuration of this sweep"))
     }
 
     @Test(arguments: ["50", "0ms", "-1s", "fast", "1e400s"])
