@@ -81,13 +81,6 @@ public struct ServingFront: Codable, Sendable, Equatable {
         public var tokensPerSecondPerDevice: Double
         /// 1 ÷ secondsPerOutputToken.
         public var tokensPerSecondPerUser: Double
-
-        public init(batch: Int, devices: Int, tokensPerSecondPerDevice: Double, tokensPerSecondPerUser: Double) {
-            self.batch = batch
-            self.devices = devices
-            self.tokensPerSecondPerDevice = tokensPerSecondPerDevice
-            self.tokensPerSecondPerUser = tokensPerSecondPerUser
-        }
     }
 
     public var contextTokens: Int
@@ -115,12 +108,10 @@ public struct ServingFront: Codable, Sendable, Equatable {
         evaluated = points.compactMap { point in
             guard point.contextTokens == contextTokens, let devices = point.plan.devices,
                   let figures = point.figures(basis) else { return nil }
-            var shaped = Point(batch: point.batch, devices: devices,
-                               tokensPerSecondPerDevice: figures.tokensPerSecond / Double(devices),
-                               tokensPerSecondPerUser: figures.tokensPerSecondPerUser)
-            shaped.tensorParallel = point.plan.tensorParallel
-            shaped.pipelineStages = point.plan.pipelineStages
-            return shaped
+            return Point(batch: point.batch, devices: devices, tensorParallel: point.plan.tensorParallel,
+                         pipelineStages: point.plan.pipelineStages,
+                         tokensPerSecondPerDevice: figures.tokensPerSecond / Double(devices),
+                         tokensPerSecondPerUser: figures.tokensPerSecondPerUser)
         }
         front = Self.nonDominated(evaluated)
     }

@@ -76,11 +76,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("pp"), help: "Evaluate this many pipeline stages (one tp group each; default 1 with --tp).")
     var pipelineStages: Int?
 
-    @Option(name: .customLong("max-tpot"), help: "Latency target: the longest time per output token (50ms, 0.05s, 500us); picks each device's cheapest sweep point meeting it.")
-    var maxTimePerOutputToken: String?
-
-    @Option(name: .customLong("max-ttft"), help: "Latency target: the longest time to first token of one request (2s, 800ms); needs --prompt.")
-    var maxTimeToFirstToken: String?
+    @OptionGroup var latency: LatencyTargetOptions
 
     @OptionGroup var calibrationOptions: CalibrationOptions
 
@@ -118,7 +114,7 @@ struct PlanCommand: ParsableCommand {
         let batches = try Quantity.parseCountSeries(try listOption(batch, name: "--batch"), name: "--batch")
         let contexts = try Quantity.parseCountSeries(try listOption(context, name: "--context"), name: "--context")
         let prompts = try promptsPerContext(contexts)
-        let targets = try latencyTargets()
+        let targets = try latency.targets(hasPrompt: prompt != nil)
         guard batches.count * contexts.count <= Quantity.maximumSeriesCount else {
             throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range or use a ×step such as 1..512x2")
         }
@@ -154,16 +150,6 @@ struct PlanCommand: ParsableCommand {
             try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
                              markdown: { DeploymentPlanRendering.markdown(plan) })
         }
-    }
-
-    /// `--max-tpot` and `--max-ttft` as seconds; `--max-ttft` needs `--prompt` (a usage error otherwise).
-    func latencyTargets() throws -> LatencyTargets {
-        if maxTimeToFirstToken != nil && prompt == nil {
-            throw RooflineError.usage("--max-ttft needs --prompt: the time to first token is the prefill of the prompt")
-        }
-        return LatencyTargets(
-            maxSecondsPerOutputToken: try maxTimePerOutputToken.map { try Quantity.parseDuration($0, name: "--max-tpot") },
-            maxTimeToFirstTokenSeconds: try maxTimeToFirstToken.map { try Quantity.parseDuration($0, name: "--max-ttft") })
     }
 
     /// `--prompt` for each context: nil for all without it, one value for all, or a list paired with the contexts
