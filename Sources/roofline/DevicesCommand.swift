@@ -5,7 +5,7 @@ import RooflineDevices
 
 /// `--device`, `--device-file` and `--price`, shared by `devices` and `plan`.
 struct DeviceSelection: ParsableArguments {
-    @Option(name: .long, help: "Accelerator id or short alias (h200, b200, mi300x, tpu-v5e); `roofline devices` lists them.")
+    @Option(name: .long, help: "Accelerator id or short alias (h200, b200, mi300x, tpu-v5e); `roofline devices` lists them. plan takes a comma-separated list (h200,b200,mi300x).")
     var device: String?
 
     @Option(name: .long, help: ArgumentHelp("A JSON file describing more accelerators (same shape as the bundled data or `roofline devices --format json`); repeatable.", valueName: "file"))
