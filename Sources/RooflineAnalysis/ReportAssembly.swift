@@ -26,6 +26,12 @@ public struct ReportRequest: Sendable {
     public var calibrations: [String: AppliedCalibration]
     /// What the caller assumed about the inputs (an overridden weight type), for the report's notes.
     public var notes: [String] = []
+    /// The batches and contexts of the serving sweep (`--batch` / `--context` as lists or ranges); with more than
+    /// one point the report adds a Serving section, each device's `DeploymentSweep` at these sizes.
+    public var servingBatches: [Int] = []
+    public var servingContexts: [Int] = []
+    /// Latency targets for the serving sweep's choice.
+    public var targets = LatencyTargets()
 
     public init(model: ModelConfig, sizes: StepSizes, precision: Precision, attention: [AttentionMode],
                 devices: [Device], host: HostProfile?, command: String, createdAt: String,
@@ -94,10 +100,26 @@ public enum ReportAssembly {
             kvCacheBytesPerToken: request.model.kvCacheBytesPerToken(kvType: request.precision.kvCache),
             kvCacheBytes: footprint.kvCacheBytes, devices: request.devices,
             notes: request.notes + request.model.notes + request.model.sanityWarnings(context: sizes.contextTokens))
-        return Report(
+        var report = Report(
             createdAt: request.createdAt, toolVersion: RooflineVersion.current, command: request.command,
             subject: subject, host: request.host, hostRoofline: hostRoofline, phases: phases,
             deployment: try deploymentPlans(request), operators: request.operators)
+        report.serving = try servingSweeps(request)
+        return report
+    }
+
+    /// Each device's sweep over the request's serving batches and contexts (the prompt of `sizes` for every
+    /// context), with the latency targets; empty unless the sweep has more than one point or targets are given.
+    static func servingSweeps(_ request: ReportRequest) throws -> [DeploymentSweep] {
+        let batches = request.servingBatches.isEmpty ? [request.sizes.batch] : request.servingBatches
+        let contexts = request.servingContexts.isEmpty ? [request.sizes.contextTokens] : request.servingContexts
+        guard batches.count * contexts.count > 1 || !request.targets.isEmpty else { return [] }
+        return try request.devices.map { device in
+            try SweepPlanner.sweep(model: request.model, precision: request.precision, contexts: contexts, batches: batches,
+                                   promptTokens: contexts.map { _ in request.sizes.promptTokens },
+                                   on: device, options: request.deployment ?? DeploymentOptions(),
+                                   calibration: request.calibrations[device.id], targets: request.targets)
+        }
     }
 
     /// One deployment plan per device (or the error that stopped it); nil without planner options or devices.

@@ -13,6 +13,9 @@ public enum PlanAssumption: Codable, Sendable, Equatable {
     /// Deployments are whole nodes of devicesPerNode, or the smallest divisor of it when one node suffices; each
     /// layout takes the smallest such deployment from deployedDevices up to maxNodes nodes at which it fits.
     case deployment(devicesPerNode: Int, deployedDevices: Int, maxNodes: Int)
+    /// The user chose the shape (`--tp`, `--pp`): exactly tp × pp devices, tensor parallel within a group and the
+    /// stages in series, even where fewer devices would hold the model.
+    case chosenShape(shape: ParallelShape)
     /// Peaks are the device's dense vendor figures; efficiency scales memory bandwidth and FLOP rate, not links,
     /// network or latencies.
     case peaks(deviceID: String, memoryBytesPerSecond: Double, efficiency: Double)
@@ -139,4 +142,8 @@ public enum UnfitReason: Codable, Sendable, Equatable {
     /// Every context-parallel group holds all weights: weightBytesPerDevice (allowance included) exceeds
     /// deviceMemoryBytes.
     case groupsCannotHoldAllWeights(weightBytesPerDevice: Double, deviceMemoryBytes: Double)
+    /// The chosen shape (`--tp`, `--pp`) does not hold it: bytesPerDevice (the fullest stage's device,
+    /// ⌈L/pp⌉/L × (weights + KV) / tp + allowance) exceeds deviceMemoryBytes, or pp exceeds the layerCount layers
+    /// (bytesPerDevice nil).
+    case chosenShapeDoesNotHoldIt(shape: ParallelShape, bytesPerDevice: Double?, deviceMemoryBytes: Double, layerCount: Int)
 }

@@ -80,6 +80,8 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
     /// The largest deployment considered, in nodes.
     public var maxNodes: Int = 1000
     public var layouts: [DeploymentLayout] = DeploymentLayout.allCases
+    /// A deployment shape the user chose (`--tp`, `--pp`); nil: the smallest deployment that holds the model.
+    public var chosenShape: ParallelShape?
 
     public init() {}
 
@@ -104,8 +106,37 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
             throw RooflineError.usage("--max-nodes must be between 1 and 1,000,000, got \(maxNodes)")
         }
         guard !layouts.isEmpty else { throw RooflineError.usage("give at least one --layout") }
+        if let chosenShape {
+            guard chosenShape.tensorParallel >= 1, chosenShape.pipelineStages >= 1 else {
+                throw RooflineError.usage("--tp and --pp must be at least 1, got tp \(chosenShape.tensorParallel), pp \(chosenShape.pipelineStages)")
+            }
+            guard chosenShape.tensorParallel <= devicesPerNode else {
+                throw RooflineError.usage("--tp \(chosenShape.tensorParallel) exceeds a node of \(devicesPerNode) devices (--gpus-per-node): a tensor-parallel group stays within a node")
+            }
+            guard chosenShape.pipelineStages <= maxNodes else {
+                throw RooflineError.usage("--pp \(chosenShape.pipelineStages) needs \(chosenShape.pipelineStages) nodes, more than --max-nodes \(maxNodes)")
+            }
+            guard layouts == [.tensorPipeline] else {
+                throw RooflineError.usage("--tp and --pp choose a tensor-pipeline deployment: use --layout tensor-pipeline or all")
+            }
+        }
         return self
     }
+}
+
+/// A tensor-pipeline deployment shape: `tensorParallel` devices per group (within a node), `pipelineStages` groups
+/// in series (one per node); devices = tensorParallel × pipelineStages.
+public struct ParallelShape: Codable, Sendable, Equatable, Hashable {
+    public var tensorParallel: Int
+    public var pipelineStages: Int
+
+    public init(tensorParallel: Int, pipelineStages: Int) {
+        self.tensorParallel = tensorParallel
+        self.pipelineStages = pipelineStages
+    }
+
+    /// tensorParallel × pipelineStages.
+    public var devices: Int { tensorParallel * pipelineStages }
 }
 
 /// What limits a step: the FLOP rate, memory bandwidth, or communication.

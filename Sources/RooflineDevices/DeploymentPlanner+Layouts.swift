@@ -251,6 +251,15 @@ struct Timing {
         if workload.prefillOperators != nil {
             assumptions.append(.pipelineChunkedPrefill(chunkTokens: Timing.prefillChunkTokens))
         }
+        if let shape = options.chosenShape {
+            // The chosen shape alone: tp × pp devices, held or refused with why.
+            let bytes = sizing.pipelineBytesPerDevice(shape.devices)
+            guard let bytes, bytes <= sizing.memoryBytes else {
+                return notFitting(.tensorPipeline, .chosenShapeDoesNotHoldIt(
+                    shape: shape, bytesPerDevice: bytes, deviceMemoryBytes: sizing.memoryBytes, layerCount: workload.layerCount),
+                    assumptions: assumptions)
+            }
+        }
         guard let devices = sizing.sizes(from: start).first(where: {
             sizing.pipelineBytesPerDevice($0).map { $0 <= sizing.memoryBytes } ?? false
         }) else {

@@ -28,22 +28,24 @@ public enum DeploymentPlanner {
         let sizing = Sizing(
             weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes, layerCount: workload.layerCount,
             memoryBytes: memoryBytes, allowanceBytes: allowance, devicesPerNode: options.devicesPerNode,
-            maxDevices: options.maxNodes * options.devicesPerNode)
+            maxDevices: options.maxNodes * options.devicesPerNode, chosenTensorParallel: options.chosenShape?.tensorParallel)
         let kvOnly = try wholeCount(workload.kvCacheBytes / memoryBytes, of: "the KV cache")
         let minimum = try wholeCount((workload.weightBytes + workload.kvCacheBytes) / (memoryBytes - allowance),
                                      of: "the weights and KV cache")
-        let deployed = sizing.deployment(atLeast: minimum)
+        let deployed = options.chosenShape?.devices ?? sizing.deployment(atLeast: minimum)
 
         let timing = Timing(workload: workload, device: device, bytesPerSecond: bytesPerSecond, options: options,
                             calibration: calibration)
         let layouts = try options.layouts.map { try timing.plan($0, sizing: sizing, from: deployed) }
 
+        let deployment: PlanAssumption = options.chosenShape.map { .chosenShape(shape: $0) }
+            ?? .deployment(devicesPerNode: options.devicesPerNode, deployedDevices: deployed, maxNodes: options.maxNodes)
         var assumptions: [PlanAssumption] = [
             .memory(weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes, batch: workload.batch,
                     contextTokens: workload.contextTokens, kvCacheBytesPerToken: workload.kvCacheBytesPerToken,
                     kvCacheType: workload.kvCacheType, allowanceBytes: allowance, reserveBytes: reserve,
                     workspaceBytes: workspace, deviceMemoryBytes: memoryBytes, usableBytesPerDevice: memoryBytes - allowance),
-            .deployment(devicesPerNode: options.devicesPerNode, deployedDevices: deployed, maxNodes: options.maxNodes),
+            deployment,
             .peaks(deviceID: device.id, memoryBytesPerSecond: bytesPerSecond, efficiency: options.efficiency),
             .operatorTime,
         ]
@@ -116,6 +118,8 @@ struct Sizing {
     var allowanceBytes: Double
     var devicesPerNode: Int
     var maxDevices: Int
+    /// The tensor-parallel group size the user chose (`--tp`); nil: min(n, devicesPerNode).
+    var chosenTensorParallel: Int? = nil
 
     /// The smallest deployment of at least `minimum` devices: the smallest divisor of devicesPerNode ≥ minimum
     /// when minimum ≤ devicesPerNode, else ⌈minimum / devicesPerNode⌉ × devicesPerNode.
@@ -139,8 +143,8 @@ struct Sizing {
         return sizes
     }
 
-    /// Devices in one tensor-parallel group of a deployment of n: min(n, devicesPerNode).
-    func groupSize(_ n: Int) -> Int { min(n, devicesPerNode) }
+    /// Devices in one tensor-parallel group of a deployment of n: the chosen `--tp`, else min(n, devicesPerNode).
+    func groupSize(_ n: Int) -> Int { chosenTensorParallel ?? min(n, devicesPerNode) }
 
     /// Aggregate: (weights + KV) / n + allowance.
     func aggregateBytesPerDevice(_ n: Int) -> Double {

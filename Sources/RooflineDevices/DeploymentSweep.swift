@@ -81,6 +81,8 @@ public struct SweepPoint: Codable, Sendable, Equatable {
     public var predicted: SweepFigures?
     /// Set on the context's knee.
     public var knee: SweepKneeKind?
+    /// True on the context's latency choice (`DeploymentSweep.choices`); nil elsewhere.
+    public var chosen: Bool?
 
     /// The figures `basis` names (the bound's where the basis has none).
     public func figures(_ basis: SweepBasis) -> SweepFigures? {
@@ -99,6 +101,8 @@ public enum SweepAssumption: Codable, Sendable, Equatable {
     /// Each point is deployed as `plan` deploys it: the smallest deployment within maxNodes nodes of
     /// devicesPerNode that holds its weights and KV cache.
     case deployedPerPoint(devicesPerNode: Int, maxNodes: Int)
+    /// Every point is deployed on the shape chosen with `--tp` and `--pp`; a point it does not hold does not fit.
+    case chosenShape(shape: ParallelShape)
     /// The batch's prompts are prefilled together in one step; every request's first token comes when that step
     /// ends, so the time to first token of one request is the whole batch's prefill.
     case batchedPrefill
@@ -129,6 +133,12 @@ public struct DeploymentSweep: Codable, Sendable, Equatable {
     public var knees: [SweepKnee]
     public var assumptions: [SweepAssumption]
     public var calibration: CalibrationUsed?
+    /// Each context's serving front (`ServingFront`), in the contexts' order.
+    public var fronts: [ServingFront] = []
+    /// The latency targets given (`--max-tpot`, `--max-ttft`); nil without.
+    public var targets: LatencyTargets?
+    /// Each context's cheapest point meeting `targets` (`ServingChoice`); empty without targets.
+    public var choices: [ServingChoice] = []
 }
 
 /// Plans every (context, batch) of a sweep.
@@ -141,10 +151,13 @@ public enum SweepPlanner {
 
     /// Plans `model` on `device` at every context × batch with `layout(for: options)`, each point exactly as
     /// `DeploymentPlanner.plan` plans it; `promptTokens` gives each context's prompt (one per context, or empty for
-    /// no prefill). Throws what a single plan throws at the first point that throws.
+    /// no prefill). Each context gets its serving front and, with `targets`, its cheapest point meeting them
+    /// (`ServingChoice`: lowest $ per million output tokens with a price, else fewest devices). Throws what a
+    /// single plan throws at the first point that throws.
     public static func sweep(model: ModelConfig, precision: Precision, contexts: [Int], batches: [Int],
                              promptTokens: [Int?], on device: Device, options: DeploymentOptions,
-                             calibration: AppliedCalibration? = nil) throws -> DeploymentSweep {
+                             calibration: AppliedCalibration? = nil,
+                             targets: LatencyTargets = LatencyTargets()) throws -> DeploymentSweep {
         let layout = layout(for: options)
         var single = try options.validated()
         single.layouts = [layout]
@@ -172,10 +185,65 @@ public enum SweepPlanner {
             options: single, pricePerDeviceHourUSD: device.pricePerHourUSD, basis: basis, contexts: contexts,
             batches: batches, points: points, knees: knees,
             assumptions: [.layout(layout: layout, chosenByUser: options.layouts.count == 1),
-                          .deployedPerPoint(devicesPerNode: single.devicesPerNode, maxNodes: single.maxNodes),
+                          single.chosenShape.map { .chosenShape(shape: $0) }
+                            ?? .deployedPerPoint(devicesPerNode: single.devicesPerNode, maxNodes: single.maxNodes),
                           .batchedPrefill, .costSplit, .figures(basis: basis), .knee])
         sweep.calibration = calibration?.used
+        guard !targets.isEmpty else {
+            sweep.fronts = contexts.map { ServingFront(sweep.points, contextTokens: $0, basis: basis) }
+            return sweep
+        }
+        var candidates = sweep.points
+        if single.chosenShape == nil, layout == .tensorPipeline {
+            candidates += try shapedCandidates(sweep.points, model: model, precision: precision, on: device,
+                                               options: single, calibration: calibration)
+        }
+        sweep.fronts = contexts.map { ServingFront(candidates, contextTokens: $0, basis: basis) }
+        let criterion: ServingCriterion = device.pricePerHourUSD == nil ? .fewestDevices : .cheapestOutputTokens
+        sweep.targets = targets
+        sweep.choices = contexts.map {
+            ServingChoice.choose(candidates, contextTokens: $0, targets: targets, basis: basis, criterion: criterion)
+        }
+        for choice in sweep.choices {
+            if let chosen = choice.point, let index = sweep.points.firstIndex(where: { $0.plan == chosen.plan && $0.batch == chosen.batch && $0.contextTokens == chosen.contextTokens }) {
+                sweep.points[index].chosen = true
+            }
+        }
         return sweep
+    }
+
+    /// The other tensor-pipeline shapes a latency search evaluates at each point: for every tp dividing the node,
+    /// the fewest stages p (up to the layer count and the node limit) whose fullest device holds
+    /// ⌈L/p⌉/L × (weights + KV) / tp + allowance. More stages than that add devices without shortening a decode
+    /// period (p stage-times of ⌈L/p⌉ layers each is the time of all L layers, plus hand-offs), so they are never
+    /// cheaper or faster. Shapes equal to the point's own deployment are left out.
+    static func shapedCandidates(_ points: [SweepPoint], model: ModelConfig, precision: Precision, on device: Device,
+                                 options: DeploymentOptions, calibration: AppliedCalibration?) throws -> [SweepPoint] {
+        guard let memoryBytes = device.memoryBytes else { return [] }
+        let tensorSizes = (1...options.devicesPerNode).filter { options.devicesPerNode % $0 == 0 }
+        var candidates: [SweepPoint] = []
+        for point in points {
+            let sizes = try StepSizes(batch: point.batch, contextTokens: point.contextTokens, promptTokens: point.promptTokens)
+            let workload = try DeploymentWorkload(model: model, sizes: sizes, precision: precision)
+            let allowance = options.reserveBytesPerDevice + workload.decodeWorkspaceBytes
+            guard allowance < memoryBytes else { continue }
+            for tp in tensorSizes {
+                let sizing = Sizing(weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes,
+                                    layerCount: workload.layerCount, memoryBytes: memoryBytes, allowanceBytes: allowance,
+                                    devicesPerNode: options.devicesPerNode, maxDevices: options.maxNodes * options.devicesPerNode,
+                                    chosenTensorParallel: tp)
+                guard let stages = (1...min(workload.layerCount, options.maxNodes)).first(where: {
+                    (sizing.pipelineBytesPerDevice(tp * $0) ?? .infinity) <= memoryBytes
+                }), point.plan.tensorParallel != tp || point.plan.pipelineStages != stages else { continue }
+                var shaped = options
+                shaped.chosenShape = ParallelShape(tensorParallel: tp, pipelineStages: stages)
+                let plan = try DeploymentPlanner.plan(workload, on: device, options: shaped, calibration: calibration)
+                candidates.append(Self.point(plan.layouts[0], context: point.contextTokens, batch: point.batch,
+                                             prompt: point.promptTokens, efficiency: options.efficiency,
+                                             price: device.pricePerHourUSD))
+            }
+        }
+        return candidates
     }
 
     /// A point's figures from its layout plan: bound from decodeAtBound and prefillAtBound, the efficiency's from

@@ -17,6 +17,10 @@ public enum DeploymentPlanWording {
             "Deployment: whole nodes of \(devicesPerNode) devices, or the smallest divisor of \(devicesPerNode) that holds the model when one node suffices "
                 + "(a tensor-parallel group divides the node); each layout takes the smallest such deployment, from "
                 + "\(Format.grouped(deployedDevices)) device\(deployedDevices == 1 ? "" : "s") up to \(Format.grouped(maxNodes)) nodes, at which it fits."
+        case let .chosenShape(shape):
+            "Deployment chosen with --tp and --pp: tp \(shape.tensorParallel) × pp \(shape.pipelineStages) = "
+                + "\(Format.grouped(shape.devices)) devices, evaluated as given even where fewer would hold the model; stage "
+                + "hand-offs go over the scale-out network."
         case let .peaks(deviceID, memoryBytesPerSecond, efficiency):
             "Peaks are dense vendor figures (\(deviceID)): \(Format.bytesPerSecond(memoryBytesPerSecond)) memory bandwidth. "
                 + "The efficiency (\(Format.shortest(efficiency)); 1 = the roofline bound) scales memory bandwidth and FLOP rate alike; "
@@ -146,6 +150,13 @@ public enum DeploymentPlanWording {
         case let .groupsCannotHoldAllWeights(weightBytesPerDevice, deviceMemoryBytes):
             "every group holds all weights: \(Format.bytes(weightBytesPerDevice)) per device with the allowance, "
                 + "more than the \(Format.bytes(deviceMemoryBytes)) a device has"
+        case let .chosenShapeDoesNotHoldIt(shape, bytesPerDevice, deviceMemoryBytes, layerCount):
+            if let bytesPerDevice {
+                "tp \(shape.tensorParallel) × pp \(shape.pipelineStages) needs \(Format.bytes(bytesPerDevice)) on the fullest "
+                    + "device with the allowance, more than the \(Format.bytes(deviceMemoryBytes)) a device has"
+            } else {
+                "pp \(shape.pipelineStages) is more stages than the model's \(layerCount) layers"
+            }
         }
     }
 

@@ -5,13 +5,15 @@ import RooflineDevices
 public enum DeploymentSweepRendering {
     /// The sweep for a terminal: headline, table, assumptions.
     public static func text(_ sweep: DeploymentSweep) -> String {
-        headline(sweep) + "\n\n" + table(sweep).text + "\nAssumptions\n"
+        headline(sweep) + "\n\n" + table(sweep).text + serving(sweep).map { "\n" + $0 + "\n" }.joined()
+            + "\nAssumptions\n"
             + sweep.assumptions.map { "  - \(sentence($0, sweep: sweep))\n" }.joined()
     }
 
     /// The sweep as a markdown section.
     public static func markdown(_ sweep: DeploymentSweep) -> String {
-        "## \(headline(sweep))\n\n" + table(sweep).markdown + "\n### Assumptions\n\n"
+        "## \(headline(sweep))\n\n" + table(sweep).markdown + serving(sweep).map { "\n" + $0 + "\n" }.joined()
+            + "\n### Assumptions\n\n"
             + sweep.assumptions.map { "- \(sentence($0, sweep: sweep))\n" }.joined()
     }
 
@@ -42,9 +44,64 @@ public enum DeploymentSweepRendering {
                     cell({ $0.costPerMillionInputTokensUSD }, Format.dollars),
                     cell({ $0.costPerMillionOutputTokensUSD }, Format.dollars),
                     bound.map { $0.decodeComputeBound ? "compute" : "memory" } ?? "-",
-                    point.knee.map(kneeLabel) ?? ""]
+                    [point.knee.map(kneeLabel), point.chosen == true ? chosenLabel : nil].compactMap { $0 }
+                        .joined(separator: " ")]
         }
         return Table(headers: headers, rows: rows, rightAligned: [0, 1, 2, 5, 6, 7, 8, 9, 10])
+    }
+
+    /// The knee column's mark on a context's latency choice.
+    static let chosenLabel = "★ chosen"
+
+    /// Lines under the table: each context's serving front (the batches on it) and, with latency targets, its
+    /// choice or that no point meets them.
+    static func serving(_ sweep: DeploymentSweep) -> [String] {
+        var lines = sweep.fronts.map { front in
+            "Serving front, context \(Format.grouped(front.contextTokens)) (tokens/s per device against tokens/s per user): "
+                + (front.front.isEmpty ? "no point fits." : front.front.map { point in
+                    "batch \(Format.grouped(point.batch))\(shape(point)) (\(Format.significant(point.tokensPerSecondPerDevice)) per device, "
+                        + "\(Format.significant(point.tokensPerSecondPerUser)) per user)"
+                }.joined(separator: ", ") + ".")
+        }
+        guard let targets = sweep.targets else { return lines }
+        let wanted = [targets.maxSecondsPerOutputToken.map { "time/output token ≤ \(Format.seconds($0))" },
+                      targets.maxTimeToFirstTokenSeconds.map { "TTFT ≤ \(Format.seconds($0))" }].compactMap { $0 }
+            .joined(separator: " and ")
+        for choice in sweep.choices {
+            let ranking = choice.criterion == .cheapestOutputTokens ? "the lowest $ per million output tokens" : "the fewest devices (no price known)"
+            if let point = choice.point, let shown = point.figures(sweep.basis) {
+                lines.append("Latency target \(wanted), context \(Format.grouped(choice.contextTokens)): \(chosenLabel) batch "
+                    + "\(Format.grouped(point.batch)) on \(point.plan.shapeDescription), \(Format.seconds(shown.secondsPerOutputToken)) per output token, "
+                    + "\(Format.significant(shown.tokensPerSecond)) tokens/s"
+                    + (shown.costPerMillionOutputTokensUSD.map { ", \(Format.dollars($0)) per million output tokens" } ?? "")
+                    + " (\(ranking) among the configurations meeting it, on the \(basisWord(sweep.basis)) figures"
+                    + (point.chosen == true || sweep.points.contains { $0.chosen == true && $0.contextTokens == choice.contextTokens }
+                       ? "" : "; a deployment shape outside the table") + ").")
+            } else {
+                lines.append("Latency target \(wanted), context \(Format.grouped(choice.contextTokens)): no configuration of this sweep on "
+                    + "\(sweep.deviceID) meets it (\(basisWord(sweep.basis)) figures).")
+            }
+        }
+        if sweep.options.chosenShape == nil, sweep.layout == .tensorPipeline {
+            lines.append("With latency targets every batch is also evaluated at each tensor-parallel size dividing the node, "
+                + "with the fewest pipeline stages that hold it; the front and the choice cover them all.")
+        }
+        return lines
+    }
+
+    /// " on tp 4 × pp 2" for a front point with a shape, else "".
+    static func shape(_ point: ServingFront.Point) -> String {
+        guard let tp = point.tensorParallel else { return "" }
+        return " on tp \(tp)" + ((point.pipelineStages ?? 1) > 1 ? " × pp \(point.pipelineStages ?? 1)" : "")
+    }
+
+    /// "predicted", "efficiency", "bound" as words for a sentence.
+    static func basisWord(_ basis: SweepBasis) -> String {
+        switch basis {
+        case .predicted: "calibrated predicted"
+        case .efficiency: "--efficiency"
+        case .bound: "roofline bound"
+        }
     }
 
     /// The knee column's words for each kind of knee.
@@ -66,6 +123,9 @@ public enum DeploymentSweepRendering {
             "Each point is deployed as `plan` deploys it: the smallest deployment (a divisor of a node of \(devicesPerNode), "
                 + "or whole nodes, up to \(Format.grouped(maxNodes)) nodes) that holds its weights and KV cache; a point that "
                 + "needs more does not fit."
+        case let .chosenShape(shape):
+            "Every point is deployed on the shape chosen with --tp and --pp: tp \(shape.tensorParallel) × pp "
+                + "\(shape.pipelineStages) = \(Format.grouped(shape.devices)) devices; a point it does not hold does not fit."
         case .batchedPrefill:
             "Time to first token (TTFT): the batch's prompts are prefilled together in one step, as `plan` times it, and every "
                 + "request's first token comes when that step ends; a request arriving alone sees the batch-1 row."

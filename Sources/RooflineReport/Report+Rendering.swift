@@ -37,6 +37,9 @@ extension Report {
             let section = Markdown.deployment(deployment.map { ($0.deviceName, $0.plan) })
             md += "## Deployment\n\n" + section + (section.hasSuffix("\n") ? "" : "\n") + "\n"
         }
+        if !serving.isEmpty {
+            md += "## Serving\n\n" + serving.map { servingSection($0, chart: chart) }.joined(separator: "\n") + "\n"
+        }
         md += "## Method and assumptions\n\n" + method.map { "- \($0)\n" }.joined()
         return RenderedReport(markdown: md, charts: charts)
     }

@@ -151,6 +151,8 @@ public struct Report: Sendable {
     public var deployment: [DevicePlan]?
     /// Real operators measured on the host against its roofline; nil leaves the section out.
     public var operators: OperatorValidation?
+    /// One serving sweep per device (with its fronts, knees and latency choice); empty leaves the Serving section out.
+    public var serving: [DeploymentSweep] = []
 
     public init(createdAt: String, toolVersion: String, command: String, subject: ReportSubject, host: HostProfile?,
                 hostRoofline: Roofline?, phases: [ReportPhase], deployment: [DevicePlan]?,

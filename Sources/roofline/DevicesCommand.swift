@@ -5,7 +5,7 @@ import RooflineDevices
 
 /// `--device`, `--device-file` and `--price`, shared by `devices` and `plan`.
 struct DeviceSelection: ParsableArguments {
-    @Option(name: .long, help: "Accelerator id or short alias (h200, b200, mi300x, tpu-v5e); `roofline devices` lists them.")
+    @Option(name: .long, help: "Accelerator id or short alias (h200, b200, mi300x, tpu-v5e); `roofline devices` lists them. plan takes a comma-separated list (h200,b200,mi300x).")
     var device: String?
 
     @Option(name: .long, help: ArgumentHelp("A JSON file describing more accelerators (same shape as the bundled data or `roofline devices --format json`); repeatable.", valueName: "file"))
@@ -35,6 +35,17 @@ struct DeviceSelection: ParsableArguments {
         guard let device else { return nil }
         let found = try catalog.device(named: device)
         return price.map { found.pricedAt($0, note: "set with --price") } ?? found
+    }
+
+    /// The `--device` list (`h200,b200`) from `catalog`, in order, at `--price` when given; empty without
+    /// `--device`. A device named twice, or `--price` with more than one device, is a usage error.
+    func selectedList(from catalog: DeviceCatalog) throws -> [Device] {
+        guard let device else { return [] }
+        let names = try listOption(device, name: "--device")
+        if price != nil && names.count != 1 {
+            throw RooflineError.usage("--price sets one device's price: give a single --device")
+        }
+        return try namedDevices(names, in: catalog, price: price)
     }
 }
 

@@ -22,6 +22,8 @@ struct PlanCommand: ParsableCommand {
             points) plan prints a sweep: one row per context and batch with fits, devices, time per output token, \
             tokens/s per user and in all, time to first token, $ per million input and output tokens, and each \
             context's knee, for the --layout chosen (tensor-pipeline under all).
+            --device takes a list (h200,b200,mi300x): the plan or sweep of each device, one after another (JSON: one \
+            document, one entry per device); --price needs a single device.
             Example: roofline plan --model llama-3.1-405b --device h200 --context 10M --price 3 --efficiency 0.78
             Sweep: roofline plan --model llama-3.1-70b --device h200 --batch 1..256x2 --context 8k --prompt 2k
             """)
@@ -68,6 +70,14 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The largest deployment considered, in nodes.")
     var maxNodes: Int = 1000
 
+    @Option(name: .customLong("tp"), help: "Evaluate this tensor-parallel group size (devices in one group, within a node) instead of the smallest deployment that holds the model; with --pp, devices = tp × pp.")
+    var tensorParallel: Int?
+
+    @Option(name: .customLong("pp"), help: "Evaluate this many pipeline stages (one tp group each; default 1 with --tp).")
+    var pipelineStages: Int?
+
+    @OptionGroup var latency: LatencyTargetOptions
+
     @OptionGroup var calibrationOptions: CalibrationOptions
 
     @OptionGroup var results: OutputOptions
@@ -88,17 +98,23 @@ struct PlanCommand: ParsableCommand {
             }
             options.layouts = [chosen]
         }
+        if tensorParallel != nil || pipelineStages != nil {
+            if options.layouts.count > 1 { options.layouts = [.tensorPipeline] }
+            options.chosenShape = ParallelShape(tensorParallel: tensorParallel ?? 1, pipelineStages: pipelineStages ?? 1)
+        }
         return try options.validated()
     }
 
     func run() throws {
         let options = try options()
-        guard let device = try selection.selected(from: try selection.catalog()) else {
-            throw RooflineError.usage("plan needs --device (an id or alias such as h200, b200, mi300x; see `roofline devices`)")
+        let devices = try selection.selectedList(from: try selection.catalog())
+        guard !devices.isEmpty else {
+            throw RooflineError.usage("plan needs --device (an id or alias such as h200, b200, mi300x, or a list h200,b200; see `roofline devices`)")
         }
         let batches = try Quantity.parseCountSeries(try listOption(batch, name: "--batch"), name: "--batch")
         let contexts = try Quantity.parseCountSeries(try listOption(context, name: "--context"), name: "--context")
         let prompts = try promptsPerContext(contexts)
+        let targets = try latency.targets(hasPrompt: prompt != nil)
         guard batches.count * contexts.count <= Quantity.maximumSeriesCount else {
             throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range or use a ×step such as 1..512x2")
         }
@@ -106,21 +122,37 @@ struct PlanCommand: ParsableCommand {
         let (precision, weightNote) = try types.precision(for: config)
         if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
         for context in contexts { warnAboutSizes(config, context: context) }
-        let calibration = try calibrationOptions.applied(on: device).0
-        guard batches.count == 1, contexts.count == 1 else {
-            let sweep = try SweepPlanner.sweep(model: config, precision: precision, contexts: contexts, batches: batches,
-                                               promptTokens: prompts, on: device, options: options, calibration: calibration)
-            try results.emit(sweep, text: { DeploymentSweepRendering.text(sweep) },
-                             markdown: { DeploymentSweepRendering.markdown(sweep) },
-                             csv: { [try CSVTable("sweep", rows: sweep.points) { $0 != "plan" }] })
+        let entries = try devices.map { device -> DevicePlans.Entry in
+            let calibration = try calibrationOptions.applied(on: device).0
+            guard batches.count == 1, contexts.count == 1, targets.isEmpty else {
+                return DevicePlans.Entry(deviceID: device.id, sweep: try SweepPlanner.sweep(
+                    model: config, precision: precision, contexts: contexts, batches: batches, promptTokens: prompts,
+                    on: device, options: options, calibration: calibration, targets: targets))
+            }
+            let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: prompts[0])
+            let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)
+            let plan = try DeploymentPlanner.plan(workload, on: device, options: options, calibration: calibration)
+            if options.chosenShape != nil, let layout = plan.layouts.first, let reason = layout.reason {
+                throw RooflineError.usage("on \(device.id), " + DeploymentPlanWording.clause(reason))
+            }
+            return DevicePlans.Entry(deviceID: device.id, plan: plan)
+        }
+        guard entries.count == 1 else {
+            let plans = DevicePlans(model: config.name, devices: entries)
+            try results.emit(plans, text: { DevicePlansRendering.text(plans) },
+                             markdown: { DevicePlansRendering.markdown(plans) },
+                             csv: { try entries.flatMap { try Self.csvTables($0, prefixed: true) } })
             return
         }
-        let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: prompts[0])
-        let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)
-        let plan = try DeploymentPlanner.plan(workload, on: device, options: options, calibration: calibration)
-        try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
-                         markdown: { DeploymentPlanRendering.markdown(plan) },
-                         csv: { try Self.planTables(plan) })
+        if let sweep = entries[0].sweep {
+            try results.emit(sweep, text: { DeploymentSweepRendering.text(sweep) },
+                             markdown: { DeploymentSweepRendering.markdown(sweep) },
+                             csv: { try Self.csvTables(entries[0], prefixed: false) })
+        } else if let plan = entries[0].plan {
+            try results.emit(plan, text: { DeploymentPlanRendering.text(plan) },
+                             markdown: { DeploymentPlanRendering.markdown(plan) },
+                             csv: { try Self.csvTables(entries[0], prefixed: false) })
+        }
     }
 
     /// The decode, prefill and economics tables of a plan, one row per layout, for `--format csv`.
@@ -135,6 +167,21 @@ struct PlanCommand: ParsableCommand {
                                       "boundCostPerMillionTokensUSD", "predictedCostPerMillionTokensUSD"]
         return try [("decode", decode), ("prefill", prefill), ("economics", economics)].map { name, keys in
             try CSVTable(name, rows: plan.layouts) { shared.contains($0) || keys.contains($0) }
+        }
+    }
+
+    /// The CSV tables of one device's result: its sweep's rows, or its plan's decode, prefill and economics
+    /// tables; with several devices each table's name starts with the device id.
+    static func csvTables(_ entry: DevicePlans.Entry, prefixed: Bool) throws -> [CSVTable] {
+        let prefix = prefixed ? "\(entry.deviceID) " : ""
+        if let sweep = entry.sweep {
+            return [try CSVTable(prefix + "sweep", rows: sweep.points) { $0 != "plan" }]
+        }
+        guard let plan = entry.plan else { return [] }
+        return try planTables(plan).map { table in
+            var named = table
+            named.name = prefix + table.name
+            return named
         }
     }
 

@@ -7,6 +7,12 @@ import RooflineDevices
 func reportDevices(_ names: [String], deviceFiles: [String], price: Double?) throws -> [Device] {
     var catalog = try DeviceCatalog.bundled()
     for path in deviceFiles { try catalog.add(contentsOf: path) }
+    return try namedDevices(names, in: catalog, price: price)
+}
+
+/// The devices `names` name in `catalog`, in that order, each at `price` when given; a device named twice (by id
+/// or alias) is a usage error.
+func namedDevices(_ names: [String], in catalog: DeviceCatalog, price: Double?) throws -> [Device] {
     var seen: [String: String] = [:]
     return try names.map { name in
         let device = try catalog.device(named: name)

@@ -43,10 +43,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Prompt tokens per sequence for the prefill step: 4096, 128k = 128,000, 128Ki = 131,072, 10M.")
     var prompt: String = "4096"
 
-    @Option(help: "Tokens in each sequence's KV cache for the decode step, written as --prompt (default: the prompt length).")
+    @Option(help: "Tokens in each sequence's KV cache for the decode step, written as --prompt (default: the prompt length); a list or range (4k,32k; 1k..64kx2) adds a Serving section, the rest of the report at the first.")
     var context: String?
 
-    @Option(help: "Sequences in the batch (a whole number; 1k = 1,000).")
+    @Option(help: "Sequences in the batch (a whole number; 1k = 1,000); a list or range (1,2,4; 1..256x2) adds a Serving section (sweep, tokens/s against batch with the knee, the serving front), the rest of the report at the first.")
     var batch: String = "1"
 
     @OptionGroup var types: PrecisionOptions
@@ -71,6 +71,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var results: OutputOptions
 
     @OptionGroup var calibrationOptions: CalibrationOptions
+
+    @OptionGroup var latency: LatencyTargetOptions
 
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
@@ -128,9 +130,14 @@ struct ReportCommand: ParsableCommand {
         Diagnostics.quiet = quiet
         // Everything that can be wrong with the inputs is checked before the probe spends its seconds.
         let promptTokens = try Quantity.parseCount(prompt, name: "--prompt")
-        let sizes = try StepSizes(batch: try Quantity.parseCount(batch, name: "--batch"),
-                                  contextTokens: try context.map { try Quantity.parseCount($0, name: "--context") } ?? promptTokens,
-                                  promptTokens: promptTokens)
+        let batches = try Quantity.parseCountSeries(try listOption(batch, name: "--batch"), name: "--batch")
+        let contexts = try context.map { try Quantity.parseCountSeries(try listOption($0, name: "--context"), name: "--context") }
+            ?? [promptTokens]
+        guard batches.count * contexts.count <= Quantity.maximumSeriesCount else {
+            throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range")
+        }
+        let targets = try latency.targets(hasPrompt: true)
+        let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: promptTokens)
         let config = try source.load(model)
         let (precision, weightNote) = try types.precision(for: config)
         if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
@@ -171,6 +178,9 @@ struct ReportCommand: ParsableCommand {
                 try calibrationOptions.applied(on: device).0.map { (device.id, $0) }
             }))
         request.notes = inputNotes
+        request.servingBatches = batches
+        request.servingContexts = contexts
+        request.targets = targets
         let report = try ReportAssembly.report(for: request)
         let baseName = outputURL.deletingPathExtension().lastPathComponent
         let rendered = report.render(baseName: baseName)
@@ -203,8 +213,10 @@ struct ReportCommand: ParsableCommand {
         } else {
             words += ["--probe", (probe ?? .quick).rawValue]
         }
-        words += ["--prompt", "\(sizes.promptTokens ?? sizes.contextTokens)", "--context", "\(sizes.contextTokens)",
-                  "--batch", "\(sizes.batch)"]
+        let series = batch.contains(where: { ",.".contains($0) }) || context?.contains(where: { ",.".contains($0) }) == true
+        words += ["--prompt", "\(sizes.promptTokens ?? sizes.contextTokens)",
+                  "--context", series ? (context ?? "\(sizes.contextTokens)") : "\(sizes.contextTokens)",
+                  "--batch", series ? batch : "\(sizes.batch)"]
         // The checkpoint's own weight formats are the default; a plain type is spelled out, as --weights would give it.
         if let weights = types.weights {
             words += ["--weights", weights]
@@ -214,6 +226,7 @@ struct ReportCommand: ParsableCommand {
         words += ["--activations", precision.activations.rawValue,
                   "--kv", precision.kvCache.rawValue, "--attention", attention.rawValue]
         if let price { words += ["--price", "\(price)"] }
+        words += latency.words
         if efficiency != 1 { words += ["--efficiency", "\(efficiency)"] }
         if let validation { words += ["--validation", validation] }
         if calibrationOptions.calibration != "auto" { words += ["--calibration", calibrationOptions.calibration] }

@@ -61,6 +61,36 @@ private let tinyProbe = ["probe", "--phases", "bandwidth,flops", "--kernels", "t
         #expect(files == ["gpu-roofline-h200-decode.svg", "gpu-roofline-h200-prefill.svg", "gpu.md"])
     }
 
+    /// `--batch` as a range adds the Serving section: per device the sweep table, the front, the knee and the
+    /// latency choice, and every chart it links is written beside the markdown.
+    @Test func aBatchRangeAddsTheServingSectionWithItsCharts() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("serve.md").path
+        let result = try CLIRunner.run(["report", "--probe", "none", "--model", "llama-3.1-70b", "--device", "h200,mi300x",
+                                        "--batch", "1..64x4", "--context", "8k", "--max-tpot", "50ms", "--output", output, "--quiet"])
+        #expect(result.status == 0, "report failed: \(result.stderr)")
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        let serving = try #require(markdown.components(separatedBy: "## Serving\n").last)
+        #expect(markdown.contains("## Serving\n") && serving.contains("### NVIDIA H200") && serving.contains("### AMD Instinct MI300X"))
+        #expect(serving.contains("Serving front, context 8,000") && serving.contains("◆") && serving.contains("★ chosen"))
+        #expect(markdown.contains("--context 8k --batch 1..64x4") && markdown.contains("--max-tpot 50ms"))
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        let links = markdown.components(separatedBy: "](").dropFirst().compactMap { $0.split(separator: ")").first.map(String.init) }
+        #expect(links.filter { $0.contains("serving-") }.count == 4)
+        for link in links { #expect(files.contains(link), "\(link) is linked but not written") }
+        let front = try String(contentsOfFile: folder.appendingPathComponent("serve-serving-nvidia-h200-sxm-141gb-front-8000.svg").path,
+                               encoding: .utf8)
+        #expect(front.contains("★ batch") && front.contains("#0072B2"))
+        let throughput = try String(contentsOfFile: folder.appendingPathComponent("serve-serving-amd-mi300x-throughput.svg").path,
+                                    encoding: .utf8)
+        #expect(throughput.contains("knee: batch"))
+        let single = try CLIRunner.run(["report", "--probe", "none", "--model", "llama-3.1-8b", "--output",
+                                        folder.appendingPathComponent("one.md").path, "--quiet"])
+        #expect(single.status == 0)
+        #expect(!(try String(contentsOfFile: folder.appendingPathComponent("one.md").path, encoding: .utf8)).contains("## Serving"))
+    }
+
     @Test func aDeviceFileAddsAnAccelerator() throws {
         let file = try CLIRunner.temporaryFile("accel.json", contents: Data("""
             {"id": "test-accel", "name": "Test accelerator", "memory_gb": 100, "memory_bw_tbps": 2,

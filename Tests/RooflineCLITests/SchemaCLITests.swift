@@ -36,6 +36,13 @@ import Testing
         ("plan-sweep", "plan --model deepseek-v3 --device h200 --context 128k,1M --batch 1,16 --prompt 8k --layout tensor-pipeline"),
         ("plan-sweep", "plan --model llama-3.1-8b --device h200 --context 4k,8k --batch 1..4x2 --prompt 1k,2k --price 3"),
         ("plan-sweep", "plan --model llama-3.1-405b --device h200 --context 1M,10M --batch 1,64"),
+        // Latency targets (choices and the serving front), a chosen tensor-pipeline shape, several devices.
+        ("plan-sweep", "plan --model llama-3.1-70b --device h200 --context 8k --batch 1..64x2 --prompt 1k --max-tpot 50ms --max-ttft 2s"),
+        ("plan-sweep", "plan --model llama-3.1-70b --device mi300x --context 8k --batch 1..8x2 --max-tpot 1ms"),
+        ("plan", "plan --model llama-3.1-70b --device h200 --context 8k --tp 4 --pp 1"),
+        ("plan-sweep", "plan --model llama-3.1-70b --device h200 --context 8k --batch 1,512 --tp 2 --pp 1"),
+        ("plan-devices", "plan --model llama-3.1-70b --device h200,b200,mi300x --context 8k --batch 1..16x2 --max-tpot 50ms"),
+        ("plan-devices", "plan --model llama-3.1-8b --device h200,mi300x --context 4k --prompt 1k"),
         ("calibration", "calibrate M/h100_sxm_gemm.csv M/h100_sxm_generation_attention.csv --device h100"),
         ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check"),
         ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check --summary-only"),
@@ -57,6 +64,15 @@ import Testing
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         let problems = try Self.validator(item.schema).problems(in: document)
         #expect(problems.isEmpty, "\(problems.prefix(10).joined(separator: "\n"))")
+        // Each device's entry is the document `plan` gives for that device alone, less its schemaVersion.
+        for entry in (document as? [String: Any])?["devices"] as? [[String: Any]] ?? [] {
+            for (key, schema) in [("plan", "plan"), ("sweep", "plan-sweep")] {
+                guard var single = entry[key] as? [String: Any] else { continue }
+                single["schemaVersion"] = 1
+                let inner = try Self.validator(schema).problems(in: single)
+                #expect(inner.isEmpty, "\(entry["deviceID"] ?? ""): \(inner.prefix(10).joined(separator: "\n"))")
+            }
+        }
     }
 
     /// A device described with only its memory, bandwidth and one peak (no price, links or sources).

@@ -37,3 +37,19 @@ import RooflineCore
         #expect(throws: RooflineError.self) { try Quantity.parseCount("1,8", name: "--tokens") }
     }
 }
+
+/// Durations for latency targets.
+@Suite struct QuantityDurationTests {
+    @Test func unitsScaleToSeconds() throws {
+        #expect(try Quantity.parseDuration("50ms", name: "--max-tpot") == 0.05)
+        #expect(try Quantity.parseDuration("2s", name: "--max-ttft") == 2)
+        #expect(try Quantity.parseDuration("500us", name: "x") == 500e-6)
+        #expect(try Quantity.parseDuration("500µs", name: "x") == 500e-6)
+        #expect(try Quantity.parseDuration("0.5 s", name: "x") == 0.5)
+    }
+
+    @Test(arguments: ["50", "ms", "0s", "-1ms", "1e3s", "nan s", "inf s", "1,5s", ""])
+    func badDurationsAreRefused(_ text: String) {
+        #expect(throws: RooflineError.self) { try Quantity.parseDuration(text, name: "--max-tpot") }
+    }
+}
