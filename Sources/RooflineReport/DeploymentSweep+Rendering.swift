@@ -38,8 +38,8 @@ public enum DeploymentSweepRendering {
             return [Format.grouped(point.contextTokens), Format.grouped(point.batch),
                     point.promptTokens.map(Format.grouped) ?? "-", fits, point.plan.shapeDescription,
                     cell({ $0.secondsPerOutputToken }, Format.seconds),
-                    cell({ $0.tokensPerSecondPerUser }) { Format.significant($0) },
-                    cell({ $0.tokensPerSecond }) { Format.significant($0) },
+                    cell({ $0.tokensPerSecondPerUser }) { Format.countOrRate($0) },
+                    cell({ $0.tokensPerSecond }) { Format.countOrRate($0) },
                     cell({ $0.timeToFirstTokenSeconds }, Format.seconds),
                     cell({ $0.costPerMillionInputTokensUSD }, Format.dollars),
                     cell({ $0.costPerMillionOutputTokensUSD }, Format.dollars),
@@ -59,8 +59,8 @@ public enum DeploymentSweepRendering {
         var lines = sweep.fronts.map { front in
             "Serving front, context \(Format.grouped(front.contextTokens)) (tokens/s per device against tokens/s per user): "
                 + (front.front.isEmpty ? "no point fits." : front.front.map { point in
-                    "batch \(Format.grouped(point.batch))\(shape(point)) (\(Format.significant(point.tokensPerSecondPerDevice)) per device, "
-                        + "\(Format.significant(point.tokensPerSecondPerUser)) per user)"
+                    "batch \(Format.grouped(point.batch))\(shape(point)) (\(Format.countOrRate(point.tokensPerSecondPerDevice)) per device, "
+                        + "\(Format.countOrRate(point.tokensPerSecondPerUser)) per user)"
                 }.joined(separator: ", ") + ".")
         }
         guard let targets = sweep.targets else { return lines }
@@ -72,7 +72,7 @@ public enum DeploymentSweepRendering {
             if let point = choice.point, let shown = point.figures(sweep.basis) {
                 lines.append("Latency target \(wanted), context \(Format.grouped(choice.contextTokens)): \(chosenLabel) batch "
                     + "\(Format.grouped(point.batch)) on \(point.plan.shapeDescription), \(Format.seconds(shown.secondsPerOutputToken)) per output token, "
-                    + "\(Format.significant(shown.tokensPerSecond)) tokens/s"
+                    + "\(Format.countOrRate(shown.tokensPerSecond)) tokens/s"
                     + (shown.costPerMillionOutputTokensUSD.map { ", \(Format.dollars($0)) per million output tokens" } ?? "")
                     + " (\(ranking) among the configurations meeting it, on the \(basisWord(sweep.basis)) figures"
                     + (point.chosen == true || sweep.points.contains { $0.chosen == true && $0.contextTokens == choice.contextTokens }
