@@ -26,14 +26,17 @@ extension Chart {
     /// drawn at (arithmetic intensity, attainable FLOP/s), coloured by its bound and labelled with the
     /// operator's name; operators with no FLOPs or no bytes cannot sit on a log-log chart and are listed in a
     /// footnote instead. With a `prediction`, each drawn operator also appears as a hollow marker at its predicted
-    /// rate (FLOPs ÷ predicted time, `OperatorPrediction.flopsPerSecond`), below its bound.
+    /// rate (FLOPs ÷ predicted time, `OperatorPrediction.flopsPerSecond`), below its bound. With `shares` (one per
+    /// placement, its fraction of the step's time, `Analysis.share(of:)`), each operator's marker area is
+    /// proportional to its share (`markerRadius(share:)`) and operators are listed largest share first, so that
+    /// where markers overlap the label names the heaviest ones.
     ///
     /// Ranges: x from the decade at or below min(lowest ridge ÷ 30, lowest intensity ÷ 2) to the decade at or
     /// above max(highest ridge × 10, highest intensity × 2); y from the decade at or below
     /// max(min(slowest bandwidth × x lower, lowest attainable ÷ 2), y upper ÷ 1e8) to 10 × the highest peak (a
     /// decade of room above the roofs for labels).
     public static func roofline(_ roofline: Roofline, placements: [Placement] = [], title: String? = nil,
-                                prediction: StepPrediction? = nil) -> Chart {
+                                prediction: StepPrediction? = nil, shares: [Double] = []) -> Chart {
         // With operators, only the roofs they use; data types with the same peak share one line.
         let used = Set(placements.map(\.ceilingDataType))
         var computes: [(types: [DataType], flopsPerSecond: Double)] = []
@@ -47,14 +50,15 @@ extension Chart {
         }
         computes.sort { $0.flopsPerSecond > $1.flopsPerSecond }
         let memories = roofline.bandwidthCeilings.filter { $0.bytesPerSecond > 0 }
-        let drawn = placements.filter { $0.arithmeticIntensity > 0 && $0.arithmeticIntensity.isFinite && $0.attainableFlopsPerSecond > 0 }
+        let isDrawable = { (p: Placement) in p.arithmeticIntensity > 0 && p.arithmeticIntensity.isFinite && p.attainableFlopsPerSecond > 0 }
+        let drawn = placements.filter(isDrawable)
         let predicted: [ChartPoint] = prediction.map { prediction in
             zip(placements, prediction.operators).compactMap { placement, predicted in
                 let x = placement.arithmeticIntensity
                 return x > 0 && x.isFinite && predicted.flopsPerSecond > 0 ? ChartPoint(x: x, y: predicted.flopsPerSecond) : nil
             }
         } ?? []
-        let skipped = placements.filter { !($0.arithmeticIntensity > 0 && $0.arithmeticIntensity.isFinite && $0.attainableFlopsPerSecond > 0) }
+        let skipped = placements.filter { !isDrawable($0) }
 
         let highestPeak = computes.first?.flopsPerSecond ?? (drawn.map(\.attainableFlopsPerSecond).max() ?? 1)
         let lowestPeak = computes.last?.flopsPerSecond ?? highestPeak
@@ -99,12 +103,17 @@ extension Chart {
         }
         for (bound, role, color, name) in [(Bound.memory, SeriesRole.memoryBoundOperator, ChartPalette.memoryBound, "memory-bound operator"),
                                            (Bound.compute, SeriesRole.computeBoundOperator, ChartPalette.computeBound, "compute-bound operator")] {
-            let group = drawn.filter { $0.bound == bound }
+            // Placements of this bound with their shares (0 where none was given), largest share first.
+            let group = zip(placements, placements.indices.map { $0 < shares.count ? shares[$0] : 0 })
+                .filter { $0.0.bound == bound && isDrawable($0.0) }
+                .enumerated().sorted { a, b in a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset < b.offset }
+                .map(\.element)
             guard !group.isEmpty else { continue }
             series.append(ChartSeries(
                 name: name, color: color, style: .points, role: role,
-                points: group.map { ChartPoint(x: $0.arithmeticIntensity, y: $0.attainableFlopsPerSecond) },
-                pointLabels: group.map { $0.operator.name }))
+                points: group.map { ChartPoint(x: $0.0.arithmeticIntensity, y: $0.0.attainableFlopsPerSecond) },
+                pointLabels: group.map { $0.0.operator.name },
+                pointShares: shares.isEmpty ? [] : group.map(\.1)))
         }
         if let prediction, !predicted.isEmpty {
             series.append(ChartSeries(
@@ -119,6 +128,9 @@ extension Chart {
         }
         if !drawn.isEmpty {
             footnotes.append("Operators sit at their attainable rate: min(peak, intensity × \(roofline.mainMemoryLevel) bandwidth).")
+        }
+        if !drawn.isEmpty && !shares.isEmpty {
+            footnotes.append("Marker area ∝ the operator's share of the step time.")
         }
         if let prediction, !predicted.isEmpty {
             footnotes.append("Hollow markers: the same operators at FLOPs ÷ predicted time (calibration \(prediction.calibration.name)).")

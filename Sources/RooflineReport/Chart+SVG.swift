@@ -94,7 +94,8 @@ extension Chart {
                 else { continue }
                 let label = index < series.pointLabels.count ? series.pointLabels[index] : nil
                 if drawMarkers {
-                    drawPointMarker(of: series, x: x, y: y, tip: label ?? series.name, placer: &placer, into: &out)
+                    let share = index < series.pointShares.count ? series.pointShares[index] : nil
+                    drawPointMarker(of: series, x: x, y: y, share: share, tip: label ?? series.name, placer: &placer, into: &out)
                 }
                 if let label { requests.addPoint(label, x: x, y: y, role: series.role) }
             }
@@ -102,10 +103,12 @@ extension Chart {
         out.line("</g>")
     }
 
-    /// One point's circle (hollow and larger for a ridge point, larger for a points-only series), an obstacle for labels.
-    private func drawPointMarker(of series: ChartSeries, x: Double, y: Double, tip: String, placer: inout LabelPlacer,
-                                 into out: inout SVGDocument) {
-        let radius = series.role.isHollow ? 5.0 : (series.style == .points ? 4.5 : 2.5)
+    /// One point's circle (hollow and larger for a ridge point, larger for a points-only series, sized by its share
+    /// when it has one: `Chart.markerRadius(share:)`), an obstacle for labels.
+    private func drawPointMarker(of series: ChartSeries, x: Double, y: Double, share: Double?, tip: String,
+                                 placer: inout LabelPlacer, into out: inout SVGDocument) {
+        let radius = share.map(Chart.markerRadius(share:))
+            ?? (series.role.isHollow ? 5.0 : (series.style == .points ? 4.5 : 2.5))
         let fill = series.role.isHollow ? "#ffffff" : series.color
         let stroke = series.role.isHollow ? series.color : "#ffffff"
         out.line("<circle class=\"\(series.role.rawValue)\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" "
@@ -164,6 +167,19 @@ extension Chart {
     }
 
     private func n(_ value: Double) -> String { SVGText.number(value) }
+
+    /// Smallest radius of a marker sized by its share, in pixels: a tiny share stays visible.
+    static let minimumMarkerRadius = 3.0
+    /// Radius of a marker whose share is the whole (1), in pixels.
+    static let fullShareMarkerRadius = 16.0
+
+    /// Radius of a marker whose area stands for `share` (0…1, clamped):
+    /// r = max(minimumMarkerRadius, fullShareMarkerRadius × √share), so that area ∝ share above the minimum
+    /// (a share of 0.25 gets half the radius of the whole, a quarter of its area).
+    static func markerRadius(share: Double) -> Double {
+        let clamped = share.isFinite ? min(max(share, 0), 1) : 0
+        return max(minimumMarkerRadius, fullShareMarkerRadius * clamped.squareRoot())
+    }
 
     /// Grid lines at labelled ticks (fainter at minor ones), the plot frame, tick marks, tick labels, axis titles.
     private func drawGridAndAxes(_ layout: ChartLayout, into out: inout SVGDocument) {

@@ -80,9 +80,13 @@ public struct ChartSeries: Codable, Sendable, Equatable {
     /// Where along the visible part of the line (0 = where it enters the plot, 1 = where it leaves) the line
     /// label is anchored.
     public var lineLabelFraction: Double
+    /// One share of the whole (0…1) per point, which sets the marker's area (`Chart.markerRadius(share:)`);
+    /// empty for markers of one size.
+    public var pointShares: [Double]
 
     public init(name: String, color: String, style: SeriesStyle, role: SeriesRole, points: [ChartPoint],
-                pointLabels: [String?] = [], lineLabel: String? = nil, lineLabelFraction: Double = 0.5) {
+                pointLabels: [String?] = [], lineLabel: String? = nil, lineLabelFraction: Double = 0.5,
+                pointShares: [Double] = []) {
         self.name = name
         self.color = color
         self.style = style
@@ -91,6 +95,7 @@ public struct ChartSeries: Codable, Sendable, Equatable {
         self.pointLabels = pointLabels
         self.lineLabel = lineLabel
         self.lineLabelFraction = lineLabelFraction
+        self.pointShares = pointShares
     }
 }
 

@@ -71,7 +71,8 @@ extension Report {
                     let file = chart("roofline-\(named.slug)-\(phase.kind.rawValue)\(formSuffix)",
                                      .roofline(named.analysis.roofline, placements: named.analysis.placements,
                                                title: "\(phase.title): \(named.name), \(form.name) attention",
-                                               prediction: named.prediction))
+                                               prediction: named.prediction,
+                                               shares: named.analysis.placements.map(named.analysis.share(of:))))
                     md += "![\(Markdown.escape(phase.title)) on \(Markdown.escape(named.name))](\(Markdown.linkTarget(file)))\n\n"
                 }
             }

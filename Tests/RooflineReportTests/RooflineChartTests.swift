@@ -132,6 +132,38 @@ func keepForInspection(_ svg: String, name: String) {
         #expect(labels.contains("ridge 206 FLOP/B"))
     }
 
+    @Test func markerRadiusFollowsTheShareOfTheStepTime() throws {
+        // r = max(3, 16 × √share): the whole step 16 px, a quarter 8 px, a tiny share the 3 px minimum.
+        #expect(Chart.markerRadius(share: 1) == 16)
+        #expect(Chart.markerRadius(share: 0.25) == 8)
+        #expect(Chart.markerRadius(share: 1e-6) == 3 && Chart.markerRadius(share: .nan) == 3)
+        let shares = analysis.placements.map(analysis.share(of:))
+        let parsed = try ParsedSVG(Chart.roofline(Fixtures.accelerator, placements: analysis.placements, shares: shares).svg())
+        let circles = try parsed.elements("circle", className: "operator memory-bound")
+            + parsed.elements("circle", className: "operator compute-bound")
+        let radius = Dictionary(uniqueKeysWithValues: circles.map { (ParsedSVG.title($0) ?? "", ParsedSVG.number($0, "r")!) })
+        let drawnShares = zip(analysis.placements, shares).filter { radius[$0.0.operator.name] != nil }
+        #expect(drawnShares.count == 3)
+        // The radius order follows the share order.
+        let byShare = drawnShares.sorted { $0.1 < $1.1 }.map { radius[$0.0.operator.name]! }
+        #expect(byShare == byShare.sorted())
+        for (placement, share) in drawnShares {
+            #expect(abs(radius[placement.operator.name]! - Chart.markerRadius(share: share)) < 0.01)
+        }
+    }
+
+    @Test func aHeavyOperatorInACrowdIsNamedFirst() throws {
+        // Five operators at one point: the label lists three and "+2 more"; the one with most time is among those named.
+        let ops = ["a", "b", "c", "d", "heavy"].map { name in
+            Operator(name: name, kind: .matmul, flops: 3e9, bytes: ByteCounts(weights: 1e9), computeType: .bf16)
+        }
+        let placed = try Fixtures.accelerator.analyze(ops)
+        let shares = [0.05, 0.05, 0.05, 0.05, 0.8]
+        let parsed = try ParsedSVG(Chart.roofline(Fixtures.accelerator, placements: placed.placements, shares: shares).svg())
+        let labels = try parsed.elements("text", className: "point-label").compactMap(\.stringValue)
+        #expect(labels.contains { $0.hasPrefix("heavy, ") && $0.hasSuffix("+2 more") })
+    }
+
     @Test func labelsDoNotOverlap() throws {
         // Twelve operators spread along the memory slope and a cluster at one place: no two labels may overlap.
         var ops = (0..<12).map { index in
