@@ -48,7 +48,8 @@ extension Chart {
             if let cpu = key.cpuNode { name += ", CPUs on node \(cpu)" }
             series.append(ChartSeries(name: name, color: ChartPalette.series[index % ChartPalette.series.count],
                                       style: points.count >= 4 ? .line(dashed: false, markers: true) : .points,
-                                      role: .measurement, points: points))
+                                      role: .measurement, points: points,
+                                      marker: MarkerShape.allCases[index % MarkerShape.allCases.count]))
         }
         var seenLevels = Set<Int>()
         var markers: [VerticalMarker] = []

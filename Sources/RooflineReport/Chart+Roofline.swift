@@ -1,16 +1,15 @@
 import Foundation
 import RooflineCalibration
 
-/// Colours: memory levels in cool colours, compute roofs in dark and warm ones, operators in orange (memory-bound)
-/// and red (compute-bound) so that they stand out from every line.
+/// Colours, all Okabe–Ito: memory levels in blues and green, compute roofs black then warm, operators orange
+/// (memory-bound, circles) and vermillion (compute-bound, squares) so that they stand out from every line.
 enum ChartPalette {
-    static let memoryLevels = ["#1f77b4", "#2ca02c", "#17becf", "#8c564b", "#7f7f7f", "#393b79"]
-    static let computeRoofs = ["#222222", "#9467bd", "#e377c2", "#bcbd22", "#637939", "#843c39"]
-    static let memoryBound = "#ff7f0e"
-    static let computeBound = "#d62728"
+    static let memoryLevels = [OkabeIto.blue, OkabeIto.bluishGreen, OkabeIto.skyBlue, OkabeIto.reddishPurple]
+    static let computeRoofs = [OkabeIto.black, OkabeIto.reddishPurple, OkabeIto.bluishGreen, OkabeIto.skyBlue]
+    static let memoryBound = OkabeIto.orange
+    static let computeBound = OkabeIto.vermillion
     static let ridge = "#555555"
-    static let series = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                         "#bcbd22", "#17becf"]
+    static let series = OkabeIto.series
     static let markers = "#999999"
     static let predicted = "#555555"
 }

@@ -111,8 +111,9 @@ extension Chart {
             ?? (series.role.isHollow ? 5.0 : (series.style == .points ? 4.5 : 2.5))
         let fill = series.role.isHollow ? "#ffffff" : series.color
         let stroke = series.role.isHollow ? series.color : "#ffffff"
-        out.line("<circle class=\"\(series.role.rawValue)\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" "
-            + "fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"><title>\(SVGText.escape(tip))</title></circle>")
+        out.line(markerElement(series.marker, className: series.role.rawValue, x: x, y: y, radius: radius,
+                               paint: "fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"",
+                               content: "<title>\(SVGText.escape(tip))</title>"))
         placer.addPoint(x: x, y: y, radius: radius + 1)
     }
 
@@ -167,6 +168,32 @@ extension Chart {
     }
 
     private func n(_ value: Double) -> String { SVGText.number(value) }
+
+    /// One marker centred on (x, y): a `<circle>` of radius r, or a `<path>` (with its centre in `data-cx`,
+    /// `data-cy` and r in `data-r`) for a square of side 2 × 0.89 r, a triangle with vertices at r × 1.3 from the centre, or a
+    /// diamond with vertices at r × 1.25 (sizes chosen so that each covers about the circle's area, π r²).
+    private func markerElement(_ shape: MarkerShape, className: String?, x: Double, y: Double, radius r: Double,
+                               paint: String, content: String) -> String {
+        let kind = className.map { "class=\"\($0)\" " } ?? ""
+        let vertices: [(Double, Double)]
+        switch shape {
+        case .circle:
+            let body = "<circle \(kind)cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" \(paint)"
+            return content.isEmpty ? body + "/>" : body + ">\(content)</circle>"
+        case .square:
+            let h = 0.89 * r
+            vertices = [(x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h)]
+        case .triangle:
+            let t = 1.3 * r
+            vertices = [(x, y - t), (x + t * 0.866, y + t * 0.5), (x - t * 0.866, y + t * 0.5)]
+        case .diamond:
+            let d = 1.25 * r
+            vertices = [(x, y - d), (x + d, y), (x, y + d), (x - d, y)]
+        }
+        let path = "M" + vertices.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " L") + " Z"
+        let body = "<path \(kind)data-shape=\"\(shape.rawValue)\" data-cx=\"\(n(x))\" data-cy=\"\(n(y))\" data-r=\"\(n(r))\" d=\"\(path)\" \(paint)"
+        return content.isEmpty ? body + "/>" : body + ">\(content)</path>"
+    }
 
     /// Smallest radius of a marker sized by its share, in pixels: a tiny share stays visible.
     static let minimumMarkerRadius = 3.0
@@ -248,7 +275,8 @@ extension Chart {
                     + "stroke-width=\"2\"\(dash)/>")
             case .points:
                 let fill = entry.role.isHollow ? "#ffffff" : entry.color
-                out.line("<circle cx=\"\(n(area.x + 19))\" cy=\"\(n(y))\" r=\"4.5\" fill=\"\(fill)\" stroke=\"\(entry.color)\" stroke-width=\"1.5\"/>")
+                out.line(markerElement(entry.marker, className: nil, x: area.x + 19, y: y, radius: 4.5,
+                                       paint: "fill=\"\(fill)\" stroke=\"\(entry.color)\" stroke-width=\"1.5\"", content: ""))
             }
             out.line("<text class=\"legend-entry\" x=\"\(n(area.x + 36))\" y=\"\(n(y + TextMetrics.legendFontSize * 0.35))\" "
                 + "fill=\"#222222\">\(SVGText.escape(entry.name))</text>")

@@ -1,20 +1,6 @@
 import Foundation
 import RooflineDevices
 
-/// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008), used by the serving charts.
-enum OkabeIto {
-    static let orange = "#E69F00"
-    static let skyBlue = "#56B4E9"
-    static let bluishGreen = "#009E73"
-    static let yellow = "#F0E442"
-    static let blue = "#0072B2"
-    static let vermillion = "#D55E00"
-    static let reddishPurple = "#CC79A7"
-    static let black = "#000000"
-    /// Series colours in order (yellow last: weakest on white).
-    static let series = [blue, orange, bluishGreen, reddishPurple, skyBlue, vermillion, yellow]
-}
-
 extension Chart {
     /// Tokens/s of the whole deployment against batch, log-log: one line per context through its fitting points
     /// (the sweep's basis figures), the knee of each context marked (◆), and a dashed line at the largest batch

@@ -64,6 +64,36 @@ public enum SeriesRole: String, Codable, Sendable, Equatable {
     case measurement
 }
 
+/// The shape of a point's marker, so that no two kinds of point differ by colour alone.
+public enum MarkerShape: String, Codable, Sendable, Equatable, CaseIterable {
+    case circle, square, triangle, diamond
+
+    /// The shape a role's points get unless the series names one: operators circle (memory-bound) and square
+    /// (compute-bound), ridge points and knees diamond, predicted rates triangle, measurements circle.
+    static func `default`(for role: SeriesRole) -> MarkerShape {
+        switch role {
+        case .computeBoundOperator: .square
+        case .ridge: .diamond
+        case .predictedOperator: .triangle
+        case .memoryBoundOperator, .measurement, .memoryCeiling, .computeCeiling: .circle
+        }
+    }
+}
+
+/// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008): the one palette of every chart.
+enum OkabeIto {
+    static let orange = "#E69F00"
+    static let skyBlue = "#56B4E9"
+    static let bluishGreen = "#009E73"
+    static let yellow = "#F0E442"
+    static let blue = "#0072B2"
+    static let vermillion = "#D55E00"
+    static let reddishPurple = "#CC79A7"
+    static let black = "#000000"
+    /// Series colours in order (yellow last: weakest on white).
+    static let series = [blue, orange, bluishGreen, reddishPurple, skyBlue, vermillion, yellow]
+}
+
 /// A named set of points drawn one way, with an entry in the legend.
 public struct ChartSeries: Codable, Sendable, Equatable {
     /// Legend text; an empty name keeps the series out of the legend.
@@ -83,10 +113,12 @@ public struct ChartSeries: Codable, Sendable, Equatable {
     /// One share of the whole (0…1) per point, which sets the marker's area (`Chart.markerRadius(share:)`);
     /// empty for markers of one size.
     public var pointShares: [Double]
+    /// The shape of each point's marker (and of the legend's sample).
+    public var marker: MarkerShape
 
     public init(name: String, color: String, style: SeriesStyle, role: SeriesRole, points: [ChartPoint],
                 pointLabels: [String?] = [], lineLabel: String? = nil, lineLabelFraction: Double = 0.5,
-                pointShares: [Double] = []) {
+                pointShares: [Double] = [], marker: MarkerShape? = nil) {
         self.name = name
         self.color = color
         self.style = style
@@ -96,6 +128,7 @@ public struct ChartSeries: Codable, Sendable, Equatable {
         self.lineLabel = lineLabel
         self.lineLabelFraction = lineLabelFraction
         self.pointShares = pointShares
+        self.marker = marker ?? .default(for: role)
     }
 }
 

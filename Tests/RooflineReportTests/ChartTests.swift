@@ -107,7 +107,7 @@ import Testing
         keepForInspection(svg, name: "bandwidth.svg")
         let parsed = try ParsedSVG(svg)
         #expect(try parsed.elements("polyline", className: "measurement").count == 2)
-        #expect(try parsed.elements("circle", className: "measurement").count == 2 * Fixtures.sweepSizes.count)
+        #expect(try parsed.markers("measurement").count == 2 * Fixtures.sweepSizes.count)
         // L1d, L2, L3: the instruction cache is not marked.
         let markers = try parsed.elements("line", className: "marker").compactMap(ParsedSVG.title)
         #expect(markers == ["L1d 48 KiB", "L2 2 MiB", "L3 300 MiB"])
@@ -124,10 +124,10 @@ import Testing
         func px(_ x: Double) -> Double { plot.x + (log10(x) - log10(xLower)) / (log10(xUpper) - log10(xLower)) * plot.width }
         func py(_ y: Double) -> Double { plot.maxY - (log10(y) - log10(yLower)) / (log10(yUpper) - log10(yLower)) * plot.height }
         let parsed = try ParsedSVG(chart.svg())
-        let circles = try parsed.elements("circle", className: "measurement")
+        let circles = try parsed.markers("measurement")
         // 16 KiB at 1 thread: 200 GB/s; 1 GiB at 2 threads: 1.8 × 15 GB/s = 27 GB/s.
-        #expect(circles.contains { abs(ParsedSVG.number($0, "cx")! - px(16384)) < 0.01 && abs(ParsedSVG.number($0, "cy")! - py(200e9)) < 0.01 })
-        #expect(circles.contains { abs(ParsedSVG.number($0, "cx")! - px(1073741824)) < 0.01 && abs(ParsedSVG.number($0, "cy")! - py(27e9)) < 0.01 })
+        #expect(circles.contains { abs(ParsedSVG.centre($0)!.x - px(16384)) < 0.01 && abs(ParsedSVG.centre($0)!.y - py(200e9)) < 0.01 })
+        #expect(circles.contains { abs(ParsedSVG.centre($0)!.x - px(1073741824)) < 0.01 && abs(ParsedSVG.centre($0)!.y - py(27e9)) < 0.01 })
         let l2 = try #require(try parsed.elements("line", className: "marker").first { ParsedSVG.title($0) == "L2 2 MiB" })
         #expect(abs(ParsedSVG.number(l2, "x1")! - px(2097152)) < 0.01)
     }
@@ -168,7 +168,7 @@ import Testing
         #expect(chart.footnotes.contains("Other kernels are in the tables: copy."))
         let parsed = try ParsedSVG(chart.svg())
         #expect(try parsed.elements("polyline", className: "measurement").count == 2)
-        #expect(try parsed.elements("circle", className: "measurement").count == 2 * 9 + 2 * 2)
+        #expect(try parsed.markers("measurement").count == 2 * 9 + 2 * 2)
     }
 }
 

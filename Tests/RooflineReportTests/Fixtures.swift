@@ -99,6 +99,21 @@ struct ParsedSVG {
         }
     }
 
+    /// Point markers whose class is exactly `className`: `<circle>`s and the `<path>`s of other shapes.
+    func markers(_ className: String) throws -> [XMLElement] {
+        try elements("circle", className: className) + elements("path", className: className)
+    }
+
+    /// A marker's centre: a circle's cx, cy or a shape's data-cx, data-cy.
+    static func centre(_ element: XMLElement) -> (x: Double, y: Double)? {
+        guard let x = number(element, "cx") ?? number(element, "data-cx"), let y = number(element, "cy") ?? number(element, "data-cy")
+        else { return nil }
+        return (x, y)
+    }
+
+    /// A marker's radius: a circle's r or a shape's data-r.
+    static func radius(_ element: XMLElement) -> Double? { number(element, "r") ?? number(element, "data-r") }
+
     /// An attribute's text. (FoundationXML's `attribute(forName:)` returns nil for every attribute of an
     /// element in a default namespace, as SVG's are, so the attributes are searched by name.)
     static func attribute(_ element: XMLElement, _ name: String) -> String? {

@@ -71,7 +71,7 @@ import Testing
         // Each operator chart has a point per drawable operator: materialized prefill has 5 (3 attention + 2).
         let materialized = try #require(rendered.charts.first { $0.name == "test-roofline-h200-prefill-materialized.svg" })
         let parsed = try ParsedSVG(materialized.contents)
-        let points = try parsed.elements("circle", className: "operator memory-bound") + parsed.elements("circle", className: "operator compute-bound")
+        let points = try parsed.markers("operator memory-bound") + parsed.markers("operator compute-bound")
         #expect(points.compactMap(ParsedSVG.title).sorted() == ["attn.qkv", "attn_scores", "attn_values", "ffn.up", "softmax"])
     }
 

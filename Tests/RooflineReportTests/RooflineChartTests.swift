@@ -50,7 +50,7 @@ func keepForInspection(_ svg: String, name: String) {
         // At 2 threads the fixture has L1, L2 and DRAM ceilings and fp32, fp64 peaks.
         #expect(try hostParsed.elements("polyline", className: "ceiling memory").count == 3)
         #expect(try hostParsed.elements("polyline", className: "ceiling compute").count == 2)
-        #expect(try hostParsed.elements("circle", className: "ridge").count == 2)
+        #expect(try hostParsed.markers("ridge").count == 2)
     }
 
     @Test func equalPeaksShareALineAndOperatorsKeepToTheirRoofs() throws {
@@ -84,8 +84,8 @@ func keepForInspection(_ svg: String, name: String) {
         let layout = chart.layout()
         let plot = layout.plotArea
         let parsed = try ParsedSVG(chart.svg())
-        let memory = try parsed.elements("circle", className: "operator memory-bound")
-        let compute = try parsed.elements("circle", className: "operator compute-bound")
+        let memory = try parsed.markers("operator memory-bound")
+        let compute = try parsed.markers("operator compute-bound")
         #expect(memory.count == 2)  // attn.qkv, softmax; "kv write" has no FLOPs and is not drawn
         #expect(compute.count == 1)
         func expected(intensity: Double, flopsPerSecond: Double) -> (Double, Double) {
@@ -100,15 +100,15 @@ func keepForInspection(_ svg: String, name: String) {
         // ffn.up: 4e12 ÷ 1e9 = 4000 FLOP/B, above the bf16 ridge (206): at the bf16 roof 989.4e12.
         let up = try #require(compute.first { ParsedSVG.title($0) == "ffn.up" })
         let (ux, uy) = expected(intensity: 4000, flopsPerSecond: 989.4e12)
-        #expect(abs(ParsedSVG.number(up, "cx")! - ux) < 0.01 && abs(ParsedSVG.number(up, "cy")! - uy) < 0.01)
+        #expect(abs(ParsedSVG.centre(up)!.x - ux) < 0.01 && abs(ParsedSVG.centre(up)!.y - uy) < 0.01)
         // softmax: 5e8 ÷ 4e9 = 0.125 FLOP/B; 0.6e12 FLOP/s.
         let softmax = try #require(memory.first { ParsedSVG.title($0) == "softmax" })
         let (sx, sy) = expected(intensity: 0.125, flopsPerSecond: 0.6e12)
         #expect(abs(ParsedSVG.number(softmax, "cx")! - sx) < 0.01 && abs(ParsedSVG.number(softmax, "cy")! - sy) < 0.01)
         // The ridge of bf16 on HBM: 989.4e12 ÷ 4.8e12 = 206.125 FLOP/B.
-        let ridges = try parsed.elements("circle", className: "ridge")
+        let ridges = try parsed.markers("ridge")
         let (rx, _) = expected(intensity: 206.125, flopsPerSecond: 989.4e12)
-        #expect(ridges.contains { abs(ParsedSVG.number($0, "cx")! - rx) < 0.01 })
+        #expect(ridges.contains { abs(ParsedSVG.centre($0)!.x - rx) < 0.01 })
     }
 
     @Test func everyOperatorIsLabelledOrListed() throws {
@@ -139,9 +139,9 @@ func keepForInspection(_ svg: String, name: String) {
         #expect(Chart.markerRadius(share: 1e-6) == 3 && Chart.markerRadius(share: .nan) == 3)
         let shares = analysis.placements.map(analysis.share(of:))
         let parsed = try ParsedSVG(Chart.roofline(Fixtures.accelerator, placements: analysis.placements, shares: shares).svg())
-        let circles = try parsed.elements("circle", className: "operator memory-bound")
-            + parsed.elements("circle", className: "operator compute-bound")
-        let radius = Dictionary(uniqueKeysWithValues: circles.map { (ParsedSVG.title($0) ?? "", ParsedSVG.number($0, "r")!) })
+        let circles = try parsed.markers("operator memory-bound")
+            + parsed.markers("operator compute-bound")
+        let radius = Dictionary(uniqueKeysWithValues: circles.map { (ParsedSVG.title($0) ?? "", ParsedSVG.radius($0)!) })
         let drawnShares = zip(analysis.placements, shares).filter { radius[$0.0.operator.name] != nil }
         #expect(drawnShares.count == 3)
         // The radius order follows the share order.
@@ -162,6 +162,26 @@ func keepForInspection(_ svg: String, name: String) {
         let parsed = try ParsedSVG(Chart.roofline(Fixtures.accelerator, placements: placed.placements, shares: shares).svg())
         let labels = try parsed.elements("text", className: "point-label").compactMap(\.stringValue)
         #expect(labels.contains { $0.hasPrefix("heavy, ") && $0.hasSuffix("+2 more") })
+    }
+
+    @Test func paletteIsOkabeItoWithADistinctShapePerKind() throws {
+        // One palette: eight distinct colours, and every colour a roofline or bandwidth chart uses comes from it.
+        let okabeIto = [OkabeIto.orange, OkabeIto.skyBlue, OkabeIto.bluishGreen, OkabeIto.yellow, OkabeIto.blue,
+                        OkabeIto.vermillion, OkabeIto.reddishPurple, OkabeIto.black]
+        #expect(Set(okabeIto).count == okabeIto.count)
+        #expect(Set(OkabeIto.series).count == OkabeIto.series.count)
+        for palette in [ChartPalette.memoryLevels, ChartPalette.computeRoofs, ChartPalette.series] {
+            #expect(Set(palette).count == palette.count && palette.allSatisfy(okabeIto.contains))
+        }
+        #expect(ChartPalette.memoryBound != ChartPalette.computeBound)
+        // Each kind of point its own shape, drawn as such.
+        let kinds: [SeriesRole] = [.memoryBoundOperator, .computeBoundOperator, .ridge, .predictedOperator]
+        #expect(Set(kinds.map(MarkerShape.default(for:))).count == kinds.count)
+        let parsed = try ParsedSVG(chart.svg())
+        #expect(try parsed.elements("circle", className: "operator memory-bound").count == 2)
+        let squares = try parsed.elements("path", className: "operator compute-bound")
+        #expect(squares.count == 1 && squares.allSatisfy { ParsedSVG.attribute($0, "data-shape") == "square" })
+        #expect(try parsed.elements("path", className: "ridge").allSatisfy { ParsedSVG.attribute($0, "data-shape") == "diamond" })
     }
 
     @Test func labelsDoNotOverlap() throws {
