@@ -17,7 +17,7 @@ enum ChartPalette {
 extension Chart {
     /// A hierarchical roofline, log-log: x = arithmetic intensity (FLOP/byte), y = FLOP/s.
     ///
-    /// Per memory level a diagonal y = bandwidth × x, from the left edge up to the highest compute roof
+    /// Per memory level (only the levels the placements read from when there are any) a diagonal y = bandwidth × x, from the left edge up to the highest compute roof
     /// (it meets it at x = highest peak ÷ bandwidth); per data type a flat line y = peak (only the types the
     /// placements use when there are any; types with equal peaks share a line), from where it meets
     /// the fastest level's diagonal (x = peak ÷ fastest bandwidth) to the right edge. Ridge points are marked
@@ -48,7 +48,9 @@ extension Chart {
             }
         }
         computes.sort { $0.flopsPerSecond > $1.flopsPerSecond }
-        let memories = roofline.bandwidthCeilings.filter { $0.bytesPerSecond > 0 }
+        // With operators, only the levels they read from.
+        let levels = Set(placements.map(\.memoryLevel))
+        let memories = roofline.bandwidthCeilings.filter { $0.bytesPerSecond > 0 && (levels.isEmpty || levels.contains($0.level)) }
         let isDrawable = { (p: Placement) in p.arithmeticIntensity > 0 && p.arithmeticIntensity.isFinite && p.attainableFlopsPerSecond > 0 }
         let drawn = placements.filter(isDrawable)
         let predicted: [ChartPoint] = prediction.map { prediction in
@@ -127,6 +129,11 @@ extension Chart {
         }
         if !drawn.isEmpty {
             footnotes.append("Operators sit at their attainable rate: min(peak, intensity × \(roofline.mainMemoryLevel) bandwidth).")
+        }
+        let unused = roofline.bandwidthCeilings.filter { $0.bytesPerSecond > 0 && !memories.contains($0) }.map(\.level)
+            + roofline.computeCeilings.filter { $0.flopsPerSecond > 0 && !used.isEmpty && !used.contains($0.dataType) }.map(\.dataType.rawValue)
+        if !unused.isEmpty {
+            footnotes.append("Roofs no operator uses are left out: \(unused.joined(separator: ", ")).")
         }
         if !drawn.isEmpty && !shares.isEmpty {
             footnotes.append("Marker area ∝ the operator's share of the step time.")

@@ -184,6 +184,22 @@ func keepForInspection(_ svg: String, name: String) {
         #expect(try parsed.elements("path", className: "ridge").allSatisfy { ParsedSVG.attribute($0, "data-shape") == "diamond" })
     }
 
+    @Test func onlyTheRoofsOperatorsUseAreDrawn() throws {
+        // The host fixture has L1, L2 and DRAM diagonals and fp32, fp64 roofs; an fp32 operator read from DRAM
+        // keeps the DRAM diagonal and the fp32 roof, and the footnote names the rest.
+        let host = try Fixtures.profile.roofline()
+        let op = Operator(name: "axpy", kind: .elementwise, flops: 2e6, bytes: ByteCounts(activations: 12e6), computeType: .fp32)
+        let placed = try host.analyze([op])
+        let chart = Chart.roofline(host, placements: placed.placements)
+        let memory = chart.series.filter { $0.role == .memoryCeiling }
+        #expect(memory.count == 1 && memory.allSatisfy { $0.lineLabel == host.mainMemoryLevel })
+        #expect(chart.series.filter { $0.role == .computeCeiling }.map(\.name).allSatisfy { $0.hasPrefix("fp32 ") })
+        let parsed = try ParsedSVG(chart.svg())
+        #expect(try parsed.elements("polyline", className: "ceiling memory").count == 1)
+        #expect(try parsed.elements("polyline", className: "ceiling compute").count == 1)
+        #expect(chart.footnotes.contains { $0.contains("left out") && $0.contains("L1") && $0.contains("fp64") })
+    }
+
     @Test func labelsDoNotOverlap() throws {
         // Twelve operators spread along the memory slope and a cluster at one place: no two labels may overlap.
         var ops = (0..<12).map { index in
