@@ -5,7 +5,8 @@ extension Chart {
     /// one line per kernel, thread count and NUMA placement, through the best (highest) rate at each size, counted
     /// the STREAM way (arrays read + written); with fewer than four sizes (a quick probe) points only, since a line
     /// would claim rates between them that were not measured. A dashed vertical line marks each data cache's size as the kernel
-    /// reports it (one instance).
+    /// reports it (one instance), its size in the x axis's decimal units (kB, MB: 48 KiB reads 49.2 kB) so that the
+    /// axis speaks one unit system.
     ///
     /// So that the chart stays readable, it draws at most `maxKernels` kernels (those measured at the most sizes,
     /// the sweep's; ties go to triad, load, copy, then by name) at the fewest and the most threads; a footnote
@@ -54,7 +55,7 @@ extension Chart {
         var seenLevels = Set<Int>()
         var markers: [VerticalMarker] = []
         for cache in profile.host.dataCaches where cache.sizeBytes > 0 && seenLevels.insert(cache.level).inserted {
-            markers.append(VerticalMarker(x: Double(cache.sizeBytes), label: "\(cache.qualifiedName) \(Format.binaryBytes(cache.sizeBytes))",
+            markers.append(VerticalMarker(x: Double(cache.sizeBytes), label: "\(cache.qualifiedName) \(Format.bytes(Double(cache.sizeBytes)))",
                                           color: ChartPalette.markers))
         }
 

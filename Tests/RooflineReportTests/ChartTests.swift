@@ -102,15 +102,26 @@ import Testing
 @Suite struct BandwidthChartTests {
     let chart = Chart.bandwidth(Fixtures.profile)
 
+    @Test func aByteAxisSpeaksOneUnitSystem() throws {
+        // Tick labels and cache markers on the x axis all use decimal prefixes of B (kB, MB, GB), never KiB or MiB.
+        let parsed = try ParsedSVG(chart.svg())
+        let axis = try #require(try parsed.elements("g").first { ParsedSVG.attribute($0, "class") == "axis x" })
+        let ticks = axis.elements(forName: "text").filter { ParsedSVG.attribute($0, "class") == "tick-label" }.compactMap(\.stringValue)
+        let labels = try parsed.elements("text", className: "marker-label").compactMap(\.stringValue)
+        #expect(!ticks.isEmpty && !labels.isEmpty)
+        let units = Set((ticks + labels).compactMap { $0.split(separator: " ").last.map(String.init) })
+        #expect(units.isSubset(of: ["B", "kB", "MB", "GB", "TB"]), "\(units)")
+    }
+
     @Test func oneLinePerThreadCountAndAMarkerPerCache() throws {
         let svg = chart.svg()
         keepForInspection(svg, name: "bandwidth.svg")
         let parsed = try ParsedSVG(svg)
         #expect(try parsed.elements("polyline", className: "measurement").count == 2)
         #expect(try parsed.markers("measurement").count == 2 * Fixtures.sweepSizes.count)
-        // L1d, L2, L3: the instruction cache is not marked.
+        // L1d, L2, L3: the instruction cache is not marked; 48 KiB, 2 MiB and 300 MiB in the axis's decimal units.
         let markers = try parsed.elements("line", className: "marker").compactMap(ParsedSVG.title)
-        #expect(markers == ["L1d 48 KiB", "L2 2 MiB", "L3 300 MiB"])
+        #expect(markers == ["L1d 49.2 kB", "L2 2.10 MB", "L3 315 MB"])
         let group = try #require(try parsed.elements("g").first { ParsedSVG.attribute($0, "class") == "axis x" })
         #expect(ParsedSVG.attribute(group, "data-scale") == "logarithmic")
     }
@@ -128,7 +139,7 @@ import Testing
         // 16 KiB at 1 thread: 200 GB/s; 1 GiB at 2 threads: 1.8 × 15 GB/s = 27 GB/s.
         #expect(circles.contains { abs(ParsedSVG.centre($0)!.x - px(16384)) < 0.01 && abs(ParsedSVG.centre($0)!.y - py(200e9)) < 0.01 })
         #expect(circles.contains { abs(ParsedSVG.centre($0)!.x - px(1073741824)) < 0.01 && abs(ParsedSVG.centre($0)!.y - py(27e9)) < 0.01 })
-        let l2 = try #require(try parsed.elements("line", className: "marker").first { ParsedSVG.title($0) == "L2 2 MiB" })
+        let l2 = try #require(try parsed.elements("line", className: "marker").first { ParsedSVG.title($0) == "L2 2.10 MB" })
         #expect(abs(ParsedSVG.number(l2, "x1")! - px(2097152)) < 0.01)
     }
 
