@@ -97,7 +97,10 @@ extension Chart {
                     let share = index < series.pointShares.count ? series.pointShares[index] : nil
                     drawPointMarker(of: series, x: x, y: y, share: share, tip: label ?? series.name, placer: &placer, into: &out)
                 }
-                if let label { requests.addPoint(label, x: x, y: y, role: series.role) }
+                if let label {
+                    let share = index < series.pointShares.count ? series.pointShares[index] : 0
+                    requests.addPoint(label, share: share, x: x, y: y, role: series.role)
+                }
             }
         }
         out.line("</g>")
@@ -133,7 +136,7 @@ extension Chart {
             placed.append((label, "marker-label", "#222222"))
         }
         for request in requests.points {
-            let label = placer.place(Chart.clusterText(request.texts), x: request.x, y: request.y, fontSize: TextMetrics.labelFontSize,
+            let label = placer.place(Chart.clusterText(request.texts, shares: request.shares), x: request.x, y: request.y, fontSize: TextMetrics.labelFontSize,
                                      directions: [.east, .northEast, .southEast, .west, .north, .south, .northWest, .southWest])
             placed.append((label, "point-label", "#222222"))
         }
@@ -361,12 +364,22 @@ extension Chart {
         x >= rect.x - 0.01 && x <= rect.maxX + 0.01 && y >= rect.y - 0.01 && y <= rect.maxY + 0.01
     }
 
-    /// Labels of points drawn on top of each other, as one: up to four names, then "+N more".
-    static func clusterText(_ texts: [String]) -> String {
+    /// Share at or above which an operator in a crowd of markers is always named in its label.
+    static let namedShare = 0.01
+
+    /// Labels of points drawn on top of each other, as one: up to four names, then "+N more"; every name whose
+    /// share (0…1, one per text, empty for none) is at least `namedShare` is named whatever the count, so that no
+    /// operator with a visible part of the time hides behind "+N more" (texts come largest share first).
+    static func clusterText(_ texts: [String], shares: [Double] = []) -> String {
         var unique: [String] = []
-        for text in texts where !unique.contains(text) { unique.append(text) }
-        if unique.count <= 4 { return unique.joined(separator: ", ") }
-        return unique.prefix(3).joined(separator: ", ") + " +\(unique.count - 3) more"
+        var named = 0
+        for (index, text) in texts.enumerated() where !unique.contains(text) {
+            unique.append(text)
+            if index < shares.count, shares[index] >= namedShare { named = unique.count }
+        }
+        if unique.count <= max(4, named) { return unique.joined(separator: ", ") }
+        let shown = max(3, named)
+        return unique.prefix(shown).joined(separator: ", ") + " +\(unique.count - shown) more"
     }
 }
 
@@ -387,14 +400,16 @@ private struct LabelRequests {
     /// A vertical marker's label, at the top of the plot.
     var markers: [(text: String, x: Double)] = []
     /// Labels of points, several where points of one kind are drawn on top of each other.
-    var points: [(texts: [String], x: Double, y: Double, role: SeriesRole)] = []
+    var points: [(texts: [String], shares: [Double], x: Double, y: Double, role: SeriesRole)] = []
 
-    /// Asks for a point's label; points of one kind drawn on top of each other (within 6 px) share a label.
-    mutating func addPoint(_ label: String, x: Double, y: Double, role: SeriesRole) {
+    /// Asks for a point's label, with its share (0 for none); points of one kind drawn on top of each other
+    /// (within 6 px) share a label.
+    mutating func addPoint(_ label: String, share: Double, x: Double, y: Double, role: SeriesRole) {
         if let cluster = points.firstIndex(where: { $0.role == role && hypot($0.x - x, $0.y - y) < 6 }) {
             points[cluster].texts.append(label)
+            points[cluster].shares.append(share)
         } else {
-            points.append(([label], x, y, role))
+            points.append(([label], [share], x, y, role))
         }
     }
 }

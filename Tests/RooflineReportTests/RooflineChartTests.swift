@@ -158,10 +158,16 @@ func keepForInspection(_ svg: String, name: String) {
             Operator(name: name, kind: .matmul, flops: 3e9, bytes: ByteCounts(weights: 1e9), computeType: .bf16)
         }
         let placed = try Fixtures.accelerator.analyze(ops)
-        let shares = [0.05, 0.05, 0.05, 0.05, 0.8]
+        let shares = [0.001, 0.001, 0.001, 0.001, 0.8]
         let parsed = try ParsedSVG(Chart.roofline(Fixtures.accelerator, placements: placed.placements, shares: shares).svg())
         let labels = try parsed.elements("text", className: "point-label").compactMap(\.stringValue)
         #expect(labels.contains { $0.hasPrefix("heavy, ") && $0.hasSuffix("+2 more") })
+        // Every operator at 1 % of the time or more is named, however many share the place.
+        let named = try ParsedSVG(Chart.roofline(Fixtures.accelerator, placements: placed.placements,
+                                                 shares: [0.05, 0.05, 0.02, 0.001, 0.8]).svg())
+        #expect(try named.elements("text", className: "point-label").compactMap(\.stringValue).contains("heavy, a, b, c +1 more"))
+        #expect(Chart.clusterText(["a", "b", "c", "d", "e"], shares: [0.2, 0.2, 0.2, 0.2, 0.2]) == "a, b, c, d, e")
+        #expect(Chart.clusterText(["a", "b", "c", "d", "e"]) == "a, b, c +2 more")
     }
 
     @Test func paletteIsOkabeItoWithADistinctShapePerKind() throws {
