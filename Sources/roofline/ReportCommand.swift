@@ -18,7 +18,8 @@ struct ReportCommand: ParsableCommand {
             With no options: a quick probe of this host, the llama-3.1-8b preset, prompt and context 4096, batch 1, \
             bf16, fused attention, on the H200; written to roofline-report.md and roofline-report-*.svg.
 
-            Sizes take 4096, 128k (128,000), 128Ki (131,072) or 10M; a comma is never a thousands separator. All files are written together or not at all.
+            Sizes take 4096, 128k (128,000), 128Ki (131,072) or 10M; a comma is never a thousands separator. All files are written together or not at all. \
+            --format json (or --output NAME.json) writes the report's values as one JSON document instead, without charts.
 
             Example: roofline report --model llama-3.1-405b --context 10M --device h200 --price 3 --output Reports/405b-10m.md
             """)
@@ -66,8 +67,8 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("validate"), help: "Measure real operators on this host now (GEMM, softmax, KV decode, RMSNorm; tens of seconds) and add the predicted-vs-measured section.")
     var measureOperators = false
 
-    /// `--output NAME.md` (default roofline-report.md; charts go beside it as NAME-*.svg) and `--format`, which
-    /// can only be markdown here.
+    /// `--output NAME.md` (default roofline-report.md; charts go beside it as NAME-*.svg) and `--format`, markdown
+    /// (the default) or json (the report's values as one document, to stdout or `--output NAME.json`).
     @OptionGroup var results: OutputOptions
 
     @OptionGroup var calibrationOptions: CalibrationOptions
@@ -109,9 +110,10 @@ struct ReportCommand: ParsableCommand {
         if try price != nil && deviceNames().count != 1 {
             throw ValidationError("--price sets one device's price: give a single --device")
         }
-        if let format = results.format, format != .markdown {
-            throw ValidationError("a report is markdown with SVG charts beside it: drop --format \(format.rawValue) (or use --format markdown)")
+        if let format = results.format, format != .markdown && format != .json {
+            throw ValidationError("a report is markdown with SVG charts beside it, or its values as JSON: drop --format \(format.rawValue) (or use --format markdown or json)")
         }
+        if writesJSON { return }
         guard output.hasSuffix(".md"), URL(fileURLWithPath: output).lastPathComponent.count > 3 else {
             throw ValidationError("--output must name a markdown file ending in .md, got '\(output)'")
         }
@@ -119,6 +121,10 @@ struct ReportCommand: ParsableCommand {
 
     /// The markdown file: `--output`, else roofline-report.md.
     var output: String { results.output ?? "roofline-report.md" }
+
+    /// Whether the report is written as one JSON document (`--format json`, or `--output NAME.json` without
+    /// `--format`) instead of markdown with charts, the default.
+    var writesJSON: Bool { (results.format ?? (results.resolvedFormat == .json ? .json : .markdown)) == .json }
 
     /// The `--device` list, trimmed (`listOption`: an empty entry is a usage error); an empty `--device` leaves
     /// the accelerators out, for a report on the host alone.
@@ -182,6 +188,11 @@ struct ReportCommand: ParsableCommand {
         request.servingContexts = contexts
         request.targets = targets
         let report = try ReportAssembly.report(for: request)
+        if writesJSON {
+            // The values alone, to stdout or whole to `--output`: no charts, nothing beside it.
+            try results.emit(jsonString(JSONDocument(value: report, arrayKey: nil)))
+            return
+        }
         let baseName = outputURL.deletingPathExtension().lastPathComponent
         let rendered = report.render(baseName: baseName)
         let folderURL = outputURL.deletingLastPathComponent()
@@ -232,7 +243,12 @@ struct ReportCommand: ParsableCommand {
         if calibrationOptions.calibration != "auto" { words += ["--calibration", calibrationOptions.calibration] }
         if calibrationOptions.engine != EngineProfile.fusedGraphs.name { words += ["--engine", calibrationOptions.engine] }
         if measureOperators { words.append("--validate") }
-        words += ["--output", output]
+        if writesJSON {
+            if results.format == .json { words += ["--format", "json"] }
+            if let output = results.output { words += ["--output", output] }
+        } else {
+            words += ["--output", output]
+        }
         return words.map(shellQuoted).joined(separator: " ")
     }
 }
