@@ -89,6 +89,20 @@ struct ClassifyReport: Encodable {
     var operators: [Row]
     var totals: Totals
 
+    /// One row per operator of `analysis`, in its order, with the calibrated prediction beside it when given
+    /// (also a report's operator tables, `report --csv`).
+    static func rows(_ analysis: Analysis, prediction: StepPrediction?) -> [Row] {
+        analysis.placements.enumerated().map { index, p in
+            Row(name: p.operator.name, kind: p.operator.kind, count: p.operator.count, flops: p.operator.flops,
+                bytes: p.operator.bytes.total, weightBytes: p.operator.bytes.weights,
+                activationBytes: p.operator.bytes.activations, kvBytes: p.operator.bytes.kvCache,
+                computeType: p.operator.computeType, ceilingDataType: p.ceilingDataType, fellBackFrom: p.fellBackFrom,
+                arithmeticIntensity: p.arithmeticIntensity, attainableFlopsPerSecond: p.attainableFlopsPerSecond,
+                computeSeconds: p.computeSeconds, memorySeconds: p.memorySeconds, seconds: p.seconds, bound: p.bound,
+                share: analysis.share(of: p), predicted: prediction?.operators[index])
+        }
+    }
+
     init(workload: Workload, analysis: Analysis, prediction: StepPrediction?, capacity: CapacityCheck?,
          deviceNotes: [String]) {
         let roofline = analysis.roofline
@@ -111,15 +125,7 @@ struct ClassifyReport: Encodable {
         ridgeFlopsPerByte = roofline.ridgeFlopsPerByte(dataType: ridgeDataType)
         weightBytes = workload.weightBytes
         kvCacheBytes = workload.kvCacheBytes
-        operators = analysis.placements.enumerated().map { index, p in
-            Row(name: p.operator.name, kind: p.operator.kind, count: p.operator.count, flops: p.operator.flops,
-                bytes: p.operator.bytes.total, weightBytes: p.operator.bytes.weights,
-                activationBytes: p.operator.bytes.activations, kvBytes: p.operator.bytes.kvCache,
-                computeType: p.operator.computeType, ceilingDataType: p.ceilingDataType, fellBackFrom: p.fellBackFrom,
-                arithmeticIntensity: p.arithmeticIntensity, attainableFlopsPerSecond: p.attainableFlopsPerSecond,
-                computeSeconds: p.computeSeconds, memorySeconds: p.memorySeconds, seconds: p.seconds, bound: p.bound,
-                share: analysis.share(of: p), predicted: prediction?.operators[index])
-        }
+        operators = Self.rows(analysis, prediction: prediction)
         let bytes = analysis.totalBytes
         totals = Totals(
             flops: analysis.totalFlops, bytes: bytes.total, weightBytes: bytes.weights,

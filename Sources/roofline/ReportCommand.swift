@@ -75,6 +75,9 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var latency: LatencyTargetOptions
 
+    @Flag(help: "Also write each table as CSV beside the markdown, NAME-TABLE.csv (operators per phase and roofline, deployment layouts, serving sweeps), in the same set.")
+    var csv = false
+
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
 
@@ -113,7 +116,10 @@ struct ReportCommand: ParsableCommand {
         if let format = results.format, format != .markdown && format != .json {
             throw ValidationError("a report is markdown with SVG charts beside it, or its values as JSON: drop --format \(format.rawValue) (or use --format markdown or json)")
         }
-        if writesJSON { return }
+        if writesJSON {
+            if csv { throw ValidationError("--csv writes CSV beside a markdown report: drop it with --format json") }
+            return
+        }
         guard output.hasSuffix(".md"), URL(fileURLWithPath: output).lastPathComponent.count > 3 else {
             throw ValidationError("--output must name a markdown file ending in .md, got '\(output)'")
         }
@@ -200,9 +206,42 @@ struct ReportCommand: ParsableCommand {
         for chart in rendered.charts {
             files.append((folderURL.appendingPathComponent(chart.name).path, Data(chart.contents.utf8)))
         }
+        let tables = csv ? try Self.csvFiles(report, baseName: baseName) : []
+        for table in tables {
+            files.append((folderURL.appendingPathComponent(table.name).path, Data(table.contents.utf8)))
+        }
         try AtomicFile.writeAll(files)
-        Diagnostics.progress("wrote \(output) and \(rendered.charts.count) chart\(rendered.charts.count == 1 ? "" : "s") beside it")
+        Diagnostics.progress("wrote \(output) and \(rendered.charts.count) chart\(rendered.charts.count == 1 ? "" : "s")"
+            + (csv ? " and \(tables.count) CSV file\(tables.count == 1 ? "" : "s")" : "") + " beside it")
         try StandardStream.output.write(output + "\n")
+    }
+
+    /// The report's tables as CSV files named `NAME-TABLE.csv`, one table each (`CSVTable`): `operators-PHASE[-FORM]-ROOFLINE`
+    /// for every phase, attention form (named when there are several) and roofline; `deployment-DEVICE-TABLE` for
+    /// each device's plan (`decode`, `prefill`, `economics`, as `plan --format csv`); `serving-DEVICE` for each sweep.
+    static func csvFiles(_ report: Report, baseName: String) throws -> [ReportFile] {
+        var tables: [(name: String, table: CSVTable)] = []
+        for phase in report.phases {
+            for form in phase.forms {
+                let formPart = phase.forms.count > 1 ? "-\(form.name)" : ""
+                for named in form.analyses {
+                    tables.append(("operators-\(phase.kind.rawValue)\(formPart)-\(named.slug)",
+                                   try CSVTable("operators", rows: ClassifyReport.rows(named.analysis, prediction: named.prediction))))
+                }
+            }
+        }
+        for devicePlan in report.deployment ?? [] {
+            guard case .success(let plan) = devicePlan.plan else { continue }
+            for table in try PlanCommand.planTables(plan) {
+                tables.append(("deployment-\(Report.slug(plan.deviceID))-\(table.name)", table))
+            }
+        }
+        for sweep in report.serving {
+            for table in try PlanCommand.csvTables(DevicePlans.Entry(deviceID: sweep.deviceID, sweep: sweep), prefixed: false) {
+                tables.append(("serving-\(Report.slug(sweep.deviceID))", table))
+            }
+        }
+        return tables.map { ReportFile(name: "\(baseName)-\($0.name).csv", contents: $0.table.text) }
     }
 
     /// The planner's settings: defaults, at `--efficiency`.
@@ -243,6 +282,7 @@ struct ReportCommand: ParsableCommand {
         if calibrationOptions.calibration != "auto" { words += ["--calibration", calibrationOptions.calibration] }
         if calibrationOptions.engine != EngineProfile.fusedGraphs.name { words += ["--engine", calibrationOptions.engine] }
         if measureOperators { words.append("--validate") }
+        if csv { words.append("--csv") }
         if writesJSON {
             if results.format == .json { words += ["--format", "json"] }
             if let output = results.output { words += ["--output", output] }
