@@ -103,6 +103,21 @@ struct ClassifyReport: Encodable {
         }
     }
 
+    /// The step's sums over `analysis`, tokens/s from `tokensPerStep`, and the prediction's when given (also a
+    /// report's step table, `report --csv`).
+    static func totals(_ analysis: Analysis, prediction: StepPrediction?, tokensPerStep: Double) -> Totals {
+        let bytes = analysis.totalBytes
+        return Totals(
+            flops: analysis.totalFlops, bytes: bytes.total, weightBytes: bytes.weights,
+            activationBytes: bytes.activations, kvBytes: bytes.kvCache, arithmeticIntensity: analysis.arithmeticIntensity,
+            seconds: analysis.totalSeconds, computeBoundSeconds: analysis.seconds(boundBy: .compute),
+            memoryBoundSeconds: analysis.seconds(boundBy: .memory),
+            tokensPerSecond: analysis.tokensPerSecond(tokensPerStep: tokensPerStep),
+            predictedSeconds: prediction?.totalSeconds,
+            predictedTokensPerSecond: prediction?.tokensPerSecond(tokensPerStep: tokensPerStep),
+            predictedFloorSeconds: prediction?.floorSeconds, kernelLaunches: prediction?.kernelLaunches)
+    }
+
     init(workload: Workload, analysis: Analysis, prediction: StepPrediction?, capacity: CapacityCheck?,
          deviceNotes: [String]) {
         let roofline = analysis.roofline
@@ -126,16 +141,7 @@ struct ClassifyReport: Encodable {
         weightBytes = workload.weightBytes
         kvCacheBytes = workload.kvCacheBytes
         operators = Self.rows(analysis, prediction: prediction)
-        let bytes = analysis.totalBytes
-        totals = Totals(
-            flops: analysis.totalFlops, bytes: bytes.total, weightBytes: bytes.weights,
-            activationBytes: bytes.activations, kvBytes: bytes.kvCache, arithmeticIntensity: analysis.arithmeticIntensity,
-            seconds: analysis.totalSeconds, computeBoundSeconds: analysis.seconds(boundBy: .compute),
-            memoryBoundSeconds: analysis.seconds(boundBy: .memory),
-            tokensPerSecond: analysis.tokensPerSecond(tokensPerStep: workload.tokensPerStep),
-            predictedSeconds: prediction?.totalSeconds,
-            predictedTokensPerSecond: prediction?.tokensPerSecond(tokensPerStep: workload.tokensPerStep),
-            predictedFloorSeconds: prediction?.floorSeconds, kernelLaunches: prediction?.kernelLaunches)
+        totals = Self.totals(analysis, prediction: prediction, tokensPerStep: workload.tokensPerStep)
         calibration = prediction?.calibration
         self.capacity = capacity
         notes = deviceNotes

@@ -216,11 +216,45 @@ struct ReportCommand: ParsableCommand {
         try StandardStream.output.write(output + "\n")
     }
 
-    /// The report's tables as CSV files named `NAME-TABLE.csv`, one table each (`CSVTable`): `operators-PHASE[-FORM]-ROOFLINE`
-    /// for every phase, attention form (named when there are several) and roofline; `deployment-DEVICE-TABLE` for
-    /// each device's plan (`decode`, `prefill`, `economics`, as `plan --format csv`); `serving-DEVICE` for each sweep.
+    /// One row of a report's step comparison: a phase in one attention form on one roofline, and its step's sums.
+    struct StepRow: Encodable {
+        /// What the row is: the phase, attention form and roofline, with the phase's sizes.
+        struct Step: Encodable {
+            var phase: PhaseKind
+            var attention: AttentionMode
+            /// The roofline's name ("host", a device).
+            var name: String
+            /// Prompt tokens (prefill) or context (decode) per sequence.
+            var tokens: Int
+            var batch: Int
+        }
+
+        var step: Step
+        var totals: ClassifyReport.Totals
+
+        /// The step's keys beside the totals' keys, one flat object.
+        func encode(to encoder: Encoder) throws {
+            try step.encode(to: encoder)
+            try totals.encode(to: encoder)
+        }
+    }
+
+    /// The report's tables as CSV files named `NAME-TABLE.csv`, one table each (`CSVTable`): `steps` (every phase,
+    /// attention form and roofline, the step's sums); `operators-PHASE[-FORM]-ROOFLINE` for every phase, attention
+    /// form (named when there are several) and roofline; `deployment-DEVICE-TABLE` for each device's plan (`decode`,
+    /// `prefill`, `economics`, as `plan --format csv`); `serving-DEVICE` for each sweep.
     static func csvFiles(_ report: Report, baseName: String) throws -> [ReportFile] {
-        var tables: [(name: String, table: CSVTable)] = []
+        let steps = report.phases.flatMap { phase in
+            phase.forms.flatMap { form in
+                form.analyses.map { named in
+                    StepRow(step: .init(phase: phase.kind, attention: form.mode, name: named.name, tokens: phase.tokens,
+                                        batch: phase.batch),
+                            totals: ClassifyReport.totals(named.analysis, prediction: named.prediction,
+                                                          tokensPerStep: phase.tokensPerStep))
+                }
+            }
+        }
+        var tables: [(name: String, table: CSVTable)] = [("steps", try CSVTable("steps", rows: steps))]
         for phase in report.phases {
             for form in phase.forms {
                 let formPart = phase.forms.count > 1 ? "-\(form.name)" : ""

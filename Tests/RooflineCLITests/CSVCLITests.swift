@@ -121,6 +121,7 @@ import Testing
         let csvFiles = files.filter { $0.hasSuffix(".csv") }
         #expect(files == (["r.md"] + csvFiles + files.filter { $0.hasSuffix(".svg") }).sorted())
         let expected: [String: (table: String, column: String)] = [
+            "r-steps.csv": ("steps", "tokens_per_second"),
             "r-operators-prefill-fused-h200.csv": ("operators", "attainable_flops_per_second"),
             "r-operators-decode-fused-h200.csv": ("operators", "memory_seconds"),
             "r-operators-decode-materialized-h200.csv": ("operators", "kv_bytes"),
