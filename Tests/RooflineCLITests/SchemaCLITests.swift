@@ -89,6 +89,7 @@ import Testing
             ("devices", ["devices"]), ("devices", ["devices", "--device", "test-accel"]),
             ("plan", ["plan", "--model", "llama-3.1-8b", "--device", "test-accel", "--context", "4k", "--prompt", "1k"]),
             ("plan-sweep", ["plan", "--model", "llama-3.1-8b", "--device", "test-accel", "--context", "4k,8k", "--batch", "1,8"]),
+            ("report", ["report", "--probe", "none", "--model", "llama-3.1-8b", "--device", "test-accel", "--batch", "1,8", "-q"]),
         ]
         for (schema, arguments) in runs {
             let result = try CLIRunner.run(arguments + ["--device-file", file.path, "--format", "json"])
