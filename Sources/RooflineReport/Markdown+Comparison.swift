@@ -2,7 +2,7 @@ import RooflineCalibration
 import Foundation
 
 /// One analysis under a name (a device, an attention form), for side-by-side tables.
-public struct NamedAnalysis: Sendable {
+public struct NamedAnalysis: Sendable, Encodable {
     public var name: String
     /// Short name for file names ("h200", "host").
     public var slug: String

@@ -3,7 +3,7 @@ import RooflineDevices
 import RooflineModels
 
 /// What was analysed, as values: the model, the step sizes, the data types, and the devices.
-public struct ReportSubject: Sendable {
+public struct ReportSubject: Sendable, Encodable {
     public var model: ModelConfig
     /// Prompt tokens per sequence (the prefill step); nil when the report has no prefill.
     public var promptTokens: Int?
@@ -42,7 +42,7 @@ public struct ReportSubject: Sendable {
 }
 
 /// A step computed one way (fused or materialized attention) and placed on several rooflines.
-public struct ReportAttentionForm: Sendable {
+public struct ReportAttentionForm: Sendable, Encodable {
     public var mode: AttentionMode
     /// The same operators on each roofline; the first is the baseline of the comparison (the host when present).
     public var analyses: [NamedAnalysis]
@@ -57,7 +57,7 @@ public struct ReportAttentionForm: Sendable {
 }
 
 /// One phase of inference (prefill or decode) in the report.
-public struct ReportPhase: Sendable {
+public struct ReportPhase: Sendable, Encodable {
     public var kind: PhaseKind
     /// Prompt tokens per sequence (prefill) or the context each new token attends to (decode).
     public var tokens: Int
@@ -82,13 +82,25 @@ public struct ReportPhase: Sendable {
 }
 
 /// One device's deployment plan, or why it has none.
-public struct DevicePlan: Sendable {
+public struct DevicePlan: Sendable, Encodable {
     public var deviceName: String
     public var plan: Result<DeploymentPlan, RooflineError>
 
     public init(deviceName: String, plan: Result<DeploymentPlan, RooflineError>) {
         self.deviceName = deviceName
         self.plan = plan
+    }
+
+    private enum CodingKeys: String, CodingKey { case deviceName, plan, error }
+
+    /// `deviceName`, then `plan` (the plan's values) or `error` (why there is none, one line).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(deviceName, forKey: .deviceName)
+        switch plan {
+        case .success(let plan): try container.encode(plan, forKey: .plan)
+        case .failure(let error): try container.encode(error.message, forKey: .error)
+        }
     }
 }
 
@@ -134,8 +146,9 @@ public struct ReportFile: Sendable, Equatable {
 }
 
 /// Everything a report shows, as finished values (built by RooflineAnalysis' `ReportAssembly`). `render(baseName:)`
-/// turns it into markdown and SVG; nothing here measures, counts, places or plans.
-public struct Report: Sendable {
+/// turns it into markdown and SVG; nothing here measures, counts, places or plans. Its `Encodable` form is the
+/// same values for `report --format json`.
+public struct Report: Sendable, Encodable {
     /// ISO 8601 time the report was made.
     public var createdAt: String
     public var toolVersion: String

@@ -89,6 +89,35 @@ struct ClassifyReport: Encodable {
     var operators: [Row]
     var totals: Totals
 
+    /// One row per operator of `analysis`, in its order, with the calibrated prediction beside it when given
+    /// (also a report's operator tables, `report --csv`).
+    static func rows(_ analysis: Analysis, prediction: StepPrediction?) -> [Row] {
+        analysis.placements.enumerated().map { index, p in
+            Row(name: p.operator.name, kind: p.operator.kind, count: p.operator.count, flops: p.operator.flops,
+                bytes: p.operator.bytes.total, weightBytes: p.operator.bytes.weights,
+                activationBytes: p.operator.bytes.activations, kvBytes: p.operator.bytes.kvCache,
+                computeType: p.operator.computeType, ceilingDataType: p.ceilingDataType, fellBackFrom: p.fellBackFrom,
+                arithmeticIntensity: p.arithmeticIntensity, attainableFlopsPerSecond: p.attainableFlopsPerSecond,
+                computeSeconds: p.computeSeconds, memorySeconds: p.memorySeconds, seconds: p.seconds, bound: p.bound,
+                share: analysis.share(of: p), predicted: prediction?.operators[index])
+        }
+    }
+
+    /// The step's sums over `analysis`, tokens/s from `tokensPerStep`, and the prediction's when given (also a
+    /// report's step table, `report --csv`).
+    static func totals(_ analysis: Analysis, prediction: StepPrediction?, tokensPerStep: Double) -> Totals {
+        let bytes = analysis.totalBytes
+        return Totals(
+            flops: analysis.totalFlops, bytes: bytes.total, weightBytes: bytes.weights,
+            activationBytes: bytes.activations, kvBytes: bytes.kvCache, arithmeticIntensity: analysis.arithmeticIntensity,
+            seconds: analysis.totalSeconds, computeBoundSeconds: analysis.seconds(boundBy: .compute),
+            memoryBoundSeconds: analysis.seconds(boundBy: .memory),
+            tokensPerSecond: analysis.tokensPerSecond(tokensPerStep: tokensPerStep),
+            predictedSeconds: prediction?.totalSeconds,
+            predictedTokensPerSecond: prediction?.tokensPerSecond(tokensPerStep: tokensPerStep),
+            predictedFloorSeconds: prediction?.floorSeconds, kernelLaunches: prediction?.kernelLaunches)
+    }
+
     init(workload: Workload, analysis: Analysis, prediction: StepPrediction?, capacity: CapacityCheck?,
          deviceNotes: [String]) {
         let roofline = analysis.roofline
@@ -111,25 +140,8 @@ struct ClassifyReport: Encodable {
         ridgeFlopsPerByte = roofline.ridgeFlopsPerByte(dataType: ridgeDataType)
         weightBytes = workload.weightBytes
         kvCacheBytes = workload.kvCacheBytes
-        operators = analysis.placements.enumerated().map { index, p in
-            Row(name: p.operator.name, kind: p.operator.kind, count: p.operator.count, flops: p.operator.flops,
-                bytes: p.operator.bytes.total, weightBytes: p.operator.bytes.weights,
-                activationBytes: p.operator.bytes.activations, kvBytes: p.operator.bytes.kvCache,
-                computeType: p.operator.computeType, ceilingDataType: p.ceilingDataType, fellBackFrom: p.fellBackFrom,
-                arithmeticIntensity: p.arithmeticIntensity, attainableFlopsPerSecond: p.attainableFlopsPerSecond,
-                computeSeconds: p.computeSeconds, memorySeconds: p.memorySeconds, seconds: p.seconds, bound: p.bound,
-                share: analysis.share(of: p), predicted: prediction?.operators[index])
-        }
-        let bytes = analysis.totalBytes
-        totals = Totals(
-            flops: analysis.totalFlops, bytes: bytes.total, weightBytes: bytes.weights,
-            activationBytes: bytes.activations, kvBytes: bytes.kvCache, arithmeticIntensity: analysis.arithmeticIntensity,
-            seconds: analysis.totalSeconds, computeBoundSeconds: analysis.seconds(boundBy: .compute),
-            memoryBoundSeconds: analysis.seconds(boundBy: .memory),
-            tokensPerSecond: analysis.tokensPerSecond(tokensPerStep: workload.tokensPerStep),
-            predictedSeconds: prediction?.totalSeconds,
-            predictedTokensPerSecond: prediction?.tokensPerSecond(tokensPerStep: workload.tokensPerStep),
-            predictedFloorSeconds: prediction?.floorSeconds, kernelLaunches: prediction?.kernelLaunches)
+        operators = Self.rows(analysis, prediction: prediction)
+        totals = Self.totals(analysis, prediction: prediction, tokensPerStep: workload.tokensPerStep)
         calibration = prediction?.calibration
         self.capacity = capacity
         notes = deviceNotes

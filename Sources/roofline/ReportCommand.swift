@@ -18,7 +18,8 @@ struct ReportCommand: ParsableCommand {
             With no options: a quick probe of this host, the llama-3.1-8b preset, prompt and context 4096, batch 1, \
             bf16, fused attention, on the H200; written to roofline-report.md and roofline-report-*.svg.
 
-            Sizes take 4096, 128k (128,000), 128Ki (131,072) or 10M; a comma is never a thousands separator. All files are written together or not at all.
+            Sizes take 4096, 128k (128,000), 128Ki (131,072) or 10M; a comma is never a thousands separator. All files are written together or not at all. \
+            --format json (or --output NAME.json) writes the report's values as one JSON document instead, without charts.
 
             Example: roofline report --model llama-3.1-405b --context 10M --device h200 --price 3 --output Reports/405b-10m.md
             """)
@@ -66,13 +67,16 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("validate"), help: "Measure real operators on this host now (GEMM, softmax, KV decode, RMSNorm; tens of seconds) and add the predicted-vs-measured section.")
     var measureOperators = false
 
-    /// `--output NAME.md` (default roofline-report.md; charts go beside it as NAME-*.svg) and `--format`, which
-    /// can only be markdown here.
+    /// `--output NAME.md` (default roofline-report.md; charts go beside it as NAME-*.svg) and `--format`, markdown
+    /// (the default) or json (the report's values as one document, to stdout or `--output NAME.json`).
     @OptionGroup var results: OutputOptions
 
     @OptionGroup var calibrationOptions: CalibrationOptions
 
     @OptionGroup var latency: LatencyTargetOptions
+
+    @Flag(help: "Also write each table as CSV beside the markdown, NAME-TABLE.csv (operators per phase and roofline, deployment layouts, serving sweeps), in the same set.")
+    var csv = false
 
     @Flag(name: .shortAndLong, help: "No progress on stderr.")
     var quiet = false
@@ -109,8 +113,12 @@ struct ReportCommand: ParsableCommand {
         if try price != nil && deviceNames().count != 1 {
             throw ValidationError("--price sets one device's price: give a single --device")
         }
-        if let format = results.format, format != .markdown {
-            throw ValidationError("a report is markdown with SVG charts beside it: drop --format \(format.rawValue) (or use --format markdown)")
+        if let format = results.format, format != .markdown && format != .json {
+            throw ValidationError("a report is markdown with SVG charts beside it, or its values as JSON: drop --format \(format.rawValue) (or use --format markdown or json)")
+        }
+        if writesJSON {
+            if csv { throw ValidationError("--csv writes CSV beside a markdown report: drop it with --format json") }
+            return
         }
         guard output.hasSuffix(".md"), URL(fileURLWithPath: output).lastPathComponent.count > 3 else {
             throw ValidationError("--output must name a markdown file ending in .md, got '\(output)'")
@@ -119,6 +127,10 @@ struct ReportCommand: ParsableCommand {
 
     /// The markdown file: `--output`, else roofline-report.md.
     var output: String { results.output ?? "roofline-report.md" }
+
+    /// Whether the report is written as one JSON document (`--format json`, or `--output NAME.json` without
+    /// `--format`) instead of markdown with charts, the default.
+    var writesJSON: Bool { (results.format ?? (results.resolvedFormat == .json ? .json : .markdown)) == .json }
 
     /// The `--device` list, trimmed (`listOption`: an empty entry is a usage error); an empty `--device` leaves
     /// the accelerators out, for a report on the host alone.
@@ -182,6 +194,11 @@ struct ReportCommand: ParsableCommand {
         request.servingContexts = contexts
         request.targets = targets
         let report = try ReportAssembly.report(for: request)
+        if writesJSON {
+            // The values alone, to stdout or whole to `--output`: no charts, nothing beside it.
+            try results.emit(jsonString(JSONDocument(value: report, arrayKey: nil)))
+            return
+        }
         let baseName = outputURL.deletingPathExtension().lastPathComponent
         let rendered = report.render(baseName: baseName)
         let folderURL = outputURL.deletingLastPathComponent()
@@ -189,9 +206,76 @@ struct ReportCommand: ParsableCommand {
         for chart in rendered.charts {
             files.append((folderURL.appendingPathComponent(chart.name).path, Data(chart.contents.utf8)))
         }
+        let tables = csv ? try Self.csvFiles(report, baseName: baseName) : []
+        for table in tables {
+            files.append((folderURL.appendingPathComponent(table.name).path, Data(table.contents.utf8)))
+        }
         try AtomicFile.writeAll(files)
-        Diagnostics.progress("wrote \(output) and \(rendered.charts.count) chart\(rendered.charts.count == 1 ? "" : "s") beside it")
+        Diagnostics.progress("wrote \(output) and \(rendered.charts.count) chart\(rendered.charts.count == 1 ? "" : "s")"
+            + (csv ? " and \(tables.count) CSV file\(tables.count == 1 ? "" : "s")" : "") + " beside it")
         try StandardStream.output.write(output + "\n")
+    }
+
+    /// One row of a report's step comparison: a phase in one attention form on one roofline, and its step's sums.
+    struct StepRow: Encodable {
+        /// What the row is: the phase, attention form and roofline, with the phase's sizes.
+        struct Step: Encodable {
+            var phase: PhaseKind
+            var attention: AttentionMode
+            /// The roofline's name ("host", a device).
+            var name: String
+            /// Prompt tokens (prefill) or context (decode) per sequence.
+            var tokens: Int
+            var batch: Int
+        }
+
+        var step: Step
+        var totals: ClassifyReport.Totals
+
+        /// The step's keys beside the totals' keys, one flat object.
+        func encode(to encoder: Encoder) throws {
+            try step.encode(to: encoder)
+            try totals.encode(to: encoder)
+        }
+    }
+
+    /// The report's tables as CSV files named `NAME-TABLE.csv`, one table each (`CSVTable`): `steps` (every phase,
+    /// attention form and roofline, the step's sums); `operators-PHASE[-FORM]-ROOFLINE` for every phase, attention
+    /// form (named when there are several) and roofline; `deployment-DEVICE-TABLE` for each device's plan (`decode`,
+    /// `prefill`, `economics`, as `plan --format csv`); `serving-DEVICE` for each sweep.
+    static func csvFiles(_ report: Report, baseName: String) throws -> [ReportFile] {
+        let steps = report.phases.flatMap { phase in
+            phase.forms.flatMap { form in
+                form.analyses.map { named in
+                    StepRow(step: .init(phase: phase.kind, attention: form.mode, name: named.name, tokens: phase.tokens,
+                                        batch: phase.batch),
+                            totals: ClassifyReport.totals(named.analysis, prediction: named.prediction,
+                                                          tokensPerStep: phase.tokensPerStep))
+                }
+            }
+        }
+        var tables: [(name: String, table: CSVTable)] = [("steps", try CSVTable("steps", rows: steps))]
+        for phase in report.phases {
+            for form in phase.forms {
+                let formPart = phase.forms.count > 1 ? "-\(form.name)" : ""
+                for named in form.analyses {
+                    tables.append(("operators-\(phase.kind.rawValue)\(formPart)-\(named.slug)",
+                                   try CSVTable("operators", rows: ClassifyReport.rows(named.analysis, prediction: named.prediction))))
+                }
+            }
+        }
+        for devicePlan in report.deployment ?? [] {
+            guard case .success(let plan) = devicePlan.plan else { continue }
+            for table in try PlanCommand.planTables(plan) {
+                tables.append(("deployment-\(Report.slug(plan.deviceID))-\(table.name)", table))
+            }
+        }
+        for sweep in report.serving {
+            for table in try PlanCommand.csvTables(DevicePlans.Entry(deviceID: sweep.deviceID, sweep: sweep), prefixed: false) {
+                tables.append(("serving-\(Report.slug(sweep.deviceID))", table))
+            }
+        }
+        return tables.map { ReportFile(name: "\(baseName)-\($0.name).csv", contents: $0.table.text) }
     }
 
     /// The planner's settings: defaults, at `--efficiency`.
@@ -232,7 +316,13 @@ struct ReportCommand: ParsableCommand {
         if calibrationOptions.calibration != "auto" { words += ["--calibration", calibrationOptions.calibration] }
         if calibrationOptions.engine != EngineProfile.fusedGraphs.name { words += ["--engine", calibrationOptions.engine] }
         if measureOperators { words.append("--validate") }
-        words += ["--output", output]
+        if csv { words.append("--csv") }
+        if writesJSON {
+            if results.format == .json { words += ["--format", "json"] }
+            if let output = results.output { words += ["--output", output] }
+        } else {
+            words += ["--output", output]
+        }
         return words.map(shellQuoted).joined(separator: " ")
     }
 }

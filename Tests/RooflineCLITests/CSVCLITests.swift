@@ -105,6 +105,43 @@ import Testing
         #expect(fit.stderr.contains("no tables for --format csv"))
     }
 
+    /// `report --csv`: beside the markdown and its charts, one CSV file per table, each one table with its header,
+    /// and nothing else; in a folder named with spaces too.
+    @Test func aReportWritesEachTableAsCSVBesideItsMarkdown() throws {
+        let temporary = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let folder = temporary.appendingPathComponent("my reports")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        let output = folder.appendingPathComponent("r.md").path
+        let result = try CLIRunner.run(["report", "--probe", "none", "--model", "llama-3.1-8b", "--device", "h200",
+                                        "--prompt", "512", "--context", "4k,8k", "--batch", "1,2", "--attention", "both",
+                                        "--csv", "-q", "--output", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let csvFiles = files.filter { $0.hasSuffix(".csv") }
+        #expect(files == (["r.md"] + csvFiles + files.filter { $0.hasSuffix(".svg") }).sorted())
+        let expected: [String: (table: String, column: String)] = [
+            "r-steps.csv": ("steps", "tokens_per_second"),
+            "r-operators-prefill-fused-h200.csv": ("operators", "attainable_flops_per_second"),
+            "r-operators-decode-fused-h200.csv": ("operators", "memory_seconds"),
+            "r-operators-decode-materialized-h200.csv": ("operators", "kv_bytes"),
+            "r-deployment-nvidia-h200-sxm-141gb-decode.csv": ("decode", "tokens_per_second"),
+            "r-deployment-nvidia-h200-sxm-141gb-prefill.csv": ("prefill", "layout"),
+            "r-serving-nvidia-h200-sxm-141gb.csv": ("sweep", "context_tokens"),
+        ]
+        #expect(Set(csvFiles) == Set(expected.keys).union(["r-deployment-nvidia-h200-sxm-141gb-economics.csv", "r-operators-prefill-materialized-h200.csv"]))
+        for file in csvFiles {
+            let text = try String(contentsOfFile: folder.appendingPathComponent(file).path, encoding: .utf8)
+            let tables = try Self.tables(text)
+            #expect(tables.count == 1, "\(file)")
+            guard let (table, column) = expected[file] else { continue }
+            let header = try #require(tables[table]?.header, "\(file) has no table \(table)")
+            #expect(header.contains(column), "\(file): \(header)")
+        }
+        let refused = try CLIRunner.run(["report", "--probe", "none", "--csv", "--format", "json"])
+        #expect(refused.status == 64 && refused.stderr.contains("--csv writes CSV beside a markdown report"))
+    }
+
     @Test func fieldsAreQuotedAsRFC4180Says() throws {
         #expect(Self.records("table,a\r\nt,\"x, \"\"y\"\"\r\nz\"\r\n") == [["table", "a"], ["t", "x, \"y\"\r\nz"]])
     }

@@ -67,7 +67,7 @@ import Testing
         }
     }
 
-    @Test func aReportIsMarkdownWithItsChartsAndRefusesOtherFormats() throws {
+    @Test func aReportIsMarkdownWithItsChartsOrJSONAndRefusesOtherFormats() throws {
         let folder = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let report = ["report", "--probe", "none", "--device", "h200", "--prompt", "512", "-q"]
@@ -77,8 +77,18 @@ import Testing
         #expect(written.stdout == file + "\n")
         #expect(Self.kind(try String(contentsOfFile: file, encoding: .utf8)) == "markdown")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains("r-roofline-h200-decode.svg"))
-        for (extra, message) in [(["--format", "json"], "drop --format json"),
-                                 (["--output", folder.appendingPathComponent("r.json").path], "ending in .md")] {
+        // `--output NAME.json` picks JSON: that one file, no charts beside it, also in a folder named with spaces.
+        let temporary = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let jsonFolder = temporary.appendingPathComponent("my reports")
+        try FileManager.default.createDirectory(at: jsonFolder, withIntermediateDirectories: false)
+        let json = jsonFolder.appendingPathComponent("r.json").path
+        let values = try CLIRunner.run(report + ["--output", json])
+        #expect(values.status == 0, "\(values.stderr)")
+        #expect(Self.kind(try String(contentsOfFile: json, encoding: .utf8)) == "json")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: jsonFolder.path) == ["r.json"])
+        for (extra, message) in [(["--format", "csv"], "drop --format csv"),
+                                 (["--output", folder.appendingPathComponent("r.txt").path], "ending in .md")] {
             let refused = try CLIRunner.run(report + extra)
             #expect(refused.status == 64)
             #expect(refused.stderrLines.count == 1 && refused.stderr.contains(message), "\(refused.stderr)")

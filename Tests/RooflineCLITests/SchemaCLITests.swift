@@ -43,6 +43,14 @@ import Testing
         ("plan-sweep", "plan --model llama-3.1-70b --device h200 --context 8k --batch 1,512 --tp 2 --pp 1"),
         ("plan-devices", "plan --model llama-3.1-70b --device h200,b200,mi300x --context 8k --batch 1..16x2 --max-tpot 50ms"),
         ("plan-devices", "plan --model llama-3.1-8b --device h200,mi300x --context 4k --prompt 1k"),
+        // A report's values: host, measured operators, both attention forms, two devices; a serving sweep with a
+        // latency target; quantized weights and KV cache on an MLA mixture of experts.
+        ("report", "report --profile Reports/dev-host-profile.json --validation Reports/dev-host-operators.json --model llama-3.1-8b --device h200,mi300x --prompt 512 --context 2k --attention both -q"),
+        ("report", "report --probe none --model llama-3.1-70b --device h200 --context 4k,8k --batch 1,8 --prompt 1k --price 3 --max-tpot 50ms -q"),
+        ("report", "report --probe none --model deepseek-v3 --weights fp8 --kv fp8 --device h200,b200 --context 8k --prompt 1k -q"),
+        // Checkpoints' own weight formats: MXFP4 groups (gpt-oss), fp8 per tensor.
+        ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/gpt-oss-120b.json --device h200 -q"),
+        ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/Meta-Llama-3.1-8B-Instruct-FP8.json --device h200 -q"),
         ("calibration", "calibrate M/h100_sxm_gemm.csv M/h100_sxm_generation_attention.csv --device h100"),
         ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check"),
         ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check --summary-only"),
@@ -84,6 +92,7 @@ import Testing
             ("devices", ["devices"]), ("devices", ["devices", "--device", "test-accel"]),
             ("plan", ["plan", "--model", "llama-3.1-8b", "--device", "test-accel", "--context", "4k", "--prompt", "1k"]),
             ("plan-sweep", ["plan", "--model", "llama-3.1-8b", "--device", "test-accel", "--context", "4k,8k", "--batch", "1,8"]),
+            ("report", ["report", "--probe", "none", "--model", "llama-3.1-8b", "--device", "test-accel", "--batch", "1,8", "-q"]),
         ]
         for (schema, arguments) in runs {
             let result = try CLIRunner.run(arguments + ["--device-file", file.path, "--format", "json"])
