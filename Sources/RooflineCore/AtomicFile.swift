@@ -27,7 +27,11 @@ public enum AtomicFile {
     /// and again when writing.
     public static func checkFolder(of path: String) throws {
         guard path != standardOutputPath else { return }
-        let destination = Destination(path)
+        try check(Destination(path), shownAs: path)
+    }
+
+    /// `checkFolder` on a destination already resolved.
+    static func check(_ destination: Destination, shownAs path: String) throws {
         if let status = destination.status, status.st_mode & S_IFMT == S_IFDIR {
             throw RooflineError.usage("cannot write \(path): it is a folder; name a file in it")
         }
@@ -51,13 +55,13 @@ public enum AtomicFile {
             try writeInPlace(data, to: "/dev/stdout", shownAs: path)
             return
         }
-        try checkFolder(of: path)
         let destination = Destination(path)
-        if destination.isSpecial {
-            try writeInPlace(data, to: destination.path, shownAs: path)
+        guard destination.isSpecial else {
+            try writeAll([(path, data)])  // checks the folder itself
             return
         }
-        try writeAll([(path, data)])
+        try check(destination, shownAs: path)
+        try writeInPlace(data, to: destination.path, shownAs: path)
     }
 
     /// Writes several files as one unit (see the type's doc). On any failure no destination changes and every
@@ -66,7 +70,7 @@ public enum AtomicFile {
         let destinations = files.map { Destination($0.path) }
         var seen = Set<String>()
         for (file, destination) in zip(files, destinations) {
-            try checkFolder(of: file.path)
+            try check(destination, shownAs: file.path)
             guard seen.insert(destination.path).inserted else {
                 throw RooflineError.usage("cannot write \(file.path) twice in one set: give each file its own name")
             }
