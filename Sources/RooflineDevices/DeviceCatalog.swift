@@ -27,6 +27,13 @@ public struct DeviceCatalog: Sendable {
         return catalog
     }
 
+    /// The bundled devices plus those of every device file in `files` (`add(contentsOf:)`, in order).
+    public static func bundled(adding files: [String]) throws -> DeviceCatalog {
+        var catalog = try bundled()
+        for path in files { try catalog.add(contentsOf: path) }
+        return catalog
+    }
+
     /// The device whose id or alias is `name`, ignoring case (and `_` or spaces for `-`), or whose id is the only one
     /// starting with `name` followed by `-`. Throws a usage error
     /// naming the closest ids and aliases when there is none.

@@ -25,9 +25,7 @@ struct DeviceSelection: ParsableArguments {
 
     /// The bundled devices plus those in every `--device-file`.
     func catalog() throws -> DeviceCatalog {
-        var catalog = try DeviceCatalog.bundled()
-        for path in deviceFile { try catalog.add(contentsOf: path) }
-        return catalog
+        try DeviceCatalog.bundled(adding: deviceFile)
     }
 
     /// The `--device` from `catalog`, at `--price` when given; nil without `--device`.

@@ -5,9 +5,7 @@ import RooflineDevices
 /// The accelerators named by `--device` (ids or aliases) from the bundled data and every `--device-file`, the
 /// single one at `--price` when given.
 func reportDevices(_ names: [String], deviceFiles: [String], price: Double?) throws -> [Device] {
-    var catalog = try DeviceCatalog.bundled()
-    for path in deviceFiles { try catalog.add(contentsOf: path) }
-    return try namedDevices(names, in: catalog, price: price)
+    try namedDevices(names, in: try DeviceCatalog.bundled(adding: deviceFiles), price: price)
 }
 
 /// The devices `names` name in `catalog`, in that order, each at `price` when given; a device named twice (by id
