@@ -42,9 +42,7 @@ extension OperatorValidation {
         var sources: [String: [String]] = [:]
         for row in rows { sources[row.measurement.countedBy, default: []].append(row.measurement.family) }
         for (source, families) in sources.sorted(by: { $0.key < $1.key }) {
-            var seen = Set<String>()
-            let unique = families.filter { seen.insert($0).inserted }
-            lines.append("Counted by \(source): \(unique.joined(separator: ", "))")
+            lines.append("Counted by \(source): \(families.uniqued().joined(separator: ", "))")
         }
         let failed = checks.filter { !$0.passed }
         lines.append("Correctness: \(checks.count - failed.count) of \(checks.count) checks within their bounds"

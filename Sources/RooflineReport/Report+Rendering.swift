@@ -170,8 +170,7 @@ extension Report {
                 + "working set lives in; efficiency = predicted ÷ measured time.")
         }
         if !subject.devices.isEmpty {
-            var seen = Set<String>()
-            let sources = subject.devices.flatMap(\.sources).filter { seen.insert($0).inserted }
+            let sources = subject.devices.flatMap(\.sources).uniqued()
             lines.append("Accelerators: dense peak FLOP/s per data type (no 2:4 sparsity) and vendor memory bandwidth from the "
                 + "bundled data; sources: " + sources.joined(separator: "; ") + ".")
         }

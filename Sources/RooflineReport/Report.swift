@@ -119,8 +119,7 @@ public struct HostMethod: Sendable, Equatable {
     /// Reads the method off `profile`: kernels and threads of its level ceilings, the largest sample count, whether
     /// any kernel was measured at 4 or more sizes.
     public init(_ profile: HostProfile) {
-        var seen = Set<String>()
-        kernels = profile.levels.map(\.kernel).filter { seen.insert($0).inserted }
+        kernels = profile.levels.map(\.kernel).uniqued()
         samples = profile.levels.map(\.bytesPerSecond.count).max() ?? 0
         swept = Dictionary(grouping: profile.bandwidth, by: \.kernel).values.contains { Set($0.map(\.workingSetBytes)).count >= 4 }
         threads = profile.levels.map(\.threads).max() ?? 1
