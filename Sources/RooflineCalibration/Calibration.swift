@@ -82,6 +82,20 @@ extension Calibration {
                     }
                 }
             }
+            for (name, surface) in [("computeSurface", model.computeSurface), ("bandwidthSurface", model.bandwidthSurface)] {
+                guard let surface else { continue }
+                try field(name)("sizeBinLog2").positive(surface.sizeBinLog2)
+                try field(name)("unitsBinLog2").positive(surface.unitsBinLog2)
+                let width = surface.efficiencies.first?.count ?? 0
+                for (i, row) in surface.efficiencies.enumerated() {
+                    guard row.count == width else {
+                        throw field(name)("efficiencies")(i).fail("\(width) cells like the first row", "\(row.count)")
+                    }
+                    for (j, value) in row.enumerated() where !(value.isFinite && value > 0 && value <= 1.5) {
+                        throw field(name)("efficiencies")(i)(j).fail("a fraction of peak in (0, 1.5]", "\(value)")
+                    }
+                }
+            }
         }
         return self
     }

@@ -15,6 +15,9 @@ public enum CalibrationFit {
     /// A GEMM row counts as memory-bound for the `memory` model when its memory time at peak is at least this
     /// multiple of its compute time.
     public static let memoryDominance = 4.0
+    /// Width of the bins of log₂ parallel units per SM that the surfaces take one median from: one octave (a
+    /// doubling of the waves a call gives the device).
+    public static let unitsBinWidthLog2 = 1.0
 
     /// Every class in `rows` fitted at `peaks` (the measured device's). Without measured `memory` rows (the bundled
     /// tables have none), a `memory` model is fitted from the memory-bound GEMM rows with the GEMM floor (a
@@ -31,6 +34,7 @@ public enum CalibrationFit {
             ?? models.first(where: { $0.kernel.family == .gemm }) {
             var memory = try fitModel(KernelClass(.memory, "bytes"), streaming, peaks: peaks)
             memory.computeEfficiency = EfficiencyCurve(points: [])
+            (memory.computeSurface, memory.bandwidthSurface) = (nil, nil)
             memory.floorSeconds = gemmModel.floorSeconds
             models.append(memory)
         }
@@ -41,7 +45,10 @@ public enum CalibrationFit {
     /// - floor t₀ = the `floorQuantile` of the times of rows whose bound ≤ `overheadShare` × time (0 when none);
     /// - each row with time t > t₀ and bound parts c (compute) and m (memory) gives one sample: η_c = c ÷ (t − t₀)
     ///   at log₂ of c in nanoseconds (`KernelTimeModel.computeSize`) when c ≥ m, else η_m = m ÷ (t − t₀) at log₂ bytes;
-    /// - each curve is the median η (clamped to 0.001…1) and median log₂ work of every `binWidthLog2` bin.
+    /// - each curve is the median η (clamped to 0.001…1) and median log₂ work of every `binWidthLog2` bin;
+    /// - when every row counts its parallel units and `peaks` its SMs, the same samples also give two surfaces
+    ///   (`EfficiencySurface`, `surface`): η_c by (log₂ compute ns, log₂ units per SM) and η_m by (log₂ memory ns,
+    ///   log₂ units per SM).
     public static func fitModel(_ kernel: KernelClass, _ rows: [KernelMeasurement], peaks: KernelPeaks) throws -> KernelTimeModel {
         let placed = try rows.map { row -> (row: KernelMeasurement, compute: Double, memory: Double) in
             guard let bound = peaks.boundSeconds(row.work, family: kernel.family) else {
@@ -53,16 +60,24 @@ public enum CalibrationFit {
         let floor = quantile(overhead.map(\.row.measuredSeconds), floorQuantile) ?? 0
         var computeSamples: [(Double, Double)] = []
         var memorySamples: [(Double, Double)] = []
-        for p in placed where p.row.measuredSeconds > floor {
+        let units = placed.map { peaks.log2UnitsPerSM($0.row.work) }
+        let surfaced = !units.contains(nil)
+        var computeCells: [SurfaceSample] = []
+        var memoryCells: [SurfaceSample] = []
+        for (p, y) in zip(placed, units) where p.row.measuredSeconds > floor {
             let beyond = p.row.measuredSeconds - floor
             if p.compute >= p.memory && p.compute > 0 {
                 computeSamples.append((log2(max(KernelTimeModel.computeSize(p.compute), 1)), p.compute / beyond))
+                if let y { computeCells.append((KernelTimeModel.log2Nanoseconds(p.compute), y, p.compute / beyond)) }
             } else if p.memory > 0 {
                 memorySamples.append((log2(p.row.work.bytes), p.memory / beyond))
+                if let y { memoryCells.append((KernelTimeModel.log2Nanoseconds(p.memory), y, p.memory / beyond)) }
             }
         }
         return KernelTimeModel(kernel: kernel, floorSeconds: floor, computeEfficiency: curve(computeSamples),
-                               bandwidthEfficiency: curve(memorySamples), rows: rows.count)
+                               bandwidthEfficiency: curve(memorySamples),
+                               computeSurface: surfaced ? surface(computeCells) : nil,
+                               bandwidthSurface: surfaced ? surface(memoryCells) : nil, rows: rows.count)
     }
 
     /// Median efficiency (clamped to 0.001…1) and median log₂ work per `binWidthLog2` bin of log₂ work.
@@ -72,6 +87,47 @@ public enum CalibrationFit {
             EfficiencyCurve.Point(log2Size: quantile(bin.map(\.log2Size), 0.5)!,
                                   efficiency: min(1, max(0.001, quantile(bin.map(\.efficiency), 0.5)!)))
         })
+    }
+
+    typealias SurfaceSample = (log2Size: Double, log2Units: Double, efficiency: Double)
+
+    /// The median efficiency (clamped to 0.001…1.5: a call whose weights sit in L2 beats the HBM peak; 1.5 is the
+    /// validation's limit) of every (`binWidthLog2` × `unitsBinWidthLog2`) cell of the samples, with empty cells
+    /// filled by linear interpolation between filled ones, first along the units axis within each size bin, then
+    /// along the size axis (the end value beyond the last filled cell). Empty grid without samples.
+    static func surface(_ samples: [SurfaceSample]) -> EfficiencySurface {
+        let (bx, by) = (binWidthLog2, unitsBinWidthLog2)
+        let cells = Dictionary(grouping: samples) {
+            [Int(($0.log2Size / bx).rounded(.down)), Int(($0.log2Units / by).rounded(.down))]
+        }
+        guard let x0 = cells.keys.map({ $0[0] }).min(), let x1 = cells.keys.map({ $0[0] }).max(),
+              let y0 = cells.keys.map({ $0[1] }).min(), let y1 = cells.keys.map({ $0[1] }).max() else {
+            return EfficiencySurface(sizeBinLog2: bx, unitsBinLog2: by, firstSizeBin: 0, firstUnitsBin: 0, efficiencies: [])
+        }
+        var grid: [[Double?]] = (x0...x1).map { i in
+            (y0...y1).map { j in
+                cells[[i, j]].map { min(1.5, max(0.001, quantile($0.map(\.efficiency), 0.5)!)) }
+            }
+        }
+        grid = grid.map(filled)
+        let columns = (0..<(y1 - y0 + 1)).map { j in filled(grid.map { $0[j] }) }
+        let full = (0..<grid.count).map { i in columns.map { $0[i]! } }
+        return EfficiencySurface(sizeBinLog2: bx, unitsBinLog2: by, firstSizeBin: x0, firstUnitsBin: y0, efficiencies: full)
+    }
+
+    /// `values` with each nil replaced by linear interpolation between the nearest values on either side, or the
+    /// nearest one beyond the ends; all nil stays all nil.
+    static func filled(_ values: [Double?]) -> [Double?] {
+        let known = values.indices.filter { values[$0] != nil }
+        guard let first = known.first, let last = known.last else { return values }
+        return values.indices.map { i in
+            if let v = values[i] { return v }
+            if i < first { return values[first] }
+            if i > last { return values[last] }
+            let lo = known.last { $0 < i }!, hi = known.first { $0 > i }!
+            let t = Double(i - lo) / Double(hi - lo)
+            return values[lo]! + (values[hi]! - values[lo]!) * t
+        }
     }
 
     /// The q-quantile of `values` by linear interpolation between order statistics (q = 0.5: the median); nil

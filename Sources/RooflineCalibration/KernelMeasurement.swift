@@ -53,25 +53,29 @@ public struct KernelWork: Codable, Sendable, Equatable {
     /// Main-memory bytes; for a collective the nccl-tests bus bytes (see `collective`).
     public var bytes: Double
     public var computeType: DataType
+    /// Independent work units (thread blocks) of the call, as `Operator.parallelUnits` counts them: 128×128 output
+    /// tiles of a GEMM, 128-row query tiles per head of a prefill attention; nil when not counted.
+    public var parallelUnits: Double?
 
-    public init(flops: Double, bytes: Double, computeType: DataType) {
+    public init(flops: Double, bytes: Double, computeType: DataType, parallelUnits: Double? = nil) {
         self.flops = flops
         self.bytes = bytes
         self.computeType = computeType
+        self.parallelUnits = parallelUnits
     }
 
     /// Y[m×n] = X[m×k]·Wᵀ, all operands of `type`, from `Counting.matmul`:
-    /// FLOPs = 2·m·n·k; bytes = (k·n + m·(k + n)) · bytes per element.
+    /// FLOPs = 2·m·n·k; bytes = (k·n + m·(k + n)) · bytes per element; parallel units ⌈m/128⌉·⌈n/128⌉ tiles.
     public static func gemm(m: Double, n: Double, k: Double, type: DataType) -> KernelWork {
         let op = Counting.matmul("gemm", rows: m, input: k, output: n, bias: false,
                                  elementBytes: .init(all: type), computeType: type)
-        return KernelWork(flops: op.flops, bytes: op.bytes.total, computeType: type)
+        return KernelWork(flops: op.flops, bytes: op.bytes.total, computeType: type, parallelUnits: op.parallelUnits)
     }
 
     /// Causal prefill attention of one layer, from `Counting.fusedAttention` as the workload builder counts it:
     /// S = batch·heads·P score pairs with P = s(s+1)/2, or w(w+1)/2 + (s − w)·w under a window w < s;
     /// FLOPs = 4·S·d + 5·S; bytes = Q and O (2·batch·s·heads·d) plus K and V (2·batch·s·kvHeads·d) elements, each
-    /// of `type`.
+    /// of `type`; parallel units batch·heads·⌈s/128⌉ query tiles (`Counting.attentionQueryTiles`).
     public static func prefillAttention(batch: Double, tokens s: Double, heads: Double, kvHeads: Double,
                                         headDim d: Double, window: Double? = nil, type: DataType) -> KernelWork {
         let pairs = window.map { w in w < s ? w * (w + 1) / 2 + (s - w) * w : s * (s + 1) / 2 } ?? s * (s + 1) / 2
@@ -80,7 +84,8 @@ public struct KernelWork: Codable, Sendable, Equatable {
             queryElements: batch * s * heads * d, outputElements: batch * s * heads * d,
             keyValueElements: 2 * batch * s * kvHeads * d, keyValueFromCache: false,
             elementBytes: .init(all: type), computeType: type)
-        return KernelWork(flops: op.flops, bytes: op.bytes.total, computeType: type)
+        return KernelWork(flops: op.flops, bytes: op.bytes.total, computeType: type,
+                          parallelUnits: Counting.attentionQueryTiles(sequences: batch, heads: heads, tokens: s))
     }
 
     /// Decode attention of one layer over `kvLength` cached tokens, from `Counting.fusedAttention`:

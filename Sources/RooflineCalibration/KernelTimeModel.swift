@@ -11,13 +11,25 @@ public struct KernelPeaks: Codable, Sendable, Equatable {
     public var memoryBytesPerSecond: Double
     /// Scale-up interconnect bytes per second in one direction (NVLink 4: 450 GB/s); nil when unknown.
     public var linkBytesPerSecond: Double?
+    /// Streaming multiprocessors (the device catalog's `streamingMultiprocessors`): a call's parallel units are
+    /// counted per SM. Nil when unknown: the model then uses its size-only curves.
+    public var streamingMultiprocessors: Double?
 
     public init(device: String, flopsPerSecond: [DataType: Double], memoryBytesPerSecond: Double,
-                linkBytesPerSecond: Double?) {
+                linkBytesPerSecond: Double?, streamingMultiprocessors: Double? = nil) {
         self.device = device
         self.flopsPerSecond = Dictionary(uniqueKeysWithValues: flopsPerSecond.map { ($0.key.rawValue, $0.value) })
         self.memoryBytesPerSecond = memoryBytesPerSecond
         self.linkBytesPerSecond = linkBytesPerSecond
+        self.streamingMultiprocessors = streamingMultiprocessors
+    }
+
+    /// log₂ of a call's parallel units per SM (`KernelWork.parallelUnits` ÷ `streamingMultiprocessors`): how many
+    /// waves of thread blocks it gives this device, the axis that carries a wave-quantisation curve from one
+    /// device to another. Nil when either is unknown.
+    public func log2UnitsPerSM(_ work: KernelWork) -> Double? {
+        guard let units = work.parallelUnits, units > 0, let sms = streamingMultiprocessors, sms > 0 else { return nil }
+        return log2(units / sms)
     }
 
     /// The peak for `type`, else for the nearest wider type the device has (as `Roofline.computeCeiling`).
@@ -73,15 +85,67 @@ public struct EfficiencyCurve: Codable, Sendable, Equatable {
     }
 }
 
+/// Achieved fraction of a peak over two axes, as medians on a grid: x = log₂ of the call's time at peak in
+/// nanoseconds (its compute time for the FLOP/s surface, its memory time for the bandwidth surface), y = log₂ of its
+/// parallel units per SM (`KernelPeaks.log2UnitsPerSM`). Both axes are dimensionless in the device: a call that asks
+/// the same time of a faster device, spread over the same waves of its SMs, is expected to reach the same fraction.
+///
+/// Cell (i, j) holds the median fraction of the measured calls with ⌊x ÷ `sizeBinLog2`⌋ = `firstSizeBin` + i and
+/// ⌊y ÷ `unitsBinLog2`⌋ = `firstUnitsBin` + j, placed at the cell's centre; cells without calls were filled by linear
+/// interpolation from their neighbours (along y, then along x; the end value beyond the last filled one). Between
+/// centres the fraction is bilinear; beyond the grid it stays at the edge value.
+public struct EfficiencySurface: Codable, Sendable, Equatable {
+    public var sizeBinLog2: Double
+    public var unitsBinLog2: Double
+    public var firstSizeBin: Int
+    public var firstUnitsBin: Int
+    /// `efficiencies[i][j]`: size bin i, units bin j; every row the same length.
+    public var efficiencies: [[Double]]
+
+    public init(sizeBinLog2: Double, unitsBinLog2: Double, firstSizeBin: Int, firstUnitsBin: Int,
+                efficiencies: [[Double]]) {
+        self.sizeBinLog2 = sizeBinLog2
+        self.unitsBinLog2 = unitsBinLog2
+        self.firstSizeBin = firstSizeBin
+        self.firstUnitsBin = firstUnitsBin
+        self.efficiencies = efficiencies
+    }
+
+    /// True when the grid holds no cell.
+    public var isEmpty: Bool { efficiencies.first?.isEmpty ?? true }
+
+    /// The highest fraction on the grid (1 when empty).
+    public var best: Double { efficiencies.joined().max() ?? 1 }
+
+    /// The fraction at (x, y): with u = clamp(x ÷ sizeBinLog2 − ½ − firstSizeBin, 0, rows − 1) and
+    /// v = clamp(y ÷ unitsBinLog2 − ½ − firstUnitsBin, 0, columns − 1), i = ⌊u⌋, j = ⌊v⌋, s = u − i, t = v − j:
+    /// η = (1−s)(1−t)·E[i][j] + s(1−t)·E[i+1][j] + (1−s)t·E[i][j+1] + st·E[i+1][j+1] (indices capped at the edge);
+    /// 1 when empty.
+    public func efficiency(log2Size x: Double, log2UnitsPerSM y: Double) -> Double {
+        guard !isEmpty else { return 1 }
+        let (rows, columns) = (efficiencies.count, efficiencies[0].count)
+        let u = min(max(x / sizeBinLog2 - 0.5 - Double(firstSizeBin), 0), Double(rows - 1))
+        let v = min(max(y / unitsBinLog2 - 0.5 - Double(firstUnitsBin), 0), Double(columns - 1))
+        let (i, j) = (Int(u.rounded(.down)), Int(v.rounded(.down)))
+        let (i1, j1) = (min(i + 1, rows - 1), min(j + 1, columns - 1))
+        let (s, t) = (u - Double(i), v - Double(j))
+        let e = efficiencies
+        return (1 - s) * (1 - t) * e[i][j] + s * (1 - t) * e[i1][j] + (1 - s) * t * e[i][j1] + s * t * e[i1][j1]
+    }
+}
+
 /// The time model of one kernel class on one device, fitted from measurements (`CalibrationFit`):
 ///
-/// predicted seconds = floor + max(compute ÷ η_c(FLOPs), memory ÷ η_m(bytes)),
+/// predicted seconds = floor + max(compute ÷ η_c, memory ÷ η_m),
 ///
 /// where compute and memory are the roofline's times at peak (`KernelPeaks.boundSeconds`), the floor is the
 /// launch and synchronisation time of a call that does almost nothing, and η_c, η_m are the achieved fractions
 /// of peak FLOP/s and bandwidth beyond the floor (`EfficiencyCurve`): η_c as a function of the compute time at peak
 /// in nanoseconds (how much the call asks of this device; it carries to a faster device better than FLOPs, see
-/// scripts/bench-calibration.py), η_m as a function of the bytes moved. With η ≤ 1 the
+/// scripts/bench-calibration.py), η_m as a function of the bytes moved. When the call counts its parallel units
+/// (GEMM tiles, prefill query tiles) and the device its SMs, and the model has surfaces, η_c and η_m come from the
+/// surfaces instead (`EfficiencySurface`: time at peak × units per SM), which carry tile and wave quantisation
+/// from one device to another. With η ≤ 1 the
 /// prediction is never faster than the bound. Applied with another device's peaks, the same floor and fractions
 /// give that device's prediction (the rescaling of a calibration to a device without measurements).
 public struct KernelTimeModel: Codable, Sendable, Equatable {
@@ -91,16 +155,36 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
     public var computeEfficiency: EfficiencyCurve
     /// η_m by log₂ bytes (bus bytes for a collective).
     public var bandwidthEfficiency: EfficiencyCurve
+    /// η_c by log₂ compute nanoseconds at peak × log₂ parallel units per SM; nil when the rows did not count units.
+    public var computeSurface: EfficiencySurface?
+    /// η_m by log₂ memory nanoseconds at peak × log₂ parallel units per SM; nil as `computeSurface`.
+    public var bandwidthSurface: EfficiencySurface?
     /// Measured rows the model was fitted on.
     public var rows: Int
 
     public init(kernel: KernelClass, floorSeconds: Double, computeEfficiency: EfficiencyCurve,
-                bandwidthEfficiency: EfficiencyCurve, rows: Int) {
+                bandwidthEfficiency: EfficiencyCurve, computeSurface: EfficiencySurface? = nil,
+                bandwidthSurface: EfficiencySurface? = nil, rows: Int) {
         self.kernel = kernel
         self.floorSeconds = floorSeconds
         self.computeEfficiency = computeEfficiency
         self.bandwidthEfficiency = bandwidthEfficiency
+        self.computeSurface = computeSurface
+        self.bandwidthSurface = bandwidthSurface
         self.rows = rows
+    }
+
+    /// η_c and η_m of one call with a floor: from the surfaces at (log₂ time at peak in ns, log₂ units per SM) when
+    /// the model has them and the call and device count units and SMs, else from the curves (η_c at the compute
+    /// nanoseconds, η_m at the bytes).
+    func efficiencies(_ work: KernelWork, bound: (compute: Double, memory: Double),
+                      peaks: KernelPeaks) -> (compute: Double, memory: Double) {
+        if let y = peaks.log2UnitsPerSM(work), let cs = computeSurface, let ms = bandwidthSurface {
+            return (cs.efficiency(log2Size: Self.log2Nanoseconds(bound.compute), log2UnitsPerSM: y),
+                    ms.efficiency(log2Size: Self.log2Nanoseconds(bound.memory), log2UnitsPerSM: y))
+        }
+        return (computeEfficiency.efficiency(at: Self.computeSize(bound.compute)),
+                bandwidthEfficiency.efficiency(at: work.bytes))
     }
 
     /// The predicted time of one call of `work` at `peaks`, with its parts. `withFloor` false is an operator an
@@ -109,8 +193,9 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
     /// its own few bytes would get. Nil when the peaks lack what it needs.
     public func predict(_ work: KernelWork, peaks: KernelPeaks, withFloor: Bool = true) -> KernelPrediction? {
         guard let bound = peaks.boundSeconds(work, family: kernel.family) else { return nil }
-        let ec = withFloor ? computeEfficiency.efficiency(at: Self.computeSize(bound.compute)) : computeEfficiency.best
-        let em = withFloor ? bandwidthEfficiency.efficiency(at: work.bytes) : bandwidthEfficiency.best
+        let sized = efficiencies(work, bound: bound, peaks: peaks)
+        let ec = withFloor ? sized.compute : computeEfficiency.best
+        let em = withFloor ? sized.memory : bandwidthEfficiency.best
         let floor = withFloor ? floorSeconds : 0
         return KernelPrediction(
             kernel: kernel, floorSeconds: floor, computeEfficiency: ec, bandwidthEfficiency: em,
@@ -122,6 +207,9 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
 extension KernelTimeModel {
     /// The size the FLOP/s curve is keyed by: compute seconds at peak × 10⁹ (nanoseconds).
     public static func computeSize(_ computeSeconds: Double) -> Double { computeSeconds * 1e9 }
+
+    /// The x axis of the surfaces: log₂(max(seconds × 10⁹, 1)), a time at peak in nanoseconds.
+    public static func log2Nanoseconds(_ seconds: Double) -> Double { log2(max(seconds * 1e9, 1)) }
 }
 
 /// One call's predicted time and how it came about.

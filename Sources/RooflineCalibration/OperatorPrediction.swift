@@ -46,7 +46,7 @@ extension Calibration {
     public func predict(_ op: Operator, peaks: KernelPeaks, profile: EngineProfile) -> OperatorPrediction? {
         let calls = max(op.count, 1)
         let work = KernelWork(flops: op.flops / Double(calls), bytes: op.bytes.total / Double(calls),
-                              computeType: op.computeType)
+                              computeType: op.computeType, parallelUnits: op.parallelUnits)
         let fused = profile.fusedKinds.contains(op.kind)
         let kernel = Self.kernelClass(of: op)
         guard let p = predict(work, as: kernel, peaks: peaks, withFloor: !fused) else { return nil }

@@ -57,14 +57,20 @@ public struct Operator: Codable, Sendable, Equatable {
     public var computeType: DataType
     /// How many instances (usually layers) the totals cover.
     public var count: Int
+    /// Independent work units of one instance, the thread blocks a GPU kernel spreads over its SMs: 128×128 output
+    /// tiles of a matmul (`Counting.matmulTiles`), 128-row query tiles per head of a prefill attention. Nil when
+    /// not counted (the calibrated time model then uses its size-only curves).
+    public var parallelUnits: Double?
 
-    public init(name: String, kind: OperatorKind, flops: Double, bytes: ByteCounts, computeType: DataType, count: Int = 1) {
+    public init(name: String, kind: OperatorKind, flops: Double, bytes: ByteCounts, computeType: DataType, count: Int = 1,
+                parallelUnits: Double? = nil) {
         self.name = name
         self.kind = kind
         self.flops = flops
         self.bytes = bytes
         self.computeType = computeType
         self.count = count
+        self.parallelUnits = parallelUnits
     }
 
     /// Arithmetic intensity in FLOP per byte: flops / bytes.total (0 when nothing is computed,

@@ -2,12 +2,14 @@ import RooflineCalibration
 
 extension Device {
     /// The peaks a kernel time model is applied with: the dense peaks, main-memory bandwidth, and half the
-    /// quoted interconnect bandwidth (vendors add both directions; a collective's bus bytes go one way). Nil
+    /// quoted interconnect bandwidth (vendors add both directions; a collective's bus bytes go one way), and the
+    /// SM count when the catalog has one. Nil
     /// without a bandwidth figure.
     public var kernelPeaks: KernelPeaks? {
         guard let bandwidth = memoryBytesPerSecond else { return nil }
         return KernelPeaks(device: id, flopsPerSecond: peakFlopsPerSecond, memoryBytesPerSecond: bandwidth,
-                           linkBytesPerSecond: interconnectBytesPerSecond.map { $0 / 2 })
+                           linkBytesPerSecond: interconnectBytesPerSecond.map { $0 / 2 },
+                           streamingMultiprocessors: streamingMultiprocessors.map(Double.init))
     }
 
     /// What `--calibration auto` gives this device, in words: the bundled calibration's name and whether it was

@@ -5,6 +5,7 @@
 extension Device: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, name, vendor, aliases, memoryBytes, memoryBytesPerSecond, peakFlopsPerSecond, onChipMemoryBytes
+        case streamingMultiprocessors
         case interconnectBytesPerSecond, interconnectNote, tdpWatts, priceNote, notes, sources
         case mainMemoryLevel
         /// The price of one device for one hour, under the key `plan` uses for it.
@@ -25,6 +26,7 @@ extension Device: Codable {
             memoryBytesPerSecond: try c.decodeIfPresent(Double.self, forKey: .memoryBytesPerSecond),
             peakFlopsPerSecond: try Device.peaks(peaks, scale: 1),
             onChipMemoryBytes: try c.decodeIfPresent(Double.self, forKey: .onChipMemoryBytes),
+            streamingMultiprocessors: try c.decodeIfPresent(Int.self, forKey: .streamingMultiprocessors),
             interconnectBytesPerSecond: try c.decodeIfPresent(Double.self, forKey: .interconnectBytesPerSecond),
             interconnectNote: try c.decodeIfPresent(String.self, forKey: .interconnectNote),
             tdpWatts: try c.decodeIfPresent(Double.self, forKey: .tdpWatts),
@@ -47,6 +49,7 @@ extension Device: Codable {
         try c.encode(Dictionary(uniqueKeysWithValues: peakFlopsPerSecond.map { ($0.key.rawValue, $0.value) }),
                      forKey: .peakFlopsPerSecond)
         try c.encode(onChipMemoryBytes, forKey: .onChipMemoryBytes)
+        try c.encodeIfPresent(streamingMultiprocessors, forKey: .streamingMultiprocessors)
         try c.encode(interconnectBytesPerSecond, forKey: .interconnectBytesPerSecond)
         try c.encode(interconnectNote, forKey: .interconnectNote)
         try c.encode(tdpWatts, forKey: .tdpWatts)

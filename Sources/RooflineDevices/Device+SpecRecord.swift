@@ -8,6 +8,8 @@ struct DeviceSpecRecord: Decodable {
     var memory_bw_tbps: Double?
     var peak_tflops: [String: Double?]?
     var l2_or_sram_mb: Double?
+    /// Streaming multiprocessors (NVIDIA) enabled on the product.
+    var sm_count: Int?
     /// Named "gbps" in the data but the values are GB/s (NVLink 4: 900), both directions added.
     var interconnect_gbps: Double?
     var interconnect_note: String?
@@ -33,7 +35,7 @@ struct DeviceSpecRecord: Decodable {
             memoryBytes: memory_gb.map { $0 * 1e9 },
             memoryBytesPerSecond: memory_bw_tbps.map { $0 * 1e12 },
             peakFlopsPerSecond: try Device.peaks(peak_tflops ?? [:], scale: 1e12),
-            onChipMemoryBytes: l2_or_sram_mb.map { $0 * 1e6 },
+            onChipMemoryBytes: l2_or_sram_mb.map { $0 * 1e6 }, streamingMultiprocessors: sm_count,
             interconnectBytesPerSecond: interconnect_gbps.map { $0 * 1e9 },
             interconnectNote: interconnect_note, tdpWatts: tdp_w, pricePerHourUSD: price_per_hour_usd,
             priceNote: price_note, notes: notes, sources: sources ?? [],

@@ -18,6 +18,9 @@ public struct Device: Sendable, Equatable {
     public var peakFlopsPerSecond: [DataType: Double]
     /// On-chip memory in bytes: L2, last-level cache or SRAM, whichever the vendor quotes.
     public var onChipMemoryBytes: Double?
+    /// Streaming multiprocessors the product enables (NVIDIA; the units its kernels' thread blocks are spread
+    /// over, which the calibrated kernel time model counts work per); nil when not in the data.
+    public var streamingMultiprocessors: Int?
     /// Scale-up interconnect bandwidth per device in bytes per second, both directions added, as vendors quote
     /// it (NVLink 4: 900 GB/s = 450 GB/s each way).
     public var interconnectBytesPerSecond: Double?
@@ -36,7 +39,7 @@ public struct Device: Sendable, Equatable {
     public init(
         id: String, name: String, vendor: String, aliases: [String] = [],
         memoryBytes: Double?, memoryBytesPerSecond: Double?, peakFlopsPerSecond: [DataType: Double],
-        onChipMemoryBytes: Double? = nil, interconnectBytesPerSecond: Double? = nil, interconnectNote: String? = nil,
+        onChipMemoryBytes: Double? = nil, streamingMultiprocessors: Int? = nil, interconnectBytesPerSecond: Double? = nil, interconnectNote: String? = nil,
         tdpWatts: Double? = nil, pricePerHourUSD: Double? = nil, priceNote: String? = nil, notes: String? = nil,
         sources: [String] = [], mainMemoryLevel: String = "HBM"
     ) {
@@ -48,6 +51,7 @@ public struct Device: Sendable, Equatable {
         self.memoryBytesPerSecond = memoryBytesPerSecond
         self.peakFlopsPerSecond = peakFlopsPerSecond
         self.onChipMemoryBytes = onChipMemoryBytes
+        self.streamingMultiprocessors = streamingMultiprocessors
         self.interconnectBytesPerSecond = interconnectBytesPerSecond
         self.interconnectNote = interconnectNote
         self.tdpWatts = tdpWatts

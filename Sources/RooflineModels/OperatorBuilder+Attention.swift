@@ -187,11 +187,16 @@ extension OperatorBuilder {
                          bytes: valueBytes * l, computeType: type, count: layers),
             ]
         case .fused:
-            return [Counting.fusedAttention(
+            var fused = Counting.fusedAttention(
                 "attention" + suffix, scores: scores, qkDim: g.qkDim, vDim: g.vDim,
                 extraSoftmaxFlopsPerScore: softcapFlops, queryElements: queryElements, outputElements: outputElements,
                 keyValueElements: keyElements + (g.valueInKey ? 0 : valueElements), keyValueFromCache: isDecode,
-                layers: layers, elementBytes: elementBytes, computeType: type)]
+                layers: layers, elementBytes: elementBytes, computeType: type)
+            if !isDecode {
+                fused.parallelUnits = Counting.attentionQueryTiles(sequences: batch, heads: g.queryHeads,
+                                                                   tokens: Double(workload.tokensPerSequence))
+            }
+            return [fused]
         }
     }
 }

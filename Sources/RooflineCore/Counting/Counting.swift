@@ -36,7 +36,23 @@ public enum Counting {
             name: name, kind: kind, flops: l * (2 * rows * k * n + (bias ? rows * n : 0)),
             bytes: ByteCounts(weights: l * matrices * (k * n + (bias ? n : 0)) * e.weights,
                               activations: l * rows * (k + n) * e.activations),
-            computeType: computeType, count: layers)
+            computeType: computeType, count: layers, parallelUnits: matmulTiles(rows: rows, output: n))
+    }
+
+    /// Edge of the square output tile a GPU matmul kernel gives one thread block: 128, the CUTLASS and cuBLAS
+    /// default for bf16/fp8 tensor-core GEMMs on A100, H100 and B200 (128×128 and 128×256 tiles; FlashAttention
+    /// also takes 128 query rows per block). A counting convention the calibrated time model keys its
+    /// efficiencies by, not a claim about the exact kernel an engine picks.
+    public static let tileEdge = 128.0
+
+    /// Output tiles of Y[rows×n]: ⌈rows ÷ 128⌉ · ⌈n ÷ 128⌉ (`tileEdge`).
+    public static func matmulTiles(rows: Double, output n: Double) -> Double {
+        (rows / tileEdge).rounded(.up) * (n / tileEdge).rounded(.up)
+    }
+
+    /// Query tiles of a prefill attention: sequences · heads · ⌈tokens ÷ 128⌉ (`tileEdge` query rows per block).
+    public static func attentionQueryTiles(sequences: Double, heads: Double, tokens: Double) -> Double {
+        sequences * heads * (tokens / tileEdge).rounded(.up)
     }
 
     /// A norm over `rows` vectors of `width` with `weightElements` parameters, in L = `layers` layers:
