@@ -93,8 +93,9 @@ public enum CalibrationFit {
 
     /// The median efficiency (clamped to 0.001…1.5: a call whose weights sit in L2 beats the HBM peak; 1.5 is the
     /// validation's limit) of every (`binWidthLog2` × `unitsBinWidthLog2`) cell of the samples, with empty cells
-    /// filled by linear interpolation between filled ones, first along the units axis within each size bin, then
-    /// along the size axis (the end value beyond the last filled cell). Empty grid without samples.
+    /// filled by linear interpolation between filled ones, first along the size axis within each units bin (a call
+    /// of the same parallelism at another size), then along the units axis (the end value beyond the last filled
+    /// cell). Empty grid without samples.
     static func surface(_ samples: [SurfaceSample]) -> EfficiencySurface {
         let (bx, by) = (binWidthLog2, unitsBinWidthLog2)
         let cells = Dictionary(grouping: samples) {
@@ -109,9 +110,9 @@ public enum CalibrationFit {
                 cells[[i, j]].map { min(1.5, max(0.001, quantile($0.map(\.efficiency), 0.5)!)) }
             }
         }
-        grid = grid.map(filled)
         let columns = (0..<(y1 - y0 + 1)).map { j in filled(grid.map { $0[j] }) }
-        let full = (0..<grid.count).map { i in columns.map { $0[i]! } }
+        grid = (0..<grid.count).map { i in columns.map { $0[i] } }
+        let full = grid.map { filled($0).map { $0! } }
         return EfficiencySurface(sizeBinLog2: bx, unitsBinLog2: by, firstSizeBin: x0, firstUnitsBin: y0, efficiencies: full)
     }
 

@@ -92,7 +92,7 @@ public struct EfficiencyCurve: Codable, Sendable, Equatable {
 ///
 /// Cell (i, j) holds the median fraction of the measured calls with ⌊x ÷ `sizeBinLog2`⌋ = `firstSizeBin` + i and
 /// ⌊y ÷ `unitsBinLog2`⌋ = `firstUnitsBin` + j, placed at the cell's centre; cells without calls were filled by linear
-/// interpolation from their neighbours (along y, then along x; the end value beyond the last filled one). Between
+/// interpolation from their neighbours (along x, then along y; the end value beyond the last filled one). Between
 /// centres the fraction is bilinear; beyond the grid it stays at the edge value.
 public struct EfficiencySurface: Codable, Sendable, Equatable {
     public var sizeBinLog2: Double

@@ -56,4 +56,62 @@ struct CalibrationFitTests {
         #expect(calibration.model(for: KernelClass(.decodeAttention, "bf16")) == nil)
         #expect(throws: RooflineError.self) { try CalibrationFit.fit([], peaks: Self.peaks, name: "x", source: "y") }
     }
+
+    /// A device with 2√2 SMs: every power-of-two tile count then lies at the centre of a one-octave bin of
+    /// log₂(tiles ÷ SMs), so the fitted cells hold the generating fractions exactly.
+    /// Bandwidth 10 TB/s puts the ridge at 10 FLOP/B, so every row of `waveRows` with k ≥ 128 is compute-bound.
+    static let waves = KernelPeaks(device: "synthetic-waves", flopsPerSecond: [.bf16: 100e12], memoryBytesPerSecond: 10e12,
+                                   linkBytesPerSecond: nil, streamingMultiprocessors: 2 * 2.0.squareRoot())
+
+    /// η_c = 0.5 · min(1, tiles ÷ SMs): a call with fewer 128×128 tiles than SMs leaves SMs idle.
+    static func waveShare(_ work: KernelWork, _ peaks: KernelPeaks) -> Double {
+        0.5 * min(1, work.parallelUnits! / peaks.streamingMultiprocessors!)
+    }
+
+    /// GEMM rows with m, n multiples of 128 and time = 5 µs + max(flops ÷ (P · η_c), bytes ÷ (B · 0.8)).
+    static func waveRows(_ peaks: KernelPeaks) -> [KernelMeasurement] {
+        let edges: [Double] = [128, 256, 512, 2048, 8192]
+        let depths: [Double] = [1, 16, 128, 1024, 4096, 16384, 65536]
+        return edges.flatMap { m in edges.flatMap { n in depths.map { k in
+            let work = KernelWork.gemm(m: m, n: n, k: k, type: .bf16)
+            let seconds = floor + max(work.flops / (peaks.flopsPerSecond(for: .bf16)! * waveShare(work, peaks)),
+                                      work.bytes / (peaks.memoryBytesPerSecond * bandwidthShare))
+            return KernelMeasurement(kernel: KernelClass(.gemm, "bf16"), work: work, measuredSeconds: seconds,
+                                     shape: "m=\(m) n=\(n) k=\(k)")
+        } } }
+    }
+
+    @Test func fitRecoversTheWaveFractionsOnTheSurface() throws {
+        let rows = Self.waveRows(Self.waves)
+        let calibration = try CalibrationFit.fit(rows, peaks: Self.waves, name: "waves", source: "test")
+        let gemm = try #require(calibration.model(for: KernelClass(.gemm, "bf16")))
+        let surface = try #require(gemm.computeSurface)
+        // One tile on 2√2 SMs: 0.5 / 2√2 = 0.1768; two tiles 0.3536; sixteen tiles the full 0.5; at 2¹⁴ ns at peak
+        // (m = n = 128, k = 65,536: 2.1e9 FLOPs, 21 µs at 100 TFLOP/s).
+        let sms = 2 * 2.0.squareRoot()
+        #expect(abs(surface.efficiency(log2Size: 14, log2UnitsPerSM: log2(1 / sms)) - 0.5 / sms) < 0.005)
+        #expect(abs(surface.efficiency(log2Size: 14, log2UnitsPerSM: log2(2 / sms)) - 1 / sms) < 0.005)
+        #expect(abs(surface.efficiency(log2Size: 14, log2UnitsPerSM: log2(16 / sms)) - 0.5) < 0.005)
+        // Compute-bound rows (above 100 µs) within 2 %; the 1-D curve alone cannot tell their tile counts apart.
+        let check = try CalibrationCheck(rows, calibration: calibration, peaks: Self.waves)
+        #expect(check.rows.filter { $0.measuredSeconds > 1e-4 }.allSatisfy { abs($0.predictedRatio - 1) < 0.02 })
+    }
+
+    @Test func theSurfaceCarriesWavesToADeviceWithMoreSMs() throws {
+        // Fitted on 2√2 SMs, applied to a device with twice the SMs and twice the peaks: a call with the same tiles
+        // per SM and the same time at peak is predicted at the same fraction.
+        let calibration = try CalibrationFit.fit(Self.waveRows(Self.waves), peaks: Self.waves, name: "waves", source: "test")
+        let bigger = KernelPeaks(device: "bigger", flopsPerSecond: [.bf16: 200e12], memoryBytesPerSecond: 20e12,
+                                 linkBytesPerSecond: nil, streamingMultiprocessors: 4 * 2.0.squareRoot())
+        // Rows of 2 tiles or more: on 4√2 SMs they give the tiles per SM the fitted device saw (one tile there has
+        // no counterpart: half a tile per SM lies beyond the fitted grid).
+        let rows = Self.waveRows(bigger).filter { $0.work.parallelUnits! >= 2 }
+        let check = try CalibrationCheck(rows, calibration: calibration, peaks: bigger)
+        #expect(check.rows.filter { $0.measuredSeconds > 1e-4 }.allSatisfy { abs($0.predictedRatio - 1) < 0.05 })
+        // The size-only curve, which cannot see the SMs, misses the under-filled ones by far more.
+        let curveOnly = KernelPeaks(device: "bigger", flopsPerSecond: [.bf16: 200e12], memoryBytesPerSecond: 20e12,
+                                    linkBytesPerSecond: nil)
+        let blind = try CalibrationCheck(rows, calibration: calibration, peaks: curveOnly)
+        #expect(blind.rows.filter { $0.measuredSeconds > 1e-4 }.contains { abs($0.predictedRatio - 1) > 0.3 })
+    }
 }

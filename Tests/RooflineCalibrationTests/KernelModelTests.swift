@@ -72,4 +72,46 @@ struct KernelModelTests {
         #expect(CalibrationFit.quantile([1, 2, 3, 4, 5], 0.25) == 2)
         #expect(CalibrationFit.quantile([], 0.5) == nil)
     }
+
+    @Test func parallelUnitsCountTilesOf128() {
+        // m 200, n 300: ⌈200/128⌉·⌈300/128⌉ = 2·3 = 6 tiles. Prefill batch 2, 4 heads, 200 tokens: 2·4·⌈200/128⌉ = 16.
+        #expect(KernelWork.gemm(m: 200, n: 300, k: 64, type: .bf16).parallelUnits == 6)
+        #expect(KernelWork.prefillAttention(batch: 2, tokens: 200, heads: 4, kvHeads: 1, headDim: 64, type: .bf16)
+            .parallelUnits == 16)
+        let peaks = KernelPeaks(device: "t", flopsPerSecond: [.bf16: 1e15], memoryBytesPerSecond: 1e12,
+                                linkBytesPerSecond: nil, streamingMultiprocessors: 3)
+        // 6 tiles on 3 SMs: log₂ 2 = 1.
+        #expect(peaks.log2UnitsPerSM(KernelWork.gemm(m: 200, n: 300, k: 64, type: .bf16)) == 1)
+        #expect(peaks.log2UnitsPerSM(KernelWork(flops: 1, bytes: 1, computeType: .bf16)) == nil)
+    }
+
+    @Test func surfaceInterpolatesBilinearlyBetweenCellCentres() {
+        // Cells of 1 × 1 starting at bin 0: centres at 0.5 and 1.5 on each axis.
+        let surface = EfficiencySurface(sizeBinLog2: 1, unitsBinLog2: 1, firstSizeBin: 0, firstUnitsBin: 0,
+                                        efficiencies: [[0.2, 0.4], [0.6, 1.0]])
+        // At (1, 1), halfway on both: (0.2 + 0.4 + 0.6 + 1.0)/4 = 0.55.
+        #expect(abs(surface.efficiency(log2Size: 1, log2UnitsPerSM: 1) - 0.55) < 1e-12)
+        // At (0.5, 1.25): s = 0, t = 0.75: 0.25·0.2 + 0.75·0.4 = 0.35.
+        #expect(abs(surface.efficiency(log2Size: 0.5, log2UnitsPerSM: 1.25) - 0.35) < 1e-12)
+        // Beyond the grid, the edge: (9, 9) → 1.0, (−9, −9) → 0.2.
+        #expect(surface.efficiency(log2Size: 9, log2UnitsPerSM: 9) == 1.0)
+        #expect(surface.efficiency(log2Size: -9, log2UnitsPerSM: -9) == 0.2)
+    }
+
+    @Test func aCallWithUnitsTakesTheSurfaceAndOneWithoutTheCurve() throws {
+        // Floor 2 µs; curves at 0.5 everywhere; surfaces at 0.25 everywhere. 1e9 FLOPs at 1e15 FLOP/s = 1 µs at peak.
+        let flat = EfficiencyCurve(points: [.init(log2Size: 0, efficiency: 0.5)])
+        let quarter = EfficiencySurface(sizeBinLog2: 0.5, unitsBinLog2: 1, firstSizeBin: 0, firstUnitsBin: 0,
+                                        efficiencies: [[0.25]])
+        let model = KernelTimeModel(kernel: KernelClass(.gemm, "bf16"), floorSeconds: 2e-6, computeEfficiency: flat,
+                                    bandwidthEfficiency: flat, computeSurface: quarter, bandwidthSurface: quarter, rows: 1)
+        let peaks = KernelPeaks(device: "t", flopsPerSecond: [.bf16: 1e15], memoryBytesPerSecond: 1e15,
+                                linkBytesPerSecond: nil, streamingMultiprocessors: 4)
+        // With units: 2 + 1/0.25 = 6 µs; without: 2 + 1/0.5 = 4 µs.
+        let counted = try #require(model.predict(KernelWork(flops: 1e9, bytes: 1, computeType: .bf16, parallelUnits: 8),
+                                                 peaks: peaks))
+        let uncounted = try #require(model.predict(KernelWork(flops: 1e9, bytes: 1, computeType: .bf16), peaks: peaks))
+        #expect(abs(counted.seconds - 6e-6) < 1e-15)
+        #expect(abs(uncounted.seconds - 4e-6) < 1e-15)
+    }
 }
