@@ -62,7 +62,7 @@ public struct Calibration: Codable, Sendable, Equatable {
 
 extension Calibration {
     /// The calibration, after checking every number a prediction divides by or adds: peaks positive and finite,
-    /// floors finite and at least 0, efficiencies in (0, 1.5] (a measured kernel can beat a vendor peak a little,
+    /// floors and per-wave times finite and at least 0, efficiencies in (0, 1.5] (a measured kernel can beat a vendor peak a little,
     /// never by half again), curve positions finite. Throws a data error naming the field.
     public func validated() throws -> Calibration {
         let root = FieldCheck("")
@@ -74,6 +74,7 @@ extension Calibration {
         for (index, model) in models.enumerated() {
             let field = root("models")(index)
             try field("floorSeconds").nonNegative(model.floorSeconds)
+            if let tau = model.secondsPerWave { try field("secondsPerWave").nonNegative(tau) }
             for (name, curve) in [("computeEfficiency", model.computeEfficiency), ("bandwidthEfficiency", model.bandwidthEfficiency)] {
                 for (point, value) in curve.points.enumerated() {
                     try field(name)("points")(point)("log2Size").finite(value.log2Size)

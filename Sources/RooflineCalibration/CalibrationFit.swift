@@ -18,6 +18,15 @@ public enum CalibrationFit {
     /// Width of the bins of log₂ parallel units per SM that the surfaces take one median from: one octave (a
     /// doubling of the waves a call gives the device).
     public static let unitsBinWidthLog2 = 1.0
+    /// The families fitted with a per-wave time τ (`KernelTimeModel.secondsPerWave`): prefill attention, whose
+    /// query tile has fixed work (load Q, RoPE, write K, V and O) that dominates short prompts. Across the bundled
+    /// tables τ comes to 3.5 µs (A100), 3.2 µs (H100) and 3.5 µs (B200) per wave, and with it H100 → B200 prefill
+    /// errors drop from 17/33 % to 10/29 % (median/p90, scripts/bench-calibration.py). Not GEMMs: a tile's work
+    /// grows with k, so a GEMM has no fixed cost per tile, and τ made H100 → B200 worse (p90 30 → 48 %).
+    public static let wavedFamilies: Set<KernelFamily> = [.prefillAttention]
+    /// τ is this quantile of (time − floor) ÷ (units ÷ SMs) over the rows with at least one full wave: the lower
+    /// decile, the cheapest waves (the shortest prompts), not the typical one whose time is mostly FLOPs or bytes.
+    public static let waveQuantile = 0.1
 
     /// Every class in `rows` fitted at `peaks` (the measured device's). Without measured `memory` rows (the bundled
     /// tables have none), a `memory` model is fitted from the memory-bound GEMM rows with the GEMM floor (a
@@ -46,9 +55,10 @@ public enum CalibrationFit {
     /// - each row with time t > t₀ and bound parts c (compute) and m (memory) gives one sample: η_c = c ÷ (t − t₀)
     ///   at log₂ of c in nanoseconds (`KernelTimeModel.computeSize`) when c ≥ m, else η_m = m ÷ (t − t₀) at log₂ bytes;
     /// - each curve is the median η (clamped to 0.001…1) and median log₂ work of every `binWidthLog2` bin;
-    /// - when every row counts its parallel units and `peaks` its SMs, the same samples also give two surfaces
-    ///   (`EfficiencySurface`, `surface`): η_c by (log₂ compute ns, log₂ units per SM) and η_m by (log₂ memory ns,
-    ///   log₂ units per SM).
+    /// - when every row counts its parallel units u and `peaks` its SMs s, the rows also give two surfaces
+    ///   (`EfficiencySurface`, `surface`): η_c by (log₂ compute ns, log₂ u/s) and η_m by (log₂ memory ns, log₂ u/s);
+    ///   for a family in `wavedFamilies` first τ = the `waveQuantile` of (t − t₀) ÷ (u/s) over rows with u/s ≥ 1,
+    ///   and the surfaces' samples are c or m ÷ (t − t₀ − τ·u/s) (rows at or below t₀ + τ·u/s give none).
     public static func fitModel(_ kernel: KernelClass, _ rows: [KernelMeasurement], peaks: KernelPeaks) throws -> KernelTimeModel {
         let placed = try rows.map { row -> (row: KernelMeasurement, compute: Double, memory: Double) in
             guard let bound = peaks.boundSeconds(row.work, family: kernel.family) else {
@@ -64,20 +74,31 @@ public enum CalibrationFit {
         let surfaced = !units.contains(nil)
         var computeCells: [SurfaceSample] = []
         var memoryCells: [SurfaceSample] = []
-        for (p, y) in zip(placed, units) where p.row.measuredSeconds > floor {
+        let waves = units.map { $0.map { exp2($0) } }
+        let tau: Double? = surfaced && wavedFamilies.contains(kernel.family)
+            ? quantile(zip(placed, waves).compactMap { p, w in
+                w.flatMap { $0 >= 1 && p.row.measuredSeconds > floor ? (p.row.measuredSeconds - floor) / $0 : nil }
+            }, waveQuantile) : nil
+        for (p, (y, w)) in zip(placed, zip(units, waves)) where p.row.measuredSeconds > floor {
             let beyond = p.row.measuredSeconds - floor
+            let beyondWaves = beyond - (tau ?? 0) * (w ?? 0)
             if p.compute >= p.memory && p.compute > 0 {
                 computeSamples.append((log2(max(KernelTimeModel.computeSize(p.compute), 1)), p.compute / beyond))
-                if let y { computeCells.append((KernelTimeModel.log2Nanoseconds(p.compute), y, p.compute / beyond)) }
+                if let y, beyondWaves > 0 {
+                    computeCells.append((KernelTimeModel.log2Nanoseconds(p.compute), y, p.compute / beyondWaves))
+                }
             } else if p.memory > 0 {
                 memorySamples.append((log2(p.row.work.bytes), p.memory / beyond))
-                if let y { memoryCells.append((KernelTimeModel.log2Nanoseconds(p.memory), y, p.memory / beyond)) }
+                if let y, beyondWaves > 0 {
+                    memoryCells.append((KernelTimeModel.log2Nanoseconds(p.memory), y, p.memory / beyondWaves))
+                }
             }
         }
         return KernelTimeModel(kernel: kernel, floorSeconds: floor, computeEfficiency: curve(computeSamples),
                                bandwidthEfficiency: curve(memorySamples),
                                computeSurface: surfaced ? surface(computeCells) : nil,
-                               bandwidthSurface: surfaced ? surface(memoryCells) : nil, rows: rows.count)
+                               bandwidthSurface: surfaced ? surface(memoryCells) : nil, secondsPerWave: tau,
+                               rows: rows.count)
     }
 
     /// Median efficiency (clamped to 0.001…1) and median log₂ work per `binWidthLog2` bin of log₂ work.

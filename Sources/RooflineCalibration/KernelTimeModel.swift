@@ -159,19 +159,38 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
     public var computeSurface: EfficiencySurface?
     /// η_m by log₂ memory nanoseconds at peak × log₂ parallel units per SM; nil as `computeSurface`.
     public var bandwidthSurface: EfficiencySurface?
+    /// τ, seconds per wave of parallel units: a fixed cost of each unit that neither peak pays for (loading a query
+    /// tile, RoPE, writing its K, V and O), in seconds, so it carries to another device as a time, spread over that
+    /// device's SMs. Fitted for prefill attention only (`CalibrationFit.wavedFamilies`); nil otherwise.
+    public var secondsPerWave: Double?
     /// Measured rows the model was fitted on.
     public var rows: Int
 
     public init(kernel: KernelClass, floorSeconds: Double, computeEfficiency: EfficiencyCurve,
                 bandwidthEfficiency: EfficiencyCurve, computeSurface: EfficiencySurface? = nil,
-                bandwidthSurface: EfficiencySurface? = nil, rows: Int) {
+                bandwidthSurface: EfficiencySurface? = nil, secondsPerWave: Double? = nil, rows: Int) {
         self.kernel = kernel
         self.floorSeconds = floorSeconds
         self.computeEfficiency = computeEfficiency
         self.bandwidthEfficiency = bandwidthEfficiency
         self.computeSurface = computeSurface
         self.bandwidthSurface = bandwidthSurface
+        self.secondsPerWave = secondsPerWave
         self.rows = rows
+    }
+
+    /// True when a call of `work` at `peaks` takes its fractions from the surfaces: the model has both, and the
+    /// call counts its parallel units and the device its SMs.
+    func usesSurfaces(_ work: KernelWork, peaks: KernelPeaks) -> Bool {
+        computeSurface != nil && bandwidthSurface != nil && peaks.log2UnitsPerSM(work) != nil
+    }
+
+    /// The per-wave time of one call: τ · units ÷ SMs (`secondsPerWave`) when the call uses the surfaces and the
+    /// model has a τ; 0 otherwise.
+    public func waveSeconds(_ work: KernelWork, peaks: KernelPeaks) -> Double {
+        guard usesSurfaces(work, peaks: peaks), let tau = secondsPerWave, let units = work.parallelUnits,
+              let sms = peaks.streamingMultiprocessors else { return 0 }
+        return tau * units / sms
     }
 
     /// η_c and η_m of one call with a floor: from the surfaces at (log₂ time at peak in ns, log₂ units per SM) when
@@ -179,7 +198,8 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
     /// nanoseconds, η_m at the bytes).
     func efficiencies(_ work: KernelWork, bound: (compute: Double, memory: Double),
                       peaks: KernelPeaks) -> (compute: Double, memory: Double) {
-        if let y = peaks.log2UnitsPerSM(work), let cs = computeSurface, let ms = bandwidthSurface {
+        if usesSurfaces(work, peaks: peaks), let y = peaks.log2UnitsPerSM(work), let cs = computeSurface,
+           let ms = bandwidthSurface {
             return (cs.efficiency(log2Size: Self.log2Nanoseconds(bound.compute), log2UnitsPerSM: y),
                     ms.efficiency(log2Size: Self.log2Nanoseconds(bound.memory), log2UnitsPerSM: y))
         }
@@ -187,7 +207,8 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
                 bandwidthEfficiency.efficiency(at: work.bytes))
     }
 
-    /// The predicted time of one call of `work` at `peaks`, with its parts. `withFloor` false is an operator an
+    /// The predicted time of one call of `work` at `peaks`, with its parts: floor + τ·units/SMs (`waveSeconds`) +
+    /// max(compute ÷ η_c, memory ÷ η_m); the prediction's `floorSeconds` holds both fixed terms. `withFloor` false is an operator an
     /// engine fuses into its neighbour: it launches nothing of its own, so it has no floor and streams at the
     /// neighbour's rate, the best fraction on each curve (`EfficiencyCurve.best`), not at the small-call fraction
     /// its own few bytes would get. Nil when the peaks lack what it needs.
@@ -196,7 +217,7 @@ public struct KernelTimeModel: Codable, Sendable, Equatable {
         let sized = efficiencies(work, bound: bound, peaks: peaks)
         let ec = withFloor ? sized.compute : computeEfficiency.best
         let em = withFloor ? sized.memory : bandwidthEfficiency.best
-        let floor = withFloor ? floorSeconds : 0
+        let floor = withFloor ? floorSeconds + waveSeconds(work, peaks: peaks) : 0
         return KernelPrediction(
             kernel: kernel, floorSeconds: floor, computeEfficiency: ec, bandwidthEfficiency: em,
             boundSeconds: max(bound.compute, bound.memory), computeSeconds: bound.compute / ec,
@@ -216,6 +237,7 @@ extension KernelTimeModel {
 public struct KernelPrediction: Codable, Sendable, Equatable {
     /// The kernel model that applied.
     public var kernel: KernelClass
+    /// The model's floor, plus its per-wave time τ·units/SMs where it has one (`KernelTimeModel.waveSeconds`).
     public var floorSeconds: Double
     /// η_c and η_m at this call's work.
     public var computeEfficiency: Double
@@ -225,6 +247,6 @@ public struct KernelPrediction: Codable, Sendable, Equatable {
     /// compute ÷ η_c and memory ÷ η_m.
     public var computeSeconds: Double
     public var memorySeconds: Double
-    /// floor + max(compute ÷ η_c, memory ÷ η_m).
+    /// floorSeconds + max(compute ÷ η_c, memory ÷ η_m).
     public var seconds: Double
 }

@@ -114,4 +114,35 @@ struct CalibrationFitTests {
         let blind = try CalibrationCheck(rows, calibration: calibration, peaks: curveOnly)
         #expect(blind.rows.filter { $0.measuredSeconds > 1e-4 }.contains { abs($0.predictedRatio - 1) > 0.3 })
     }
+
+    @Test func fitRecoversThePerWaveTimeOfPrefillAttention() throws {
+        // Prefill rows from floor 5 µs + τ 3 µs × (query tiles ÷ SMs) + max(FLOPs ÷ (P·0.5), bytes ÷ (B·0.8)) on
+        // 64√2 ≈ 90.5 SMs. Small batches of short prompts give a fraction of a wave (the floor rows, τ adding at most
+        // 0.3 µs); large ones of short prompts (16 tokens, one tile per head) carry τ almost alone: the fit reads τ
+        // as the lower decile of (time − floor) per wave, within 5 %.
+        let tau = 3e-6
+        let device = KernelPeaks(device: "synthetic-sms", flopsPerSecond: [.bf16: 100e12], memoryBytesPerSecond: 10e12,
+                                 linkBytesPerSecond: nil, streamingMultiprocessors: 64 * 2.0.squareRoot())
+        let sms = device.streamingMultiprocessors!
+        var rows: [KernelMeasurement] = []
+        for batch in [1.0, 4, 16, 64, 256] {
+            for heads in [1.0, 8, 32] {
+                for tokens in [16.0, 128, 1024, 4096] {
+                    let work = KernelWork.prefillAttention(batch: batch, tokens: tokens, heads: heads, kvHeads: heads,
+                                                           headDim: 128, type: .bf16)
+                    let seconds = Self.floor + tau * work.parallelUnits! / sms
+                        + max(work.flops / (100e12 * 0.5), work.bytes / (10e12 * Self.bandwidthShare))
+                    rows.append(KernelMeasurement(kernel: KernelClass(.prefillAttention, "bf16"), work: work,
+                                                  measuredSeconds: seconds, shape: "b=\(batch) s=\(tokens) h=\(heads)"))
+                }
+            }
+        }
+        let calibration = try CalibrationFit.fit(rows, peaks: device, name: "waves", source: "test")
+        let model = try #require(calibration.model(for: KernelClass(.prefillAttention, "bf16")))
+        let fitted = try #require(model.secondsPerWave)
+        #expect(abs(fitted / tau - 1) < 0.05)
+        // GEMMs get no τ.
+        let gemm = try CalibrationFit.fit(Self.waveRows(Self.waves), peaks: Self.waves, name: "w", source: "t")
+        #expect(gemm.model(for: KernelClass(.gemm, "bf16"))?.secondsPerWave == nil)
+    }
 }

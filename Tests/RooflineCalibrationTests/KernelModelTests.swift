@@ -114,4 +114,23 @@ struct KernelModelTests {
         #expect(abs(counted.seconds - 6e-6) < 1e-15)
         #expect(abs(uncounted.seconds - 4e-6) < 1e-15)
     }
+
+    @Test func aWavedModelAddsTauPerWaveToTheFloor() throws {
+        // Floor 2 µs, τ 3 µs per wave; 8 units on 4 SMs = 2 waves: 2 + 3·2 = 8 µs of fixed time; then 1 µs of
+        // compute at peak ÷ 0.5 = 2 µs: 10 µs. Without units: 2 + 1/0.5 = 4 µs (no surfaces, no τ).
+        let flat = EfficiencyCurve(points: [.init(log2Size: 0, efficiency: 0.5)])
+        let half = EfficiencySurface(sizeBinLog2: 0.5, unitsBinLog2: 1, firstSizeBin: 0, firstUnitsBin: 0,
+                                     efficiencies: [[0.5]])
+        let model = KernelTimeModel(kernel: KernelClass(.prefillAttention, "bf16"), floorSeconds: 2e-6,
+                                    computeEfficiency: flat, bandwidthEfficiency: flat, computeSurface: half,
+                                    bandwidthSurface: half, secondsPerWave: 3e-6, rows: 1)
+        let peaks = KernelPeaks(device: "t", flopsPerSecond: [.bf16: 1e15], memoryBytesPerSecond: 1e15,
+                                linkBytesPerSecond: nil, streamingMultiprocessors: 4)
+        let counted = try #require(model.predict(KernelWork(flops: 1e9, bytes: 1, computeType: .bf16, parallelUnits: 8),
+                                                 peaks: peaks))
+        #expect(abs(counted.floorSeconds - 8e-6) < 1e-15)
+        #expect(abs(counted.seconds - 10e-6) < 1e-15)
+        let uncounted = try #require(model.predict(KernelWork(flops: 1e9, bytes: 1, computeType: .bf16), peaks: peaks))
+        #expect(abs(uncounted.seconds - 4e-6) < 1e-15)
+    }
 }
