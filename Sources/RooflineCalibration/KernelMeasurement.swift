@@ -54,7 +54,8 @@ public struct KernelWork: Codable, Sendable, Equatable {
     public var bytes: Double
     public var computeType: DataType
     /// Independent work units (thread blocks) of the call, as `Operator.parallelUnits` counts them: 128×128 output
-    /// tiles of a GEMM, 128-row query tiles per head of a prefill attention; nil when not counted.
+    /// tiles of a GEMM, 128-row query tiles per head of a prefill attention, sequences × KV heads of a decode
+    /// attention; nil when not counted.
     public var parallelUnits: Double?
 
     public init(flops: Double, bytes: Double, computeType: DataType, parallelUnits: Double? = nil) {
@@ -90,7 +91,8 @@ public struct KernelWork: Codable, Sendable, Equatable {
 
     /// Decode attention of one layer over `kvLength` cached tokens, from `Counting.fusedAttention`:
     /// S = batch·heads·kvLength; FLOPs = 4·S·d + 5·S; bytes = Q and O (2·batch·heads·d at `activation`) plus
-    /// K and V (2·batch·kvLength·kvHeads·d at `kvCache`).
+    /// K and V (2·batch·kvLength·kvHeads·d at `kvCache`); parallel units batch·kvHeads
+    /// (`Counting.decodeAttentionBlocks`).
     public static func decodeAttention(batch: Double, kvLength: Double, heads: Double, kvHeads: Double,
                                        headDim d: Double, activation: DataType, kvCache: DataType) -> KernelWork {
         let op = Counting.fusedAttention(
@@ -100,7 +102,8 @@ public struct KernelWork: Codable, Sendable, Equatable {
             elementBytes: .init(weights: activation.bytesPerElement, activations: activation.bytesPerElement,
                                 kvCache: kvCache.bytesPerElement),
             computeType: activation)
-        return KernelWork(flops: op.flops, bytes: op.bytes.total, computeType: activation)
+        return KernelWork(flops: op.flops, bytes: op.bytes.total, computeType: activation,
+                          parallelUnits: Counting.decodeAttentionBlocks(sequences: batch, kvHeads: kvHeads))
     }
 
     /// A collective over `ranks` GPUs on a buffer of `messageBytes` (the nccl-tests size): bus bytes each GPU sends

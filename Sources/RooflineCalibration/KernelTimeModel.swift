@@ -143,7 +143,7 @@ public struct EfficiencySurface: Codable, Sendable, Equatable {
 /// of peak FLOP/s and bandwidth beyond the floor (`EfficiencyCurve`): η_c as a function of the compute time at peak
 /// in nanoseconds (how much the call asks of this device; it carries to a faster device better than FLOPs, see
 /// scripts/bench-calibration.py), η_m as a function of the bytes moved. When the call counts its parallel units
-/// (GEMM tiles, prefill query tiles) and the device its SMs, and the model has surfaces, η_c and η_m come from the
+/// (GEMM tiles, prefill query tiles, decode blocks) and the device its SMs, and the model has surfaces, η_c and η_m come from the
 /// surfaces instead (`EfficiencySurface`: time at peak × units per SM), which carry tile and wave quantisation
 /// from one device to another. With η ≤ 1 the
 /// prediction is never faster than the bound. Applied with another device's peaks, the same floor and fractions

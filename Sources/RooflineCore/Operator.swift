@@ -58,7 +58,9 @@ public struct Operator: Codable, Sendable, Equatable {
     /// How many instances (usually layers) the totals cover.
     public var count: Int
     /// Independent work units of one instance, the thread blocks a GPU kernel spreads over its SMs: 128×128 output
-    /// tiles of a matmul (`Counting.matmulTiles`), 128-row query tiles per head of a prefill attention. Nil when
+    /// tiles of a matmul (`Counting.matmulTiles`), 128-row query tiles per head of a prefill attention
+    /// (`Counting.attentionQueryTiles`), sequences × KV heads of a decode attention
+    /// (`Counting.decodeAttentionBlocks`). Nil when
     /// not counted (the calibrated time model then uses its size-only curves).
     public var parallelUnits: Double?
 

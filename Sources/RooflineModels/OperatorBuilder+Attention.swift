@@ -192,10 +192,10 @@ extension OperatorBuilder {
                 extraSoftmaxFlopsPerScore: softcapFlops, queryElements: queryElements, outputElements: outputElements,
                 keyValueElements: keyElements + (g.valueInKey ? 0 : valueElements), keyValueFromCache: isDecode,
                 layers: layers, elementBytes: elementBytes, computeType: type)
-            if !isDecode {
-                fused.parallelUnits = Counting.attentionQueryTiles(sequences: batch, heads: g.queryHeads,
-                                                                   tokens: Double(workload.tokensPerSequence))
-            }
+            fused.parallelUnits = isDecode
+                ? Counting.decodeAttentionBlocks(sequences: batch, kvHeads: g.kvHeads)
+                : Counting.attentionQueryTiles(sequences: batch, heads: g.queryHeads,
+                                               tokens: Double(workload.tokensPerSequence))
             return [fused]
         }
     }

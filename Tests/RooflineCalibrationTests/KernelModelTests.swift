@@ -78,6 +78,9 @@ struct KernelModelTests {
         #expect(KernelWork.gemm(m: 200, n: 300, k: 64, type: .bf16).parallelUnits == 6)
         #expect(KernelWork.prefillAttention(batch: 2, tokens: 200, heads: 4, kvHeads: 1, headDim: 64, type: .bf16)
             .parallelUnits == 16)
+        // Decode batch 3 over 8 KV heads (32 query heads): 3·8 = 24 blocks.
+        #expect(KernelWork.decodeAttention(batch: 3, kvLength: 4096, heads: 32, kvHeads: 8, headDim: 128,
+                                           activation: .bf16, kvCache: .bf16).parallelUnits == 24)
         let peaks = KernelPeaks(device: "t", flopsPerSecond: [.bf16: 1e15], memoryBytesPerSecond: 1e12,
                                 linkBytesPerSecond: nil, streamingMultiprocessors: 3)
         // 6 tiles on 3 SMs: log₂ 2 = 1.

@@ -55,6 +55,12 @@ public enum Counting {
         sequences * heads * (tokens / tileEdge).rounded(.up)
     }
 
+    /// Thread blocks of a decode attention: sequences · KV heads (paged and XQA decode kernels give each sequence's
+    /// KV head, with its group of query heads, one block and split long caches further).
+    public static func decodeAttentionBlocks(sequences: Double, kvHeads: Double) -> Double {
+        sequences * kvHeads
+    }
+
     /// A norm over `rows` vectors of `width` with `weightElements` parameters, in L = `layers` layers:
     /// FLOPs = L · rows · width · `flopsPerElement` (`FlopCosts.rmsNorm` 4, `FlopCosts.layerNorm` 7);
     /// weights = L · weightElements · w; activations = L · 2 · rows · width · a (read and written).
