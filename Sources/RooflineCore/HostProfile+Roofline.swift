@@ -4,8 +4,9 @@ extension HostProfile {
     public static let readKernel = "load"
 
     /// The host's roofline at `threads` (all available CPUs by default): per data type the best measured
-    /// FLOP rate at that thread count; per memory level the best bandwidth of the read-only `load` kernel at that
-    /// thread count (the best of any kernel where load was not measured; streaming-store kernels can beat it on
+    /// FLOP rate at that thread count over the instruction paths measured for it (FMA for fp64/fp32; VNNI, AVX2 or AMX
+    /// dot products for int8; AVX512-BF16 or AMX for bf16; AVX512-FP16 or F16C + FMA for fp16); per memory level the
+    /// best bandwidth of the read-only `load` kernel at that thread count (the best of any kernel where load was not measured; streaming-store kernels can beat it on
     /// some machines, but model operators do not write like them). Main memory is "DRAM", taken from the
     /// measurement at the largest working set: in a virtual machine the physical last-level cache can be larger
     /// than the one the guest reports, so sets a few times the reported size still partly hit it (on this
@@ -17,9 +18,10 @@ extension HostProfile {
         for type in DataType.allCases {
             let candidates = flops.filter { $0.dataType == type && $0.threads == wanted }
             if let best = candidates.max(by: { $0.flopsPerSecond.best < $1.flopsPerSecond.best }) {
+                let probe = best.instruction.map { "\($0) probe" } ?? "FMA probe"
                 compute.append(ComputeCeiling(
                     dataType: type, flopsPerSecond: best.flopsPerSecond.best,
-                    source: "measured: FMA probe, \(wanted) thread\(wanted == 1 ? "" : "s")"))
+                    source: "measured: \(probe), \(wanted) thread\(wanted == 1 ? "" : "s")"))
             }
         }
         var memory: [BandwidthCeiling] = []
