@@ -55,9 +55,14 @@ public struct ProbeOptions: Sendable, Equatable {
         self.minimumSampleSeconds = minimumSampleSeconds
     }
 
-    /// All kernels at DRAM size and in one cache level (L2), and FLOPs, at 1 and all threads: ≤ 10 s on 2 cores.
+    /// The kernels that matter for ceilings and for comparing with STREAM and likwid-bench (the read-only `load`
+    /// and `load4` ceilings, `store`, `copy` and `triad` with and without streaming stores) at DRAM size and in one cache level
+    /// (L2), and the widest FLOP path per data type, at 1 and all threads: ≤ 10 s on 2 cores. STREAM's `scale` and
+    /// `add` (the same traffic as `copy` and `triad`) are left to the full probe.
     public static let quick = ProbeOptions(
-        mode: .quick, phases: [.bandwidth, .flops], kernels: BandwidthKernel.all, sweepKernels: [],
+        mode: .quick, phases: [.bandwidth, .flops],
+        kernels: ["load", "load4", "store", "store_nt", "copy", "copy_nt", "triad", "triad_nt"].map { try! BandwidthKernel.named($0) },
+        sweepKernels: [],
         threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01,
         allComputePaths: false)
 

@@ -53,7 +53,6 @@ import Testing
         let (paths, _) = FlopsProbe.paths(flags: Set(host.cpuFeatures), allPaths: true)
         let sampler = Sampler(minimumSampleSeconds: 0.002, samples: 3)
         let clock = CoreClock.measureHertz(sampler: sampler)
-        let probe = FlopsProbe(sampler: sampler, clockHertz: clock, vectorBits: host.vectorBits)
         for path in paths { #expect(path.run(iterations: 100).isFinite, "\(path.id)") }
         let measured = try FlopsProbe(sampler: sampler, clockHertz: clock, vectorBits: host.vectorBits)
             .measure(cpus: Array(host.cpusAvailable.prefix(1)), threadCounts: [1], flags: Set(host.cpuFeatures),
