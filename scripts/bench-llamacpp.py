@@ -162,20 +162,37 @@ def llama_bench(tools, path, threads, repetitions, prompts, depths, generate):
     return results
 
 
-def ours(binary, path, profile, kind, tokens, depth):
-    """Our tokens/s for one llama-bench test, at the bound and predicted: prefill of `tokens` prompt tokens, or
-    decode at the mean context of the generated tokens (depth + tokens / 2)."""
+def classify(binary, path, profile, kind, tokens, depth, calibration=None):
+    """Our classify of one llama-bench test as JSON: prefill of `tokens` prompt tokens, or decode at the mean context
+    of the generated tokens (depth + tokens / 2). KV cache fp16 and activations fp32, as llama.cpp's CPU path keeps
+    them."""
     command = [binary, "classify", "--model", path, "--device", profile, "--format", "json", "--kv", "fp16",
                "--activations", "fp32"]
-    if kind == "pp":
-        command += ["--phase", "prefill", "--tokens", str(tokens)]
-    else:
-        command += ["--phase", "decode", "--context", str(depth + tokens // 2)]
-    document = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    new_tokens = tokens if kind == "pp" else 1
-    bound = document["analysis"]["totals"]["boundSeconds"]
-    predicted = document.get("hostPrediction", {}).get("seconds")
-    return new_tokens / bound, (new_tokens / predicted if predicted else None)
+    command += ["--phase", "prefill", "--tokens", str(tokens)] if kind == "pp" else \
+        ["--phase", "decode", "--context", str(depth + tokens // 2)]
+    if calibration:
+        command += ["--calibration", calibration]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def fit(rows, models, engine, cpu_model, threads, source):
+    """A host-engine calibration from `rows` of `models`: per phase and weight label, the median of measured ÷ bound
+    tokens/s (rows: dicts with model, phase, weights, measured, bound)."""
+    groups = {}
+    for row in rows:
+        if row["model"] in models:
+            groups.setdefault((row["phase"], row["weights"]), []).append(row["measured"] / row["bound"])
+    entries = [dict(phase=phase, weights=weights, fractionOfBound=min(1.0, statistics.median(fractions)), rows=len(fractions),
+                    minimumFraction=min(fractions), maximumFraction=max(fractions))
+               for (phase, weights), fractions in sorted(groups.items())]
+    return dict(schemaVersion=1, kind="host-engine", engine=engine, cpuModel=cpu_model, threads=threads,
+                fittedOn=sorted(models), source=source, entries=entries)
+
+
+def llama_version(tools):
+    out = subprocess.run([tools["llama-bench"], "--version"], capture_output=True, text=True)
+    text = (out.stdout + out.stderr).strip().splitlines()
+    return "llama.cpp " + (text[-1].replace("version: ", "") if text else "unknown")
 
 
 def main():
@@ -189,37 +206,71 @@ def main():
     parser.add_argument("--prompts", default="128,512")
     parser.add_argument("--depths", default="0,1024")
     parser.add_argument("--generate", type=int, default=32)
+    parser.add_argument("--write-calibration", help="also write the calibration fitted on every model to this file")
     args = parser.parse_args()
 
     tools = llama_tools()
+    engine = llama_version(tools)
     profile = args.profile
     if not profile:
         profile = os.path.join(CACHE, "host-profile.json")
         run([args.binary, "probe", "--output", profile])
+    with open(profile) as f:
+        cpu_model = json.load(f)["host"]["cpuModel"]
     prompts = [int(x) for x in args.prompts.split(",")]
     depths = [int(x) for x in args.depths.split(",")]
+    models = args.models.split(",")
+    source = (f"scripts/bench-llamacpp.py: llama-bench -t {args.threads} -r {args.repetitions} -p {args.prompts} "
+              f"and -n {args.generate} -d {args.depths}, random-weight GGUFs quantized --pure")
     rows = []
-    for name in args.models.split(","):
+    for name in models:
         for weight_type in args.types.split(","):
             path = model_file(tools, name, weight_type)
             measured = llama_bench(tools, path, args.threads, args.repetitions, prompts, depths, args.generate)
             for (kind, tokens, depth), (mean, stddev) in sorted(measured.items()):
-                bound, predicted = ours(args.binary, path, profile, kind, tokens, depth)
-                rows.append((name, weight_type, f"{kind}{tokens}" + (f" @ {depth}" if kind == "tg" else ""), mean, stddev,
-                             bound, predicted))
+                document = classify(args.binary, path, profile, kind, tokens, depth)
+                new_tokens = tokens if kind == "pp" else 1
+                bound = new_tokens / document["totals"]["seconds"]
+                rows.append(dict(model=name, type=weight_type, path=path, kind=kind, tokens=tokens, depth=depth,
+                                 phase="prefill" if kind == "pp" else "decode", weights=document["precision"]["weights"],
+                                 measured=mean, stddev=stddev, bound=bound, new_tokens=new_tokens))
                 log(f"{name} {weight_type} {kind}{tokens}@{depth}: {mean:.1f} t/s measured, bound {bound:.1f}")
 
-    print(f"llama.cpp ({args.threads} threads, llama-bench mean of {args.repetitions}) against roofline on {profile}\n")
+    # Each model predicted with the calibration fitted on the others only (held out), through `classify --calibration`.
+    for held_out in models:
+        others = [m for m in models if m != held_out]
+        if not others:
+            break
+        calibration = os.path.join(CACHE, f"calibration-without-{held_out}.json")
+        with open(calibration, "w") as f:
+            json.dump(fit(rows, others, engine, cpu_model, args.threads, source), f, indent=2)
+        for row in rows:
+            if row["model"] == held_out:
+                document = classify(args.binary, row["path"], profile, row["kind"], row["tokens"], row["depth"], calibration)
+                seconds = document["totals"].get("predictedSeconds")
+                row["predicted"] = row["new_tokens"] / seconds if seconds else None
+    if args.write_calibration:
+        with open(args.write_calibration, "w") as f:
+            json.dump(fit(rows, models, engine, cpu_model, args.threads, source), f, indent=2)
+            f.write("\n")
+        log(f"wrote {args.write_calibration}")
+
+    print(f"{engine} ({args.threads} threads, llama-bench mean of {args.repetitions}) against roofline on {profile} "
+          f"({cpu_model}); predicted = bound ÷ the fraction fitted on the other model(s)\n")
     print("| model | weights | test | llama.cpp t/s | bound t/s | measured ÷ bound | predicted t/s | measured ÷ predicted |")
     print("|---|---|---|--:|--:|--:|--:|--:|")
-    for name, weight_type, test, mean, stddev, bound, predicted in rows:
-        beaten = " **beaten**" if mean > bound else ""
-        p = f"{predicted:.1f} | {mean / predicted:.2f}" if predicted else "– | –"
-        print(f"| {name} | {weight_type} | {test} | {mean:.1f} ± {stddev:.1f} | {bound:.1f} | {mean / bound:.2f}{beaten} | {p} |")
-    within = [abs(mean / predicted - 1) for *_, mean, _, _, predicted in rows if predicted]
-    if within:
-        print(f"\nmeasured ÷ predicted: median |error| {statistics.median(within) * 100:.1f} %, "
-              f"worst {max(within) * 100:.1f} %, {sum(e <= 0.25 for e in within)}/{len(within)} within ±25 %")
+    for r in rows:
+        test = f"pp{r['tokens']}" if r["kind"] == "pp" else f"tg{r['tokens']} @ {r['depth']}"
+        beaten = " **beaten**" if r["measured"] > r["bound"] else ""
+        p = f"{r['predicted']:.1f} | {r['measured'] / r['predicted']:.2f}" if r.get("predicted") else "– | –"
+        print(f"| {r['model']} | {r['type']} | {test} | {r['measured']:.1f} ± {r['stddev']:.1f} | {r['bound']:.1f} | "
+              f"{r['measured'] / r['bound']:.2f}{beaten} | {p} |")
+    errors = [abs(r["measured"] / r["predicted"] - 1) for r in rows if r.get("predicted")]
+    beaten = sum(r["measured"] > r["bound"] for r in rows)
+    print(f"\nbound beaten in {beaten} of {len(rows)} rows")
+    if errors:
+        print(f"measured ÷ predicted: median |error| {statistics.median(errors) * 100:.1f} %, worst {max(errors) * 100:.1f} %, "
+              f"{sum(e <= 0.25 for e in errors)}/{len(errors)} within ±25 %")
 
 
 if __name__ == "__main__":
