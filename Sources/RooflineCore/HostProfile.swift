@@ -190,19 +190,48 @@ public struct LevelBandwidth: Codable, Sendable, Equatable {
     }
 }
 
-/// Peak FLOP rate for one data type and thread count.
+/// An instruction path the probe knows but did not measure on this host.
+public struct AbsentComputePath: Codable, Sendable, Equatable {
+    public var path: String
+    public var dataType: DataType
+    public var instruction: String
+    /// "no avx512_fp16 in /proc/cpuinfo", "Linux refused AMX tile state (errno 22)", "not measured in quick mode".
+    public var reason: String
+
+    public init(path: String, dataType: DataType, instruction: String, reason: String) {
+        self.path = path
+        self.dataType = dataType
+        self.instruction = instruction
+        self.reason = reason
+    }
+}
+
+/// Peak operation rate of one instruction path for one data type and thread count. FLOP/s for floating-point
+/// paths; for int8 paths, integer operations per second counted like FLOPs (a multiply-add is 2).
 public struct FlopsMeasurement: Codable, Sendable, Equatable {
     public var dataType: DataType
     public var threads: Int
     public var flopsPerSecond: SampleSummary
-    /// Theoretical peak for the same threads: clock × FMA units × lanes × 2 × threads.
+    /// Theoretical peak for the same threads and path: clock × units × operations per instruction × threads (for the
+    /// FMA probe: clock × FMA units × lanes × 2 × threads); `theoreticalMethod` says where the units came from.
     public var theoreticalFlopsPerSecond: Double
+    /// The instruction path measured (`fma`, `avx512-vnni`, `avx2-maddubs`, `f16c-fma`, `amx-int8`…); nil in profiles
+    /// written before paths were named, which measured the FMA probe only.
+    public var path: String?
+    /// The instruction sequence and its extension, as a reader knows it: "vpdpbusd zmm (AVX512-VNNI)".
+    public var instruction: String?
+    /// How the theoretical peak was obtained for this path (units measured and rounded, or a published figure).
+    public var theoreticalMethod: String?
 
-    public init(dataType: DataType, threads: Int, flopsPerSecond: SampleSummary, theoreticalFlopsPerSecond: Double) {
+    public init(dataType: DataType, threads: Int, flopsPerSecond: SampleSummary, theoreticalFlopsPerSecond: Double,
+                path: String? = nil, instruction: String? = nil, theoreticalMethod: String? = nil) {
         self.dataType = dataType
         self.threads = threads
         self.flopsPerSecond = flopsPerSecond
         self.theoreticalFlopsPerSecond = theoreticalFlopsPerSecond
+        self.path = path
+        self.instruction = instruction
+        self.theoreticalMethod = theoreticalMethod
     }
 
     /// measured best ÷ theoretical.
@@ -294,11 +323,15 @@ public struct HostProfile: Codable, Sendable, Equatable {
     public var minimumSampleSeconds: Double
     /// Notes the reader should know (fallbacks, capped sizes, an unavailable feature).
     public var notes: [String]
+    /// The instruction paths the FLOP phase knows but did not measure on this CPU, each with why (a missing flag,
+    /// the kernel refusing AMX state); nil in profiles written before paths were named.
+    public var absentComputePaths: [AbsentComputePath]?
 
     public init(toolVersion: String, createdAt: String, mode: ProbeMode, host: HostInfo, theoreticalPeak: TheoreticalPeak,
                 bandwidth: [BandwidthMeasurement], levels: [LevelBandwidth], flops: [FlopsMeasurement],
                 latency: [LatencyMeasurement], numa: NumaMatrix?, timerResolutionSeconds: Double,
-                minimumSampleSeconds: Double, notes: [String]) {
+                minimumSampleSeconds: Double, notes: [String], absentComputePaths: [AbsentComputePath]? = nil) {
+        self.absentComputePaths = absentComputePaths
         self.toolVersion = toolVersion
         self.createdAt = createdAt
         self.mode = mode

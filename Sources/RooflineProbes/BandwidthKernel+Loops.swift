@@ -31,6 +31,7 @@ extension BandwidthKernel {
     public func runPass(_ arrays: BandwidthArrays) -> Double {
         switch (operation, store) {
         case (.load, _): return loadPass(arrays.b, arrays.vectors)
+        case (.load4, _): return loadPass4(arrays.b, arrays.vectors)
         case (.store, .normal): storePass(arrays.a, arrays.vectors)
         case (.store, .nonTemporal): storePassNT(arrays.a, arrays.vectors)
         case (.copy, .normal): copyPass(arrays.a, arrays.b, arrays.vectors)
@@ -60,6 +61,23 @@ func loadPass(_ b: UnsafeMutablePointer<SIMD8<Double>>, _ n: Int) -> Double {
         s0 += b[i]; s1 += b[i + 1]; s2 += b[i + 2]; s3 += b[i + 3]
         s4 += b[i + 4]; s5 += b[i + 5]; s6 += b[i + 6]; s7 += b[i + 7]
         i += 8
+    }
+    return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))).sum()
+}
+
+/// `loadPass` over four streams: quarters of the slice (a multiple of 2 vectors each, as slices are multiples of 8)
+/// read side by side, two vectors from each per iteration.
+@inline(never)
+func loadPass4(_ b: UnsafeMutablePointer<SIMD8<Double>>, _ n: Int) -> Double {
+    var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
+    var s4 = SIMD8<Double>(), s5 = SIMD8<Double>(), s6 = SIMD8<Double>(), s7 = SIMD8<Double>()
+    let q = n / 4
+    let b1 = b + q, b2 = b + 2 * q, b3 = b + 3 * q
+    var i = 0
+    while i < q {
+        s0 += b[i]; s1 += b[i + 1]; s2 += b1[i]; s3 += b1[i + 1]
+        s4 += b2[i]; s5 += b2[i + 1]; s6 += b3[i]; s7 += b3[i + 1]
+        i += 2
     }
     return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))).sum()
 }
@@ -234,7 +252,7 @@ extension BandwidthKernel {
     /// Checks the output array (or the load kernel's sum) against what the kernel must have produced.
     /// Returns a description of the first wrong element, or nil when everything is right.
     public func validate(_ arrays: BandwidthArrays, loadSum: Double) -> String? {
-        if operation == .load {
+        if operation == .load || operation == .load4 {
             let expected = arrays.expectedLoadSum()
             return loadSum == expected ? nil : "load sum \(loadSum), expected \(expected)"
         }
@@ -246,7 +264,7 @@ extension BandwidthKernel {
                 let b = BandwidthArrays.bValue(i), c = BandwidthArrays.cValue(i)
                 let expected: Double
                 switch operation {
-                case .load: expected = 0
+                case .load, .load4: expected = 0
                 case .store: expected = s
                 case .copy: expected = b
                 case .scale: expected = s * b

@@ -10,6 +10,10 @@ public enum StoreKind: String, Codable, Sendable {
 public enum KernelOperation: String, Codable, Sendable, CaseIterable {
     /// s += b[i]
     case load
+    /// s += b[i] over four streams per thread: the slice's quarters read side by side, so more of the hardware
+    /// prefetcher's streams and more misses are in flight than one sequential stream keeps (engines read several
+    /// weight rows at once; a one-stream read ceiling was beaten by them).
+    case load4
     /// a[i] = s
     case store
     /// a[i] = b[i]
@@ -59,6 +63,7 @@ public struct BandwidthKernel: Sendable, Equatable, Codable {
         let base: [(KernelOperation, Int, Int, Int, String?, String?)] = [
             // operation, read, written, flops, likwid normal peer, likwid streaming peer
             (.load, 1, 0, 0, "load_avx512", nil),
+            (.load4, 1, 0, 0, nil, nil),
             (.store, 0, 1, 0, "store_avx512", "store_mem_avx512"),
             (.copy, 1, 1, 0, "copy_avx512", "copy_mem_avx512"),
             (.scale, 1, 1, 1, nil, nil),

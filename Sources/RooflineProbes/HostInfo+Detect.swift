@@ -9,8 +9,9 @@ extension HostInfo {
             ?? firstValue(in: cpuinfo, key: "CPU part") ?? "unknown CPU"
         let flags = Set((firstValue(in: cpuinfo, key: "flags") ?? firstValue(in: cpuinfo, key: "Features") ?? "")
             .split(separator: " ").map(String.init))
-        let interesting = ["sse2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_bf16", "avx512_fp16",
+        let interesting = (["sse2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_bf16", "avx512_fp16",
                            "amx_bf16", "amx_tile", "asimd", "sve", "sve2", "bf16", "fphp"]
+            + ComputePath.flagsOfInterest).uniqued()
         let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
         var uts = utsname()
         uname(&uts)

@@ -36,9 +36,14 @@ public struct ProbeOptions: Sendable, Equatable {
     public var samples: Int
     /// The shortest a timed sample may be; raised to 1000 × the timer's resolution where that is longer.
     public var minimumSampleSeconds: Double
+    /// Measure every int8/bf16/fp16 instruction path the CPU has (true), or only the widest per data type, which
+    /// gives that type's ceiling (false: the quick probe).
+    public var allComputePaths: Bool
 
     public init(mode: ProbeMode, phases: Set<Phase>, kernels: [BandwidthKernel], sweepKernels: [BandwidthKernel],
-                threadCounts: [Int]?, workingSets: [Int]?, dramBytes: Int?, samples: Int, minimumSampleSeconds: Double) {
+                threadCounts: [Int]?, workingSets: [Int]?, dramBytes: Int?, samples: Int, minimumSampleSeconds: Double,
+                allComputePaths: Bool) {
+        self.allComputePaths = allComputePaths
         self.mode = mode
         self.phases = phases
         self.kernels = kernels
@@ -50,17 +55,24 @@ public struct ProbeOptions: Sendable, Equatable {
         self.minimumSampleSeconds = minimumSampleSeconds
     }
 
-    /// All kernels at DRAM size and in one cache level (L2), and FLOPs, at 1 and all threads: ≤ 10 s on 2 cores.
+    /// The kernels that matter for ceilings and for comparing with STREAM and likwid-bench (the read-only `load`
+    /// and `load4` ceilings, `store`, `copy` and `triad` with and without streaming stores) at DRAM size and in one cache level
+    /// (L2), and the widest FLOP path per data type, at 1 and all threads: ≤ 10 s on 2 cores. STREAM's `scale` and
+    /// `add` (the same traffic as `copy` and `triad`) are left to the full probe.
     public static let quick = ProbeOptions(
-        mode: .quick, phases: [.bandwidth, .flops], kernels: BandwidthKernel.all, sweepKernels: [],
-        threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01)
+        mode: .quick, phases: [.bandwidth, .flops],
+        kernels: ["load", "load4", "store", "store_nt", "copy", "copy_nt", "triad", "triad_nt"].map { try! BandwidthKernel.named($0) },
+        sweepKernels: [],
+        threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01,
+        allComputePaths: false)
 
     /// Everything: sweep with the load and triad kernels, all kernels per level, every thread count up to 8 (above:
     /// powers of two and all), FLOPs, latency per level and the NUMA matrix: ≤ 60 s on 2 cores.
     public static let full = ProbeOptions(
         mode: .full, phases: Set(Phase.allCases), kernels: BandwidthKernel.all,
         sweepKernels: [try! BandwidthKernel.named("load"), try! BandwidthKernel.named("triad")],
-        threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01)
+        threadCounts: nil, workingSets: nil, dramBytes: nil, samples: 5, minimumSampleSeconds: 0.01,
+        allComputePaths: true)
 }
 
 /// Runs the probes and assembles a `HostProfile`.
@@ -77,7 +89,7 @@ public struct HostProbe {
         let plan = try ProbePlan(options: options, host: host)
         let phases = PhaseRunner(plan: plan, sampler: sampler, progress: numbered(progress, steps: plan.steps))
 
-        let (flops, peak) = try phases.clockAndFlops()
+        let (flops, peak, absentPaths) = try phases.clockAndFlops()
         let (bandwidth, levels) = try phases.bandwidth()
         let latency = try phases.latency()
         let numa = try phases.numa()
@@ -90,7 +102,8 @@ public struct HostProbe {
         return HostProfile(
             toolVersion: RooflineVersion.current, createdAt: ISO8601DateFormatter().string(from: Date()), mode: options.mode,
             host: host, theoreticalPeak: peak, bandwidth: bandwidth, levels: levels, flops: flops, latency: latency,
-            numa: numa, timerResolutionSeconds: resolution, minimumSampleSeconds: sampler.minimumSampleSeconds, notes: notes)
+            numa: numa, timerResolutionSeconds: resolution, minimumSampleSeconds: sampler.minimumSampleSeconds, notes: notes,
+            absentComputePaths: options.phases.contains(.flops) ? absentPaths : nil)
     }
 
     /// `progress` with each line prefixed by how far the probe is: "[3/12] ".
@@ -173,22 +186,25 @@ private struct PhaseRunner {
     private var host: HostInfo { plan.host }
 
     /// The core clock, always; then the FLOP peaks and FMA units per core when the phase runs (else 1 unit assumed).
-    func clockAndFlops() throws -> ([FlopsMeasurement], TheoreticalPeak) {
+    func clockAndFlops() throws -> ([FlopsMeasurement], TheoreticalPeak, [AbsentComputePath]) {
         progress("clock: measuring the core clock with a dependent add chain")
         let clockHertz = CoreClock.measureHertz(sampler: sampler)
         var flops: [FlopsMeasurement] = []
+        var absent: [AbsentComputePath] = []
         var fmaUnits = (count: 1, method: "not measured (FLOP phase skipped); 1 assumed")
         if options.phases.contains(.flops) {
             let result = try FlopsProbe(sampler: sampler, clockHertz: clockHertz, vectorBits: host.vectorBits)
-                .measure(cpus: host.cpusAvailable, threadCounts: plan.threadCounts, progress: progress)
+                .measure(cpus: host.cpusAvailable, threadCounts: plan.threadCounts, flags: Set(host.cpuFeatures),
+                         allPaths: options.allComputePaths, progress: progress)
             flops = result.measurements
+            absent = result.absentPaths
             fmaUnits = (result.fmaUnitsPerCore, result.fmaUnitsMethod)
         }
         let peak = TheoreticalPeak(
             clockHertz: clockHertz, clockMethod: "dependent register add chain (1 add per cycle), best of \(options.samples)",
             fmaUnitsPerCore: fmaUnits.count, fmaUnitsMethod: fmaUnits.method, vectorBits: host.vectorBits,
             vectorMethod: "compiled kernel width (\(host.kernelISA)), \(host.vectorBits)-bit vectors")
-        return (flops, peak)
+        return (flops, peak, absent)
     }
 
     /// The fixed-size measurements and the sweep at each thread count, with the level ceilings taken from them.

@@ -40,10 +40,14 @@ struct ProbePlan {
         }
     }
 
+    /// The int8/bf16/fp16 paths the FLOP phase measures on this CPU (all available in a full probe, the widest per
+    /// data type in a quick one), and the known paths it leaves out with why.
+    var computePaths: [ComputePath] { FlopsProbe.paths(flags: Set(host.cpuFeatures), allPaths: options.allComputePaths).0 }
+
     /// Progress steps: the clock, then one for each measurement.
     var steps: Int {
         var total = 1
-        if options.phases.contains(.flops) { total += 2 * threadCounts.count }
+        if options.phases.contains(.flops) { total += (2 + computePaths.count) * threadCounts.count }
         for threads in threadCounts {
             if options.phases.contains(.bandwidth) { total += levelSizes(threads: threads).count * options.kernels.count }
             if options.phases.contains(.sweep) { total += sweepSizes(threads: threads).count * options.sweepKernels.count }

@@ -26,7 +26,7 @@ public struct HostProfileRenderer: Sendable {
                          measurementTable, nil))
         }
         if !profile.flops.isEmpty {
-            list.append(("Peak FLOP rates (FMA)", Markdown.flopsTableRows(profile), Markdown.theoreticalPeakNote(profile)))
+            list.append(("Peak operation rates per instruction path (int8: integer operations, 2 per multiply-add)", Markdown.flopsTableRows(profile), Markdown.theoreticalPeakNote(profile)))
         }
         if !profile.latency.isEmpty { list.append(("Load latency", Markdown.latencyTableRows(profile), nil)) }
         if let numa = profile.numa { list.append(("NUMA, \(numa.kernel) kernel", Markdown.numaTableRows(numa), numa.note)) }

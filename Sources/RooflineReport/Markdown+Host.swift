@@ -70,31 +70,49 @@ extension Markdown {
         return Table(headers: headers, rows: rows, alignments: [.left, .left, .left] + threadCounts.map { _ in .right })
     }
 
-    /// Peak FLOP rates per data type and thread count, measured (best, median) against the theoretical peak
-    /// (clock × FMA units × lanes × 2 × threads), with the fraction reached; then how the theoretical peak was
-    /// put together.
+    /// Peak operation rates per data type, instruction path and thread count, measured (best, median) against the
+    /// theoretical peak of that path (FMA: clock × FMA units × lanes × 2 × threads; other paths: clock × units ×
+    /// operations per instruction × threads), with the fraction reached; then how the theoretical peaks were put
+    /// together and which paths this CPU lacks.
     public static func flopsTable(_ profile: HostProfile) -> String {
         flopsTableRows(profile).markdown + "\n" + theoreticalPeakNote(profile) + "\n"
     }
 
-    /// The FLOP table itself.
+    /// The FLOP table itself. int8 rows count integer operations (a multiply-add is 2), comparable with FLOPs.
     public static func flopsTableRows(_ profile: HostProfile) -> Table {
-        let sorted = profile.flops.sorted { ($0.dataType, $0.threads) < ($1.dataType, $1.threads) }
+        let sorted = profile.flops.sorted {
+            ($0.dataType, $0.path ?? "", $0.threads) < ($1.dataType, $1.path ?? "", $1.threads)
+        }
         let rows = sorted.map { m in
-            [m.dataType.rawValue, "\(m.threads)", Format.flopsPerSecond(m.flopsPerSecond.best),
+            [m.dataType.rawValue, m.instruction ?? "FMA", "\(m.threads)", Format.flopsPerSecond(m.flopsPerSecond.best),
              Format.flopsPerSecond(m.flopsPerSecond.median), Format.flopsPerSecond(m.theoreticalFlopsPerSecond),
              percent(m.fractionOfTheoretical)]
         }
-        return Table(headers: ["Data type", "Threads", "Measured (best)", "Median", "Theoretical", "Measured ÷ theoretical"],
-                     rows: rows, alignments: [.left, .right, .right, .right, .right, .right])
+        return Table(headers: ["Data type", "Instruction path", "Threads", "Measured (best)", "Median", "Theoretical",
+                               "Measured ÷ theoretical"],
+                     rows: rows, alignments: [.left, .left, .right, .right, .right, .right, .right])
     }
 
-    /// How the theoretical peak was put together, one sentence.
+    /// How the theoretical peaks were put together, and the paths not measured with why.
     public static func theoreticalPeakNote(_ profile: HostProfile) -> String {
         let peak = profile.theoreticalPeak
-        return "Theoretical peak per core = clock × FMA units × (vector bits ÷ element bits) × 2: "
+        var note = "Theoretical FMA peak per core = clock × FMA units × (vector bits ÷ element bits) × 2: "
             + "\(Format.decimal(peak.clockHertz, unit: "Hz")) (\(peak.clockMethod)) × \(peak.fmaUnitsPerCore) FMA units "
             + "(\(peak.fmaUnitsMethod)) × \(peak.vectorBits)-bit vectors (\(peak.vectorMethod)) × 2."
+        let paths = profile.flops.filter { $0.path != nil && $0.path != "fma" }
+        var seen = Set<String>()
+        let methods = paths.filter { seen.insert($0.path ?? "").inserted }.compactMap { m in
+            m.theoreticalMethod.map { "\(m.instruction ?? m.path ?? "") — \($0)" }
+        }
+        if !methods.isEmpty {
+            note += " Other paths: clock × units × operations per instruction (2 per multiply-add; int8 operations count "
+                + "like FLOPs): " + methods.joined(separator: "; ") + "."
+        }
+        if let absent = profile.absentComputePaths, !absent.isEmpty {
+            note += " Not measured: " + absent.map { "\($0.dataType.rawValue) \($0.instruction) (\($0.reason))" }
+                .joined(separator: "; ") + "."
+        }
+        return note
     }
 
     /// Latency of dependent loads per level: best and median nanoseconds per load, the working set and the

@@ -156,10 +156,11 @@ extension Report {
             lines.append("Host bandwidth (\(host.mode.rawValue) probe): the \(method.kernels.joined(separator: ", ")) kernels at working sets inside each cache level and "
                 + "far beyond the last one\(method.swept ? ", plus a sweep of sizes" : ""); each figure is the best of up to \(method.samples) timed "
                 + "repetitions, bytes counted as arrays read + written (the STREAM convention). The host roofline "
-                + "(\(Markdown.escape(hostRoofline.name))) takes per level the read-only `\(HostProfile.readKernel)` kernel's best at \(method.threads) thread\(method.threads == 1 ? "" : "s") "
-                + "(model operators mostly read weights and KV cache; the fastest kernel where `\(HostProfile.readKernel)` was not measured).")
-            lines.append("Host FLOP/s: the probe's FMA loops per data type; theoretical peak = clock × FMA units × vector lanes × 2 "
-                + "× threads, each factor found as the peak table says.")
+                + "(\(Markdown.escape(hostRoofline.name))) takes per level the best read-only kernel (`load`, one stream per thread, or `load4`, four) at \(method.threads) thread\(method.threads == 1 ? "" : "s") "
+                + "(model operators mostly read weights and KV cache; the fastest kernel where neither was measured).")
+            lines.append("Host FLOP/s: the probe's loops per data type and instruction path (FMA for fp64/fp32; int8, bf16 and fp16 "
+                + "dot products where the CPU has them, a narrower type never below fp32 FMA); theoretical peak = clock × units × "
+                + "operations per instruction × threads, each factor found as the peak table says.")
             if method.measuredLatency {
                 lines.append("Latency: a dependent chain of loads, one per cache line, laid out as the latency table says.")
             }

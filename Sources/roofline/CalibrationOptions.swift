@@ -1,7 +1,9 @@
+import Foundation
 import ArgumentParser
 import RooflineCalibration
 import RooflineCore
 import RooflineDevices
+import RooflineModels
 
 /// `--calibration` and `--engine`: which kernel time model turns bounds into predicted times.
 struct CalibrationOptions: ParsableArguments {
@@ -16,13 +18,33 @@ struct CalibrationOptions: ParsableArguments {
         let profile = try EngineProfile.named(engine)
         if calibration.lowercased() == "none" { return (nil, ["--calibration none: bounds only, no predicted times"]) }
         guard let device else {
-            return (nil, ["no kernel calibration applies to a host roofline: bounds only"])
+            return (nil, calibration.lowercased().hasSuffix(".json") ? []
+                : ["no kernel calibration applies to a host roofline: bounds only"])
         }
         guard let peaks = device.kernelPeaks, let found = try device.calibration(calibration) else {
             return (nil, ["no measured calibration applies to \(device.id) (none of its architecture is bundled): "
                 + "bounds only; measure it with scripts/measure-gpu.py and fit it with `roofline calibrate`"])
         }
         return (AppliedCalibration(found, peaks: peaks, engine: profile), [])
+    }
+
+    /// On a host roofline, the predicted step from a host-engine calibration file (`--calibration FILE.json` written
+    /// by scripts/bench-llamacpp.py --fit): the bound ÷ the fraction the engine reached for this phase and weight
+    /// type on other models; nil, with a note saying why, when no such file or entry applies.
+    func hostPrediction(boundSeconds: Double, phase: PhaseKind, weights: String) throws -> (HostPrediction?, [String]) {
+        guard calibration.lowercased().hasSuffix(".json") else { return (nil, []) }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: calibration)) } catch {
+            throw RooflineError.usage("cannot read --calibration \(calibration): \(error.localizedDescription)")
+        }
+        guard let host = try HostEngineCalibration.load(data, path: calibration) else {
+            throw RooflineError.usage("--calibration \(calibration) is a GPU calibration; on a host roofline give a host-engine calibration (scripts/bench-llamacpp.py --fit) or none")
+        }
+        guard let prediction = HostPrediction(boundSeconds: boundSeconds, phase: phase.rawValue, weights: weights, calibration: host) else {
+            let known = host.entries.map { "\($0.phase) \($0.weights)" }.joined(separator: ", ")
+            return (nil, ["\(calibration) has no entry for \(phase.rawValue) with \(weights) weights (it has \(known)): bounds only"])
+        }
+        return (prediction, ["predicted with \(host.engine)'s measured fraction of the bound on this host (\(Format.significant(prediction.fractionOfBound, digits: 3)) for \(phase.rawValue) with \(prediction.weights) weights, fitted on \(host.fittedOn.joined(separator: ", ")))"])
     }
 
     /// The predicted step of `analysis` on `device` (nil without a calibration), with the notes of `applied(on:)`.

@@ -74,6 +74,9 @@ struct ClassifyCommand: ParsableCommand {
         return (parsedPhase, try Quantity.parseCount(batch, name: "--batch"), mode)
     }
 
+    /// The weight type a host-engine calibration is keyed by: the data type the weights are counted at.
+    static func weightsLabel(_ config: ModelConfig, _ precision: Precision) -> String { precision.weights.rawValue }
+
     func run() throws {
         let step = try step()
         let config = try source.load(model)
@@ -88,9 +91,16 @@ struct ClassifyCommand: ParsableCommand {
         let (roofline, deviceNotes) = try resolveRoofline(device)
         let analysis = try roofline.analyze(workload.operators())
         let bundled = try bundledDevice(device)
-        let (prediction, calibrationNotes) = try calibrationOptions.prediction(for: analysis, on: bundled)
+        var (prediction, calibrationNotes) = try calibrationOptions.prediction(for: analysis, on: bundled)
+        var hostPrediction: HostPrediction?
+        if bundled == nil {
+            let host = try calibrationOptions.hostPrediction(
+                boundSeconds: analysis.totalSeconds, phase: step.phase.kind, weights: Self.weightsLabel(config, precision))
+            hostPrediction = host.0
+            calibrationNotes += host.1
+        }
         let capacity = try bundled.map { try CapacityCheck(workload: workload, model: config, device: $0) }
-        let report = ClassifyReport(workload: workload, analysis: analysis, prediction: prediction,
+        let report = ClassifyReport(workload: workload, analysis: analysis, prediction: prediction, hostPrediction: hostPrediction,
                                     capacity: capacity ?? nil,
                                     deviceNotes: deviceNotes + calibrationNotes + config.notes
                                         + (weightNote.map { [$0] } ?? []) + config.sanityWarnings(context: length))

@@ -41,6 +41,11 @@ extension ClassifyReport {
 
     /// The predicted step beside the bound, and the calibration that made it; nil without one.
     var predictionSummary: String? {
+        if let host = hostPrediction, let rate = totals.predictedTokensPerSecond {
+            return "predicted step \(Format.seconds(host.seconds)), \(Format.significant(rate)) tokens/s (bound \(Format.seconds(totals.seconds)), "
+                + "\(Format.significant(totals.tokensPerSecond)) tokens/s): \(host.engine) reached \(Format.significant(host.fractionOfBound, digits: 3)) "
+                + "of the bound for \(host.phase) with \(host.weights) weights on this host, fitted on \(host.fittedOn.joined(separator: ", "))"
+        }
         guard let calibration, let seconds = totals.predictedSeconds, let rate = totals.predictedTokensPerSecond else { return nil }
         return "predicted step \(Format.seconds(seconds)), \(Format.significant(rate)) tokens/s (bound \(Format.seconds(totals.seconds)), "
             + "\(Format.significant(totals.tokensPerSecond)) tokens/s); floors \(Format.seconds(totals.predictedFloorSeconds ?? 0)) over "
@@ -88,7 +93,7 @@ extension ClassifyReport {
         out += "\n" + summary + "\n"
         if let predictionSummary {
             out += predictionSummary + "\n\n"
-            out += Table(headers: explanationHeaders, rows: explanationRows, rightAligned: Set(2..<10)).text
+            if calibration != nil { out += Table(headers: explanationHeaders, rows: explanationRows, rightAligned: Set(2..<10)).text }
         }
         if let capacityWarning { out += "warning: " + capacityWarning + "\n" }
         if operators.contains(where: { $0.fellBackFrom != nil }) { out += "* ceiling of a wider data type (see notes)\n" }
@@ -103,7 +108,7 @@ extension ClassifyReport {
         out += "\n\(summary)\n"
         if let predictionSummary {
             out += "\n" + predictionSummary.replacingOccurrences(of: "\n", with: "\n\n") + "\n\n"
-            out += Table(headers: explanationHeaders, rows: explanationRows, rightAligned: Set(2..<10)).markdown
+            if calibration != nil { out += Table(headers: explanationHeaders, rows: explanationRows, rightAligned: Set(2..<10)).markdown }
         }
         if let capacityWarning { out += "\n**Warning:** " + capacityWarning + "\n" }
         if operators.contains(where: { $0.fellBackFrom != nil }) { out += "\n\\* ceiling of a wider data type (see notes)\n" }

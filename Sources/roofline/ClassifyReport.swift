@@ -83,6 +83,9 @@ struct ClassifyReport: Encodable {
     var kvCacheBytes: Double
     /// The calibration that produced the predicted times.
     var calibration: CalibrationUsed?
+    /// On a host roofline with a host-engine calibration: the step predicted from the engine's measured fraction of
+    /// the bound (its seconds are also `totals.predictedSeconds`).
+    var hostPrediction: HostPrediction?
     /// Whether one device holds the weights and KV cache (nil on a host or a device without a capacity figure).
     var capacity: CapacityCheck?
     var notes: [String]
@@ -118,8 +121,8 @@ struct ClassifyReport: Encodable {
             predictedFloorSeconds: prediction?.floorSeconds, kernelLaunches: prediction?.kernelLaunches)
     }
 
-    init(workload: Workload, analysis: Analysis, prediction: StepPrediction?, capacity: CapacityCheck?,
-         deviceNotes: [String]) {
+    init(workload: Workload, analysis: Analysis, prediction: StepPrediction?, hostPrediction: HostPrediction? = nil,
+         capacity: CapacityCheck?, deviceNotes: [String]) {
         let roofline = analysis.roofline
         model = workload.model.name
         family = workload.model.family
@@ -142,6 +145,11 @@ struct ClassifyReport: Encodable {
         kvCacheBytes = workload.kvCacheBytes
         operators = Self.rows(analysis, prediction: prediction)
         totals = Self.totals(analysis, prediction: prediction, tokensPerStep: workload.tokensPerStep)
+        if let hostPrediction {
+            totals.predictedSeconds = hostPrediction.seconds
+            totals.predictedTokensPerSecond = hostPrediction.seconds > 0 ? workload.tokensPerStep / hostPrediction.seconds : 0
+        }
+        self.hostPrediction = hostPrediction
         calibration = prediction?.calibration
         self.capacity = capacity
         notes = deviceNotes

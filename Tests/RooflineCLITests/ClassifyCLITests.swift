@@ -146,7 +146,7 @@ import Testing
         #expect(result.stderr.contains("quick probe"))
         let json = try self.json(result)
         #expect(json["operators"] as? [Any] != nil)
-        // The host measures fp64 and fp32 only: bf16 matmuls use the fp32 ceiling, and the output says so.
+        // bf16 matmuls use the host's bf16 path where the CPU has one, else a wider ceiling, and the output says which.
         #expect(result.stdout.contains("bf16"))
         #expect(result.stdout.contains("fp32"))
     }
@@ -187,6 +187,47 @@ import Testing
         #expect(qkv["fellBackFrom"] as? String == "fp8")
         // Host ridge: 200 GFLOP/s over 20 GB/s = 10 FLOP/B.
         #expect(object["ridgeFlopsPerByte"] as? Double == 10)
+    }
+
+    /// A host-engine calibration predicts the step as bound ÷ the fraction fitted for its phase and weight type;
+    /// a phase it lacks leaves bounds only with a note; a malformed file or a fraction above 1 is a data error.
+    @Test func hostEngineCalibrationPredictsBoundOverFraction() throws {
+        let profile = try CLIRunner.temporaryFile("host.json", contents: Self.hostProfile())
+        defer { try? FileManager.default.removeItem(at: profile.deletingLastPathComponent()) }
+        func calibration(_ fraction: Double) throws -> URL {
+            try CLIRunner.temporaryFile("llama.json", contents: Data("""
+                {"schemaVersion": 1, "kind": "host-engine", "engine": "llama.cpp test", "cpuModel": "Test CPU", "threads": 2,
+                 "fittedOn": ["smollm2-360m"], "source": "test", "entries": [{"phase": "decode", "weights": "fp32",
+                 "fractionOfBound": \(fraction), "rows": 2, "minimumFraction": 0.4, "maximumFraction": 0.5}]}
+                """.utf8))
+        }
+        let file = try calibration(0.4)
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let arguments = ["classify", "--model", "llama-3.1-8b", "--weights", "fp32", "--device", profile.path,
+                         "--calibration", file.path, "--format", "json"]
+        let decode = try CLIRunner.run(arguments + ["--phase", "decode", "--context", "4096"])
+        #expect(decode.status == 0, "\(decode.stderr)")
+        let object = try json(decode)
+        let totals = try #require(object["totals"] as? [String: Any])
+        let bound = try #require(totals["seconds"] as? Double)
+        let predicted = try #require(totals["predictedSeconds"] as? Double)
+        #expect(predicted.isApproximatelyEqual(to: bound / 0.4, relativeTolerance: 1e-12))
+        let host = try #require(object["hostPrediction"] as? [String: Any])
+        #expect(host["fractionOfBound"] as? Double == 0.4 && host["weights"] as? String == "fp32")
+        let text = try CLIRunner.run(Array(arguments.dropLast(2)) + ["--phase", "decode", "--context", "4096"])
+        #expect(text.stdout.contains("llama.cpp test reached 0.400 of the bound for decode with fp32 weights on this host, fitted on smollm2-360m"))
+
+        let prefill = try CLIRunner.run(arguments + ["--phase", "prefill", "--tokens", "128"])
+        #expect(prefill.status == 0)
+        #expect(try json(prefill)["hostPrediction"] == nil)
+        #expect(prefill.stdout.contains("has no entry for prefill with fp32 weights (it has decode fp32): bounds only"))
+
+        let beaten = try calibration(1.3)
+        defer { try? FileManager.default.removeItem(at: beaten.deletingLastPathComponent()) }
+        let refused = try CLIRunner.run(["classify", "--model", "llama-3.1-8b", "--device", profile.path, "--calibration",
+                                         beaten.path, "--phase", "decode", "--context", "4096"])
+        #expect(refused.status == 65 && refused.stderrLines.count == 1)
+        #expect(refused.stderr.contains("outside (0, 1]"))
     }
 
     @Test func malformedHostProfileExitsSixtyFive() throws {

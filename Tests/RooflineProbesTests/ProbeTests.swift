@@ -80,7 +80,7 @@ import Testing
         // 2 kernels × (half of each cache level, DRAM)
         let cacheLevels = PlateauDetector.levels(caches: profile.host.caches, threads: 1).count
         #expect(profile.bandwidth.count == 2 * (cacheLevels + 1))
-        #expect(profile.flops.count == 2)
+        #expect(profile.flops.count == 2 + FlopsProbe.paths(flags: Set(profile.host.cpuFeatures), allPaths: false).0.count)
         for f in profile.flops {
             #expect(f.flopsPerSecond.best > 1e8)
             #expect(f.fractionOfTheoretical > 0.3 && f.fractionOfTheoretical < 1.5)

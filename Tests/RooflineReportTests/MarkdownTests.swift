@@ -37,8 +37,22 @@ import Testing
         #expect(text.contains("| L2 | triad | 4 MiB / 2 MiB | – | 180 GB/s (median 171 GB/s) |"))
         #expect(text.contains("| DRAM | triad | – / – | 15.0 GB/s (median 14.2 GB/s) | 27.0 GB/s (median 25.6 GB/s) |"))
         // FLOPs: 300 of 320 GFLOP/s = 93.75 %.
-        #expect(text.contains("| fp32 | 2 | 300 GFLOP/s | 285 GFLOP/s | 320 GFLOP/s | 93.8 % |"))
+        #expect(text.contains("| fp32 | FMA | 2 | 300 GFLOP/s | 285 GFLOP/s | 320 GFLOP/s | 93.8 % |"))
         #expect(text.contains("2.50 GHz (TSC) × 2 FMA units (model table) × 512-bit vectors (cpuid) × 2"))
+        // An int8 path: its own row, its theoretical method, and the paths the CPU lacks with why.
+        var withPaths = Fixtures.profile
+        withPaths.flops.append(FlopsMeasurement(
+            dataType: .int8, threads: 2, flopsPerSecond: SampleSummary([1.2e12], higherIsBetter: true),
+            theoreticalFlopsPerSecond: 1.28e12, path: "avx512-vnni", instruction: "vpdpbusd zmm (AVX512-VNNI)",
+            theoreticalMethod: "measured: 1.96 per cycle, rounded up to 2 units × 128 operations"))
+        withPaths.absentComputePaths = [AbsentComputePath(path: "amx-int8", dataType: .int8, instruction: "tdpbusd tiles (AMX-INT8)",
+                                                          reason: "no amx_tile in /proc/cpuinfo")]
+        let paths = Markdown.flopsTable(withPaths)
+        #expect(paths.contains("| int8 | vpdpbusd zmm (AVX512-VNNI) | 2 | 1.20 TFLOP/s |"), "\(paths)")
+        #expect(paths.contains("| 93.8 % |"))
+        #expect(paths.contains("Other paths: clock × units × operations per instruction"))
+        #expect(paths.contains("vpdpbusd zmm (AVX512-VNNI) — measured: 1.96 per cycle, rounded up to 2 units × 128 operations"))
+        #expect(paths.contains("Not measured: int8 tdpbusd tiles (AMX-INT8) (no amx_tile in /proc/cpuinfo)."))
         #expect(text.contains("| DRAM | 1 GiB | 95.0 ns | 90.2 ns | random cyclic permutation |"))
         #expect(text.contains("one NUMA node: no remote memory to measure"))
         #expect(text.contains("![Bandwidth against working-set size](r-bandwidth.svg)"))

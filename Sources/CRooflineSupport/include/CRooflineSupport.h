@@ -49,5 +49,6 @@ static inline __attribute__((always_inline)) roofline_f32x16 roofline_max_f32x16
 }
 
 #include "roofline_operators.h"
+#include "roofline_compute_paths.h"
 
 #endif

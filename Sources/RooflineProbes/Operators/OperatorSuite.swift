@@ -137,15 +137,15 @@ public struct OperatorSuite: Sendable {
         let roofline: Roofline
 
         /// Seconds per repetition of `body` (see `Sampler.secondsPerRepetition`). When `workingSetBytes` lives in
-        /// main memory, the samples alternate with samples of the read-only `load` kernel over a working
+        /// main memory, the samples alternate with samples of the read-only `load4` kernel (four streams per thread) over a working
         /// set of the same size, whose bandwidth comes back as `mainMemory`: on a shared machine the bandwidth a
         /// probe saw minutes earlier can differ by ×2, and this is the ceiling of the same stretch of time.
         func seconds(workingSetBytes: Double, progress: (String) -> Void,
                      _ body: (Int) -> Void) throws -> (seconds: [Double], mainMemory: SampleSummary?) {
             guard OperatorValidation.memoryLevel(workingSetBytes: workingSetBytes, roofline: roofline) == roofline.mainMemoryLevel
             else { return (sampler.secondsPerRepetition(body), nil) }
-            progress("  with the load kernel over \(Format.bytes(workingSetBytes)), sampled alternately")
-            let kernel = try BandwidthKernel.named(HostProfile.readKernel)
+            progress("  with the \(HostProfile.readKernels.last!) kernel over \(Format.bytes(workingSetBytes)), sampled alternately")
+            let kernel = try BandwidthKernel.named(HostProfile.readKernels.last!)
             let load = try runner.prepare(kernel, workingSetBytes: Int(workingSetBytes))
             let (kernelSeconds, loadSeconds) = sampler.interleavedSecondsPerRepetition({ repetitions in
                 let start = MonotonicClock.now()

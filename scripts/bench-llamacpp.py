@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Holds roofline's host predictions against llama.cpp on this machine (a benchmark, not a test).
+
+For each model shape × weight type it writes a random-weight GGUF (normal, std 0.02, never zeros) with the `gguf`
+package, quantizes it with llama.cpp's own llama-quantize (`--pure`, so every matrix has the named type), measures
+prompt processing (pp) and token generation (tg) with llama-bench at two sizes each, and prints, per row, llama.cpp's
+tokens/s, our bound's and our prediction's, and measured ÷ bound and measured ÷ prediction. A bound that llama.cpp
+beats is a bug; the prediction's target is ±25 %.
+
+llama.cpp is built once from PyPI's llama-cpp-python sdist (which vendors llama.cpp) into ~/.cache/roofline
+(cmake, release, native CPU; ~10 minutes on 2 cores), outside the repository; GGUF files are cached there too.
+
+Usage: python3 scripts/bench-llamacpp.py [--binary .build/release/roofline] [--profile host.json]
+         [--models smollm2-360m,llama-3.2-1b] [--types f32,f16,q8_0,q4_K] [--threads 2] [--repetitions 3]
+Progress goes to stderr, the table to stdout.
+"""
+import argparse
+import glob
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+
+CACHE = os.path.expanduser(os.environ.get("ROOFLINE_CACHE", "~/.cache/roofline"))
+LLAMA_CPP_PYTHON = "llama-cpp-python==0.3.36"
+
+# Shapes of real checkpoints (Llama architecture, tied embeddings), from their Hugging Face config.json files:
+# https://huggingface.co/HuggingFaceTB/SmolLM2-360M/blob/main/config.json
+# https://huggingface.co/meta-llama/Llama-3.2-1B/blob/main/config.json
+MODELS = {
+    "smollm2-360m": dict(hidden=960, intermediate=2560, layers=32, heads=15, kv_heads=5, vocab=49152,
+                         rope_theta=100000.0, rms_eps=1e-5),
+    "llama-3.2-1b": dict(hidden=2048, intermediate=8192, layers=16, heads=32, kv_heads=8, vocab=128256,
+                         rope_theta=500000.0, rms_eps=1e-5),
+}
+# llama-quantize's type names for our --types.
+QUANT = {"f16": "F16", "q8_0": "Q8_0", "q4_K": "Q4_K", "bf16": "BF16", "q4_0": "Q4_0", "q6_K": "Q6_K", "q5_K": "Q5_K"}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(command, **kwargs):
+    log("$ " + " ".join(command))
+    return subprocess.run(command, check=True, **kwargs)
+
+
+def llama_tools():
+    """llama-bench and llama-quantize, built once into CACHE/llama.cpp/build/bin."""
+    source = os.path.join(CACHE, "llama.cpp")
+    tools = {name: os.path.join(source, "build", "bin", name) for name in ("llama-bench", "llama-quantize")}
+    if all(os.path.exists(path) for path in tools.values()):
+        return tools
+    os.makedirs(CACHE, exist_ok=True)
+    if not os.path.isdir(source):
+        if not shutil.which("cmake"):
+            run(["apt-get", "install", "-y", "cmake"], stdout=subprocess.DEVNULL)
+        download = os.path.join(CACHE, "sdist")
+        run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-d", download, LLAMA_CPP_PYTHON])
+        archive = glob.glob(os.path.join(download, "llama_cpp_python-*.tar.gz"))[0]
+        with tarfile.open(archive) as tar:
+            tar.extractall(CACHE)
+        vendored = glob.glob(os.path.join(CACHE, "llama_cpp_python-*", "vendor", "llama.cpp"))[0]
+        os.symlink(vendored, source)
+    run(["cmake", "-S", source, "-B", os.path.join(source, "build"), "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON",
+         "-DLLAMA_CURL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=OFF"],
+        stdout=subprocess.DEVNULL)
+    run(["cmake", "--build", os.path.join(source, "build"), "--target", "llama-bench", "llama-quantize", "-j",
+         str(os.cpu_count() or 2)], stdout=subprocess.DEVNULL)
+    return tools
+
+
+def write_f32_gguf(name, shape, path):
+    """A Llama-architecture GGUF with random fp32 weights (normal, std 0.02; norms 1.0) and a placeholder SPM vocab
+    of the config's size (llama-bench feeds random token ids and never tokenizes text)."""
+    import numpy as np
+    import gguf
+    rng = np.random.default_rng(0)
+    h, ff, layers = shape["hidden"], shape["intermediate"], shape["layers"]
+    heads, kv_heads, vocab = shape["heads"], shape["kv_heads"], shape["vocab"]
+    head_dim = h // heads
+    writer = gguf.GGUFWriter(path, "llama")
+    writer.add_name(name + " (random weights)")
+    writer.add_context_length(8192)
+    writer.add_embedding_length(h)
+    writer.add_block_count(layers)
+    writer.add_feed_forward_length(ff)
+    writer.add_head_count(heads)
+    writer.add_head_count_kv(kv_heads)
+    writer.add_rope_dimension_count(head_dim)
+    writer.add_rope_freq_base(shape["rope_theta"])
+    writer.add_layer_norm_rms_eps(shape["rms_eps"])
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+    writer.add_tokenizer_model("llama")
+    bytes_tokens = [f"<0x{b:02X}>" for b in range(256)]
+    tokens = ["<unk>", "<s>", "</s>"] + bytes_tokens
+    tokens += [f"t{i}" for i in range(vocab - len(tokens))]
+    writer.add_token_list(tokens)
+    writer.add_token_scores([0.0] * vocab)
+    writer.add_token_types([2, 3, 3] + [6] * 256 + [1] * (vocab - 259))
+    writer.add_bos_token_id(1)
+    writer.add_eos_token_id(2)
+    writer.add_unk_token_id(0)
+
+    def weight(*dims):
+        return (rng.standard_normal(dims, dtype=np.float32) * 0.02).astype(np.float32)
+
+    writer.add_tensor("token_embd.weight", weight(vocab, h))
+    writer.add_tensor("output_norm.weight", np.ones(h, dtype=np.float32))
+    for i in range(layers):
+        p = f"blk.{i}."
+        writer.add_tensor(p + "attn_norm.weight", np.ones(h, dtype=np.float32))
+        writer.add_tensor(p + "attn_q.weight", weight(heads * head_dim, h))
+        writer.add_tensor(p + "attn_k.weight", weight(kv_heads * head_dim, h))
+        writer.add_tensor(p + "attn_v.weight", weight(kv_heads * head_dim, h))
+        writer.add_tensor(p + "attn_output.weight", weight(h, heads * head_dim))
+        writer.add_tensor(p + "ffn_norm.weight", np.ones(h, dtype=np.float32))
+        writer.add_tensor(p + "ffn_gate.weight", weight(ff, h))
+        writer.add_tensor(p + "ffn_up.weight", weight(ff, h))
+        writer.add_tensor(p + "ffn_down.weight", weight(h, ff))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def model_file(tools, name, weight_type):
+    """The cached GGUF of `name` at `weight_type`, written or quantized on first use."""
+    folder = os.path.join(CACHE, "gguf")
+    os.makedirs(folder, exist_ok=True)
+    f32 = os.path.join(folder, f"{name}-f32.gguf")
+    if not os.path.exists(f32):
+        log(f"writing {f32}")
+        write_f32_gguf(name, MODELS[name], f32 + ".part")
+        os.rename(f32 + ".part", f32)
+    if weight_type == "f32":
+        return f32
+    path = os.path.join(folder, f"{name}-{weight_type}.gguf")
+    if not os.path.exists(path):
+        run([tools["llama-quantize"], "--pure", f32, path + ".part", QUANT[weight_type], str(os.cpu_count() or 2)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.rename(path + ".part", path)
+    return path
+
+
+def llama_bench(tools, path, threads, repetitions, prompts, depths, generate):
+    """llama-bench's mean tokens/s per test: {("pp", tokens, depth) | ("tg", tokens, depth): (mean, stddev)}."""
+    results = {}
+    runs = [(["-p", ",".join(map(str, prompts)), "-n", "0", "-d", "0"]),
+            (["-p", "0", "-n", str(generate), "-d", ",".join(map(str, depths))])]
+    for arguments in runs:
+        out = run([tools["llama-bench"], "-m", path, "-t", str(threads), "-r", str(repetitions), "-o", "json"] + arguments,
+                  capture_output=True, text=True).stdout
+        for row in json.loads(out):
+            kind = "pp" if row["n_prompt"] > 0 else "tg"
+            tokens = row["n_prompt"] if kind == "pp" else row["n_gen"]
+            results[(kind, tokens, row.get("n_depth", 0))] = (row["avg_ts"], row["stddev_ts"])
+    return results
+
+
+def classify(binary, path, profile, kind, tokens, depth, calibration=None):
+    """Our classify of one llama-bench test as JSON: prefill of `tokens` prompt tokens, or decode at the mean context
+    of the generated tokens (depth + tokens / 2). KV cache fp16 and activations fp32, as llama.cpp's CPU path keeps
+    them."""
+    command = [binary, "classify", "--model", path, "--device", profile, "--format", "json", "--kv", "fp16",
+               "--activations", "fp32"]
+    command += ["--phase", "prefill", "--tokens", str(tokens)] if kind == "pp" else \
+        ["--phase", "decode", "--context", str(depth + tokens // 2)]
+    if calibration:
+        command += ["--calibration", calibration]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def fit(rows, models, engine, cpu_model, threads, source):
+    """A host-engine calibration from `rows` of `models`: per phase and weight label, the median of measured ÷ bound
+    tokens/s (rows: dicts with model, phase, weights, measured, bound)."""
+    groups = {}
+    for row in rows:
+        if row["model"] in models:
+            groups.setdefault((row["phase"], row["weights"]), []).append(row["measured"] / row["bound"])
+    entries = [dict(phase=phase, weights=weights, fractionOfBound=min(1.0, statistics.median(fractions)), rows=len(fractions),
+                    minimumFraction=min(fractions), maximumFraction=max(fractions))
+               for (phase, weights), fractions in sorted(groups.items())]
+    return dict(schemaVersion=1, kind="host-engine", engine=engine, cpuModel=cpu_model, threads=threads,
+                fittedOn=sorted(models), source=source, entries=entries)
+
+
+def llama_version(tools):
+    out = subprocess.run([tools["llama-bench"], "--version"], capture_output=True, text=True)
+    text = (out.stdout + out.stderr).strip().splitlines()
+    return "llama.cpp " + (text[-1].replace("version: ", "") if text else "unknown")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default=".build/release/roofline")
+    parser.add_argument("--profile", help="a host profile from `roofline probe` (default: probe now, full)")
+    parser.add_argument("--models", default="smollm2-360m,llama-3.2-1b")
+    parser.add_argument("--types", default="f32,f16,q8_0,q4_K")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--prompts", default="128,512")
+    parser.add_argument("--depths", default="0,1024")
+    parser.add_argument("--generate", type=int, default=32)
+    parser.add_argument("--write-calibration", help="also write the calibration fitted on every model to this file")
+    args = parser.parse_args()
+
+    tools = llama_tools()
+    engine = llama_version(tools)
+    profile = args.profile
+    if not profile:
+        profile = os.path.join(CACHE, "host-profile.json")
+        run([args.binary, "probe", "--output", profile])
+    with open(profile) as f:
+        cpu_model = json.load(f)["host"]["cpuModel"]
+    prompts = [int(x) for x in args.prompts.split(",")]
+    depths = [int(x) for x in args.depths.split(",")]
+    models = args.models.split(",")
+    source = (f"scripts/bench-llamacpp.py: llama-bench -t {args.threads} -r {args.repetitions} -p {args.prompts} "
+              f"and -n {args.generate} -d {args.depths}, random-weight GGUFs quantized --pure")
+    rows = []
+    for name in models:
+        for weight_type in args.types.split(","):
+            path = model_file(tools, name, weight_type)
+            measured = llama_bench(tools, path, args.threads, args.repetitions, prompts, depths, args.generate)
+            for (kind, tokens, depth), (mean, stddev) in sorted(measured.items()):
+                document = classify(args.binary, path, profile, kind, tokens, depth)
+                new_tokens = tokens if kind == "pp" else 1
+                bound = new_tokens / document["totals"]["seconds"]
+                rows.append(dict(model=name, type=weight_type, path=path, kind=kind, tokens=tokens, depth=depth,
+                                 phase="prefill" if kind == "pp" else "decode", weights=document["precision"]["weights"],
+                                 measured=mean, stddev=stddev, bound=bound, new_tokens=new_tokens))
+                log(f"{name} {weight_type} {kind}{tokens}@{depth}: {mean:.1f} t/s measured, bound {bound:.1f}")
+
+    # Each model predicted with the calibration fitted on the others only (held out), through `classify --calibration`.
+    for held_out in models:
+        others = [m for m in models if m != held_out]
+        if not others:
+            break
+        calibration = os.path.join(CACHE, f"calibration-without-{held_out}.json")
+        with open(calibration, "w") as f:
+            json.dump(fit(rows, others, engine, cpu_model, args.threads, source), f, indent=2)
+        for row in rows:
+            if row["model"] == held_out:
+                document = classify(args.binary, row["path"], profile, row["kind"], row["tokens"], row["depth"], calibration)
+                seconds = document["totals"].get("predictedSeconds")
+                row["predicted"] = row["new_tokens"] / seconds if seconds else None
+    if args.write_calibration:
+        with open(args.write_calibration, "w") as f:
+            json.dump(fit(rows, models, engine, cpu_model, args.threads, source), f, indent=2)
+            f.write("\n")
+        log(f"wrote {args.write_calibration}")
+
+    print(f"{engine} ({args.threads} threads, llama-bench mean of {args.repetitions}) against roofline on {profile} "
+          f"({cpu_model}); predicted = bound ÷ the fraction fitted on the other model(s)\n")
+    print("| model | weights | test | llama.cpp t/s | bound t/s | measured ÷ bound | predicted t/s | measured ÷ predicted |")
+    print("|---|---|---|--:|--:|--:|--:|--:|")
+    for r in rows:
+        test = f"pp{r['tokens']}" if r["kind"] == "pp" else f"tg{r['tokens']} @ {r['depth']}"
+        beaten = " **beaten**" if r["measured"] > r["bound"] else ""
+        p = f"{r['predicted']:.1f} | {r['measured'] / r['predicted']:.2f}" if r.get("predicted") else "– | –"
+        print(f"| {r['model']} | {r['type']} | {test} | {r['measured']:.1f} ± {r['stddev']:.1f} | {r['bound']:.1f} | "
+              f"{r['measured'] / r['bound']:.2f}{beaten} | {p} |")
+    errors = [abs(r["measured"] / r["predicted"] - 1) for r in rows if r.get("predicted")]
+    beaten = sum(r["measured"] > r["bound"] for r in rows)
+    print(f"\nbound beaten in {beaten} of {len(rows)} rows")
+    if errors:
+        print(f"measured ÷ predicted: median |error| {statistics.median(errors) * 100:.1f} %, worst {max(errors) * 100:.1f} %, "
+              f"{sum(e <= 0.25 for e in errors)}/{len(errors)} within ±25 %")
+
+
+if __name__ == "__main__":
+    main()
