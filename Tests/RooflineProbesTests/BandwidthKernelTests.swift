@@ -4,7 +4,9 @@ import Testing
 @Suite struct BandwidthKernelTests {
     @Test func catalogDescribesEveryKernelAsData() throws {
         let names = BandwidthKernel.all.map(\.name)
-        #expect(names == ["load", "store", "store_nt", "copy", "copy_nt", "scale", "scale_nt", "add", "add_nt", "triad", "triad_nt"])
+        #expect(names == ["load", "load4", "store", "store_nt", "copy", "copy_nt", "scale", "scale_nt", "add", "add_nt", "triad", "triad_nt"])
+        let load4 = try BandwidthKernel.named("load4")
+        #expect(load4.algorithmicBytesPerElement == 8 && load4.hardwareBytesPerElement == 8 && load4.arrayCount == 1)
         let triad = try BandwidthKernel.named("triad")
         #expect(triad.algorithmicBytesPerElement == 24)  // STREAM: 3 arrays × 8 bytes
         #expect(triad.hardwareBytesPerElement == 32)     // + write-allocate read of a
