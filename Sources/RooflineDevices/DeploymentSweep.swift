@@ -101,7 +101,7 @@ public enum SweepAssumption: Codable, Sendable, Equatable {
     /// Each point is deployed as `plan` deploys it: the smallest deployment within maxNodes nodes of
     /// devicesPerNode that holds its weights and KV cache.
     case deployedPerPoint(devicesPerNode: Int, maxNodes: Int)
-    /// Every point is deployed on the shape chosen with `--tp` and `--pp`; a point it does not hold does not fit.
+    /// Every point is deployed on the shape chosen with `--tp`, `--pp` and `--ep`; a point it does not hold does not fit.
     case chosenShape(shape: ParallelShape)
     /// The batch's prompts are prefilled together in one step; every request's first token comes when that step
     /// ends, so the time to first token of one request is the whole batch's prefill.
@@ -212,35 +212,45 @@ public enum SweepPlanner {
         return sweep
     }
 
-    /// The other tensor-pipeline shapes a latency search evaluates at each point: for every tp dividing the node,
-    /// the fewest stages p (up to the layer count and the node limit) whose fullest device holds
-    /// ⌈L/p⌉/L × (weights + KV) / tp + allowance. More stages than that add devices without shortening a decode
-    /// period (p stage-times of ⌈L/p⌉ layers each is the time of all L layers, plus hand-offs), so they are never
-    /// cheaper or faster. Shapes equal to the point's own deployment are left out.
+    /// The other tensor-pipeline shapes a latency search evaluates at each point: for every tp dividing the node
+    /// and, for a mixture of experts, every ep (1, or a multiple of tp dividing the node and the expert count), the
+    /// fewest stages p (up to the layer count and the node limit) whose fullest device holds it
+    /// (`Sizing.pipelineBytesPerDevice`: ⌈L/p⌉/L × (weights + KV) / tp + allowance without ep). More stages than that
+    /// add devices without shortening a decode period (p stage-times of ⌈L/p⌉ layers each is the time of all L
+    /// layers, plus hand-offs), so they are never cheaper or faster. Shapes equal to the point's own deployment are
+    /// left out.
     static func shapedCandidates(_ points: [SweepPoint], model: ModelConfig, precision: Precision, on device: Device,
                                  options: DeploymentOptions, calibration: AppliedCalibration?) throws -> [SweepPoint] {
         guard let memoryBytes = device.memoryBytes else { return [] }
-        let tensorSizes = (1...options.devicesPerNode).filter { options.devicesPerNode % $0 == 0 }
+        let nodeDivisors = (1...options.devicesPerNode).filter { options.devicesPerNode % $0 == 0 }
         var candidates: [SweepPoint] = []
         for point in points {
             let sizes = try StepSizes(batch: point.batch, contextTokens: point.contextTokens, promptTokens: point.promptTokens)
             let workload = try DeploymentWorkload(model: model, sizes: sizes, precision: precision)
             let allowance = options.reserveBytesPerDevice + workload.decodeWorkspaceBytes
             guard allowance < memoryBytes else { continue }
-            for tp in tensorSizes {
-                let sizing = Sizing(weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes,
-                                    layerCount: workload.layerCount, memoryBytes: memoryBytes, allowanceBytes: allowance,
-                                    devicesPerNode: options.devicesPerNode, maxDevices: options.maxNodes * options.devicesPerNode,
-                                    chosenTensorParallel: tp)
-                guard let stages = (1...min(workload.layerCount, options.maxNodes)).first(where: {
-                    (sizing.pipelineBytesPerDevice(tp * $0) ?? .infinity) <= memoryBytes
-                }), point.plan.tensorParallel != tp || point.plan.pipelineStages != stages else { continue }
-                var shaped = options
-                shaped.chosenShape = ParallelShape(tensorParallel: tp, pipelineStages: stages)
-                let plan = try DeploymentPlanner.plan(workload, on: device, options: shaped, calibration: calibration)
-                candidates.append(Self.point(plan.layouts[0], context: point.contextTokens, batch: point.batch,
-                                             prompt: point.promptTokens, efficiency: options.efficiency,
-                                             price: device.pricePerHourUSD))
+            for tp in nodeDivisors {
+                let expertSizes = [1] + (workload.moe.map { moe in
+                    nodeDivisors.filter { $0 > tp && $0 % tp == 0 && moe.expertCount % $0 == 0 }
+                } ?? [])
+                for ep in expertSizes {
+                    let sizing = Sizing(weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes,
+                                        layerCount: workload.layerCount, memoryBytes: memoryBytes, allowanceBytes: allowance,
+                                        devicesPerNode: options.devicesPerNode,
+                                        maxDevices: options.maxNodes * options.devicesPerNode, chosenTensorParallel: tp,
+                                        expertWeightBytes: workload.moe?.routedExpertWeightBytes ?? 0, expertParallel: ep)
+                    let stageDevices = max(tp, ep)
+                    guard let stages = (1...min(workload.layerCount, options.maxNodes)).first(where: {
+                        (sizing.pipelineBytesPerDevice(stageDevices * $0) ?? .infinity) <= memoryBytes
+                    }), point.plan.tensorParallel != tp || point.plan.pipelineStages != stages
+                        || (point.plan.expertParallel ?? 1) != ep else { continue }
+                    var shaped = options
+                    shaped.chosenShape = ParallelShape(tensorParallel: tp, pipelineStages: stages, expertParallel: ep)
+                    let plan = try DeploymentPlanner.plan(workload, on: device, options: shaped, calibration: calibration)
+                    candidates.append(Self.point(plan.layouts[0], context: point.contextTokens, batch: point.batch,
+                                                 prompt: point.promptTokens, efficiency: options.efficiency,
+                                                 price: device.pricePerHourUSD))
+                }
             }
         }
         return candidates

@@ -3,7 +3,7 @@ import RooflineModels
 extension DeploymentWorkload {
     /// The workload of serving `model` at `sizes`: one decode step at the context for the batch, and the prefill of
     /// the prompt when there is one, both with fused (FlashAttention-style) attention. weightBytes and kvCacheBytes
-    /// are the decode `Workload`'s (sliding windows capped). Throws a usage error for sizes the workload model
+    /// are the decode `Workload`'s (sliding windows capped); `moe` carries the mixture of experts of an MoE model. Throws a usage error for sizes the workload model
     /// rejects.
     public init(model: ModelConfig, sizes: StepSizes, precision: Precision) throws {
         let decode = try Workload(model: model, phase: .decode(context: sizes.contextTokens), batch: sizes.batch,
@@ -18,5 +18,11 @@ extension DeploymentWorkload {
             activationType: precision.activations, kvCacheType: precision.kvCache, weightBytes: decode.weightBytes,
             kvCacheBytes: decode.kvCacheBytes, kvCacheBytesPerToken: model.kvCacheBytesPerToken(kvType: precision.kvCache),
             decodeOperators: decode.operators(), prefillOperators: prefill?.operators())
+        if let moe = model.moe, model.moeLayerCount > 0 {
+            self.moe = MoEWorkload(layerCount: model.moeLayerCount, expertCount: moe.expertCount,
+                                   expertsPerToken: moe.expertsPerToken,
+                                   routedExpertWeightBytes: model.routedExpertWeightBytes(precision.weightScheme),
+                                   expertOperatorNames: MoEConfig.routedExpertOperatorNames)
+        }
     }
 }

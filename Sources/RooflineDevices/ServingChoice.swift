@@ -77,6 +77,8 @@ public struct ServingFront: Codable, Sendable, Equatable {
         /// The deployment's shape where it has one (tensor-pipeline).
         public var tensorParallel: Int?
         public var pipelineStages: Int?
+        /// Devices the routed experts are split over per stage, with expert parallelism; nil without.
+        public var expertParallel: Int?
         /// tokensPerSecond ÷ devices.
         public var tokensPerSecondPerDevice: Double
         /// 1 ÷ secondsPerOutputToken.
@@ -109,7 +111,7 @@ public struct ServingFront: Codable, Sendable, Equatable {
             guard point.contextTokens == contextTokens, let devices = point.plan.devices,
                   let figures = point.figures(basis) else { return nil }
             return Point(batch: point.batch, devices: devices, tensorParallel: point.plan.tensorParallel,
-                         pipelineStages: point.plan.pipelineStages,
+                         pipelineStages: point.plan.pipelineStages, expertParallel: point.plan.expertParallel,
                          tokensPerSecondPerDevice: figures.tokensPerSecond / Double(devices),
                          tokensPerSecondPerUser: figures.tokensPerSecondPerUser)
         }

@@ -83,16 +83,18 @@ public enum DeploymentSweepRendering {
             }
         }
         if sweep.options.chosenShape == nil, sweep.layout == .tensorPipeline {
-            lines.append("With latency targets every batch is also evaluated at each tensor-parallel size dividing the node, "
-                + "with the fewest pipeline stages that hold it; the front and the choice cover them all.")
+            lines.append("With latency targets every batch is also evaluated at each tensor-parallel size dividing the node "
+                + "(for a mixture of experts also each expert-parallel size dividing the node and the expert count, a multiple of "
+                + "the tensor-parallel size), with the fewest pipeline stages that hold it; the front and the choice cover them all.")
         }
         return lines
     }
 
-    /// " on tp 4 × pp 2" for a front point with a shape, else "".
+    /// " on tp 4 × pp 2" (" on tp 1 × ep 8" with expert parallelism) for a front point with a shape, else "".
     static func shape(_ point: ServingFront.Point) -> String {
         guard let tp = point.tensorParallel else { return "" }
-        return " on tp \(tp)" + ((point.pipelineStages ?? 1) > 1 ? " × pp \(point.pipelineStages ?? 1)" : "")
+        return " on tp \(tp)" + (point.expertParallel.map { " × ep \($0)" } ?? "")
+            + ((point.pipelineStages ?? 1) > 1 ? " × pp \(point.pipelineStages ?? 1)" : "")
     }
 
     /// "predicted", "efficiency", "bound" as words for a sentence.
@@ -124,8 +126,8 @@ public enum DeploymentSweepRendering {
                 + "or whole nodes, up to \(Format.grouped(maxNodes)) nodes) that holds its weights and KV cache; a point that "
                 + "needs more does not fit."
         case let .chosenShape(shape):
-            "Every point is deployed on the shape chosen with --tp and --pp: tp \(shape.tensorParallel) × pp "
-                + "\(shape.pipelineStages) = \(Format.grouped(shape.devices)) devices; a point it does not hold does not fit."
+            "Every point is deployed on the shape chosen with --tp, --pp and --ep: \(DeploymentPlanWording.shapeWords(shape)) = "
+                + "\(Format.grouped(shape.devices)) devices; a point it does not hold does not fit."
         case .batchedPrefill:
             "Time to first token (TTFT): the batch's prompts are prefilled together in one step, as `plan` times it, and every "
                 + "request's first token comes when that step ends; a request arriving alone sees the batch-1 row."

@@ -76,6 +76,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("pp"), help: "Evaluate this many pipeline stages (one tp group each; default 1 with --tp).")
     var pipelineStages: Int?
 
+    @Option(name: .customLong("ep"), help: "Mixture-of-experts models: split the routed experts over this many devices per stage (a multiple of --tp within a node, dividing the expert count; attention runs as ep ÷ tp data-parallel replicas), with an all-to-all dispatch and combine per MoE layer.")
+    var expertParallel: Int?
+
     @OptionGroup var latency: LatencyTargetOptions
 
     @OptionGroup var calibrationOptions: CalibrationOptions
@@ -98,9 +101,10 @@ struct PlanCommand: ParsableCommand {
             }
             options.layouts = [chosen]
         }
-        if tensorParallel != nil || pipelineStages != nil {
+        if tensorParallel != nil || pipelineStages != nil || expertParallel != nil {
             if options.layouts.count > 1 { options.layouts = [.tensorPipeline] }
-            options.chosenShape = ParallelShape(tensorParallel: tensorParallel ?? 1, pipelineStages: pipelineStages ?? 1)
+            options.chosenShape = ParallelShape(tensorParallel: tensorParallel ?? 1, pipelineStages: pipelineStages ?? 1,
+                                                expertParallel: expertParallel ?? 1)
         }
         return try options.validated()
     }
@@ -158,7 +162,7 @@ struct PlanCommand: ParsableCommand {
     /// The decode, prefill and economics tables of a plan, one row per layout, for `--format csv`.
     static func planTables(_ plan: DeploymentPlan) throws -> [CSVTable] {
         let shared: Set<String> = ["layout", "fits", "devices", "nodes"]
-        let decode: Set<String> = ["tensorParallel", "pipelineStages", "microBatches", "decode", "decodeAtBound",
+        let decode: Set<String> = ["tensorParallel", "pipelineStages", "expertParallel", "microBatches", "decode", "decodeAtBound",
                                    "decodePredicted", "secondsPerToken", "tokensPerSecond", "boundTokensPerSecond",
                                    "predictedTokensPerSecond"]
         let prefill: Set<String> = ["prefill", "prefillAtBound", "prefillPredicted", "timeToFirstTokenSeconds",
