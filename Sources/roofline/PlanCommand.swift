@@ -70,14 +70,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The largest deployment considered, in nodes.")
     var maxNodes: Int = 1000
 
-    @Option(name: .customLong("tp"), help: "Evaluate this tensor-parallel group size (devices in one group, within a node) instead of the smallest deployment that holds the model; with --pp, devices = tp × pp.")
-    var tensorParallel: Int?
-
-    @Option(name: .customLong("pp"), help: "Evaluate this many pipeline stages (one tp group each; default 1 with --tp).")
-    var pipelineStages: Int?
-
-    @Option(name: .customLong("ep"), help: "Mixture-of-experts models: split the routed experts over this many devices per stage (a multiple of --tp within a node, dividing the expert count; attention runs as ep ÷ tp data-parallel replicas), with an all-to-all dispatch and combine per MoE layer.")
-    var expertParallel: Int?
+    @OptionGroup var parallelism: ParallelismOptions
 
     @OptionGroup var latency: LatencyTargetOptions
 
@@ -101,11 +94,7 @@ struct PlanCommand: ParsableCommand {
             }
             options.layouts = [chosen]
         }
-        if tensorParallel != nil || pipelineStages != nil || expertParallel != nil {
-            if options.layouts.count > 1 { options.layouts = [.tensorPipeline] }
-            options.chosenShape = ParallelShape(tensorParallel: tensorParallel ?? 1, pipelineStages: pipelineStages ?? 1,
-                                                expertParallel: expertParallel ?? 1)
-        }
+        parallelism.apply(to: &options)
         return try options.validated()
     }
 
@@ -123,6 +112,7 @@ struct PlanCommand: ParsableCommand {
             throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range or use a ×step such as 1..512x2")
         }
         let config = try source.load(model)
+        try parallelism.check(config)
         let (precision, weightNote) = try types.precision(for: config)
         if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
         for context in contexts { warnAboutSizes(config, context: context) }

@@ -75,6 +75,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var latency: LatencyTargetOptions
 
+    @OptionGroup var parallelism: ParallelismOptions
+
     @Flag(help: "Also write each table as CSV beside the markdown, NAME-TABLE.csv (operators per phase and roofline, deployment layouts, serving sweeps), in the same set.")
     var csv = false
 
@@ -149,8 +151,10 @@ struct ReportCommand: ParsableCommand {
             throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range")
         }
         let targets = try latency.targets(hasPrompt: true)
+        let deployment = try deploymentOptions()
         let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: promptTokens)
         let config = try source.load(model)
+        try parallelism.check(config)
         let (precision, weightNote) = try types.precision(for: config)
         if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
         warnAboutSizes(config, context: sizes.contextTokens)
@@ -185,7 +189,7 @@ struct ReportCommand: ParsableCommand {
             model: config, sizes: sizes, precision: precision, attention: attention.modes, devices: devices,
             host: hostProfile, command: reproduceCommand(sizes: sizes, precision: precision),
             createdAt: ISO8601DateFormatter().string(from: Date()),
-            deployment: try deploymentOptions(), operators: operators,
+            deployment: deployment, operators: operators,
             calibrations: try Dictionary(uniqueKeysWithValues: devices.compactMap { device in
                 try calibrationOptions.applied(on: device).0.map { (device.id, $0) }
             }))
@@ -278,10 +282,12 @@ struct ReportCommand: ParsableCommand {
         return tables.map { ReportFile(name: "\(baseName)-\($0.name).csv", contents: $0.table.text) }
     }
 
-    /// The planner's settings: defaults, at `--efficiency`.
+    /// The planner's settings: defaults, at `--efficiency`, on the shape `--tp`, `--pp` and `--ep` choose (the
+    /// tensor-pipeline layout alone then).
     func deploymentOptions() throws -> DeploymentOptions {
         var options = DeploymentOptions()
         options.efficiency = efficiency
+        parallelism.apply(to: &options)
         return try options.validated()
     }
 
@@ -311,6 +317,7 @@ struct ReportCommand: ParsableCommand {
                   "--kv", precision.kvCache.rawValue, "--attention", attention.rawValue]
         if let price { words += ["--price", "\(price)"] }
         words += latency.words
+        words += parallelism.words
         if efficiency != 1 { words += ["--efficiency", "\(efficiency)"] }
         if let validation { words += ["--validation", validation] }
         if calibrationOptions.calibration != "auto" { words += ["--calibration", calibrationOptions.calibration] }
