@@ -32,6 +32,8 @@ public struct ReportRequest: Sendable {
     public var servingContexts: [Int] = []
     /// Latency targets for the serving sweep's choice.
     public var targets = LatencyTargets()
+    /// How the serving sweep prefills a batch's prompts; nil: batched, and no Serving section for it alone.
+    public var prefillSchedule: PrefillSchedule?
 
     public init(model: ModelConfig, sizes: StepSizes, precision: Precision, attention: [AttentionMode],
                 devices: [Device], host: HostProfile?, command: String, createdAt: String,
@@ -109,16 +111,18 @@ public enum ReportAssembly {
     }
 
     /// Each device's sweep over the request's serving batches and contexts (the prompt of `sizes` for every
-    /// context), with the latency targets; empty unless the sweep has more than one point or targets are given.
+    /// context), with the latency targets and prefill schedule; empty unless the sweep has more than one point or
+    /// targets or a prefill schedule are given.
     static func servingSweeps(_ request: ReportRequest) throws -> [DeploymentSweep] {
         let batches = request.servingBatches.isEmpty ? [request.sizes.batch] : request.servingBatches
         let contexts = request.servingContexts.isEmpty ? [request.sizes.contextTokens] : request.servingContexts
-        guard batches.count * contexts.count > 1 || !request.targets.isEmpty else { return [] }
+        guard batches.count * contexts.count > 1 || !request.targets.isEmpty || request.prefillSchedule != nil else { return [] }
         return try request.devices.map { device in
             try SweepPlanner.sweep(model: request.model, precision: request.precision, contexts: contexts, batches: batches,
                                    promptTokens: contexts.map { _ in request.sizes.promptTokens },
                                    on: device, options: request.deployment ?? DeploymentOptions(),
-                                   calibration: request.calibrations[device.id], targets: request.targets)
+                                   calibration: request.calibrations[device.id], targets: request.targets,
+                                   prefillSchedule: request.prefillSchedule ?? .batched)
         }
     }
 

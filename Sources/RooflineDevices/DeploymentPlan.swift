@@ -24,6 +24,8 @@ public struct DeploymentWorkload: Codable, Sendable, Equatable {
     public var decodeOperators: [Operator]
     /// Prefill of `promptTokens` for the whole batch; nil without a prompt.
     public var prefillOperators: [Operator]?
+    /// Prefill of one sequence's prompt alone (batch 1), for a serial prefill schedule; nil unless asked for.
+    public var requestPrefillOperators: [Operator]?
     /// The mixture of experts, for expert parallelism; nil for a dense model.
     public var moe: MoEWorkload?
 
@@ -260,6 +262,11 @@ public struct LayoutPlan: Codable, Sendable, Equatable {
     public var predictedTokensPerSecond: Double?
     public var predictedCostPerMillionTokensUSD: Double?
     public var predictedTimeToFirstTokenSeconds: Double?
+    /// Prefill of one request's prompt alone on the same deployment (for a serial prefill schedule) at the given
+    /// efficiency, at the bound and predicted; nil unless the workload asks for it (`requestPrefillOperators`).
+    public var requestPrefill: StepEstimate?
+    public var requestPrefillAtBound: StepEstimate?
+    public var requestPrefillPredicted: StepEstimate?
     /// What the layout assumes, with the numbers used.
     public var assumptions: [LayoutAssumption]
 }

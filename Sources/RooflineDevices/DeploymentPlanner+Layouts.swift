@@ -191,7 +191,8 @@ struct Timing {
 
     /// Fills in the performance and cost of a fitting layout.
     private func fitted(_ layout: DeploymentLayout, devices n: Int, sizing: Sizing, memoryPerDevice: Double,
-                        decode: StepTimes, prefill: StepTimes?, assumptions: [LayoutAssumption]) -> LayoutPlan {
+                        decode: StepTimes, prefill: StepTimes?, requestPrefill: StepTimes? = nil,
+                        assumptions: [LayoutAssumption]) -> LayoutPlan {
         var plan = LayoutPlan(layout: layout, fits: true, assumptions: assumptions)
         plan.devices = n
         plan.nodes = sizing.nodes(n)
@@ -216,6 +217,9 @@ struct Timing {
         }
         plan.prefillPredicted = prefill?.predicted
         plan.predictedTimeToFirstTokenSeconds = prefill?.predicted?.seconds
+        plan.requestPrefill = requestPrefill?.achieved
+        plan.requestPrefillAtBound = requestPrefill?.bound
+        plan.requestPrefillPredicted = requestPrefill?.predicted
         return plan
     }
 
@@ -229,8 +233,9 @@ struct Timing {
         let n = Double(start)
         let decode = try steps(workload.decodeOperators, communication: { _ in 0 }) { _ in .split(n) }
         let prefill = try workload.prefillOperators.map { try steps($0, communication: { _ in 0 }) { _ in .split(n) } }
+        let request = try workload.requestPrefillOperators.map { try steps($0, communication: { _ in 0 }) { _ in .split(n) } }
         return fitted(.aggregate, devices: start, sizing: sizing, memoryPerDevice: sizing.aggregateBytesPerDevice(start),
-                      decode: decode, prefill: prefill, assumptions: assumptions)
+                      decode: decode, prefill: prefill, requestPrefill: request, assumptions: assumptions)
     }
 
     // MARK: tensor-pipeline
@@ -302,15 +307,21 @@ struct Timing {
         if let ops = workload.prefillOperators {
             let promptTokens = batch * Double(workload.promptTokens ?? 0)
             let chunks = Timing.prefillChunks(tokens: promptTokens, stages: stages)
-            prefill = try pipelinedPrefill(ops, tensorParallel: tensorParallel, expertParallel: expertParallel,
-                                           stages: stages, chunks: chunks)
+            prefill = try pipelinedPrefill(ops, tokens: promptTokens, tensorParallel: tensorParallel,
+                                           expertParallel: expertParallel, stages: stages, chunks: chunks)
             let largest = (promptTokens / chunks).rounded(.up)
             assumptions.append(.pipelinePrefillActivations(
                 chunks: chunks, chunkTokens: largest,
                 memory: prefillActivationMemory(tokens: largest, memoryPerDevice: memoryPerDevice, sizing: sizing)))
         }
+        // One request's prompt alone on the same deployment, for a serial prefill schedule.
+        let request = try workload.requestPrefillOperators.map { ops -> StepTimes in
+            let tokens = Double(workload.promptTokens ?? 0)
+            return try pipelinedPrefill(ops, tokens: tokens, tensorParallel: tensorParallel, expertParallel: expertParallel,
+                                        stages: stages, chunks: Timing.prefillChunks(tokens: tokens, stages: stages))
+        }
         var plan = fitted(.tensorPipeline, devices: devices, sizing: sizing, memoryPerDevice: memoryPerDevice,
-                          decode: decode, prefill: prefill, assumptions: assumptions)
+                          decode: decode, prefill: prefill, requestPrefill: request, assumptions: assumptions)
         plan.tensorParallel = tensorParallel
         plan.pipelineStages = stages
         plan.microBatches = microBatches
@@ -363,19 +374,20 @@ struct Timing {
         max(1, (tokens / Double(prefillChunkTokens)).rounded(.up), min(Double(stages), tokens))
     }
 
-    /// Chunked pipelined prefill of `operators` in k = `chunks` equal chunks over p = `stages` stages of g devices
+    /// Chunked pipelined prefill of `operators` (`tokens` prompt tokens: B·N for the batch, N for one request) in
+    /// k = `chunks` equal chunks over p = `stages` stages of g devices
     /// (g = t, or e with e-way expert parallelism). One chunk through the whole model on one stage group: flops and
     /// other bytes / (k g), weights / t (routed experts / g) per device (each stage re-reads its weights per chunk),
     /// time W. The fullest stage holds f = ⌈L/p⌉/L of it, so with the stages overlapping:
     /// time = (1 + (k − 1) f) × W (compute and memory scaled alike) + communication, where communication =
     /// [layers(L) + (p − 1) × message(c / g)] + (k − 1) × [layers(⌈L/p⌉) + message(c / g) when p > 1],
-    /// layers(n) = `layerCommunicationSeconds` of n layers for B·N / k rows (without expert parallelism
-    /// 2n × linkAllReduce(c)), c = B·N / k × hidden × activation bytes.
-    private func pipelinedPrefill(_ operators: [Operator], tensorParallel: Int, expertParallel: Int, stages: Int,
-                                  chunks: Double) throws -> StepTimes {
+    /// layers(n) = `layerCommunicationSeconds` of n layers for tokens / k rows (without expert parallelism
+    /// 2n × linkAllReduce(c)), c = tokens / k × hidden × activation bytes.
+    private func pipelinedPrefill(_ operators: [Operator], tokens: Double, tensorParallel: Int, expertParallel: Int,
+                                  stages: Int, chunks: Double) throws -> StepTimes {
         let stageDevices = max(tensorParallel, expertParallel)
         let layersPerStage = Double((workload.layerCount + stages - 1) / stages)
-        let chunkRows = batch * Double(workload.promptTokens ?? 0) / chunks
+        let chunkRows = tokens / chunks
         let chunkBytes = chunkRows * hidden * activationBytes
         let handOff = stages > 1 ? networkMessageSeconds(chunkBytes / Double(stageDevices)) : 0
         func communication(_ model: CommunicationModel) -> Double {
@@ -408,7 +420,7 @@ struct Timing {
     /// activations / t, attention and KV / (c t); communication 2L × linkAllReduce(B × h × a) + L ×
     /// networkAllReduce(B × h × 4 / t, c) (log-sum-exp merge, each device its heads' share). Prefill: everything
     /// but weights / (c t); communication 2L × linkAllReduce(B·N/c × h × a) + L (c − 1) × message(block / t),
-    /// block = B·N/c × KV bytes per token / L.
+    /// block = B·N/c × KV bytes per token / L. One request's prefill (serial schedule) is the same with B = 1.
     private func contextParallel(sizing: Sizing, from start: Int) throws -> LayoutPlan {
         var assumptions: [LayoutAssumption] = [
             .contextGroups,
@@ -438,8 +450,9 @@ struct Timing {
             Timing.sequenceKinds.contains(op.kind) ? .split(groups * groupDevices) : .split(groupDevices)
         }
         let memoryPerDevice = sizing.contextParallelBytesPerDevice(devices)
-        let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / groups
-        let prefill = try workload.prefillOperators.map { ops -> StepTimes in
+        // The prompts of `sequences` sequences, split by sequence over the groups as ring attention.
+        func ringPrefill(_ ops: [Operator], sequences: Double) throws -> StepTimes {
+            let tokensPerGroup = sequences * Double(workload.promptTokens ?? 0) / groups
             let kvBlockBytes = tokensPerGroup * workload.kvCacheBytesPerToken / layers
             func communication(_ model: CommunicationModel) -> Double {
                 2 * layers * linkAllReduceSeconds(tokensPerGroup * hidden * activationBytes, ranks: tensorParallel, model)
@@ -451,6 +464,9 @@ struct Timing {
                 DeviceShare(flops: perDeviceShare, weightBytes: 1 / groupDevices, otherBytes: perDeviceShare)
             }
         }
+        let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / groups
+        let prefill = try workload.prefillOperators.map { try ringPrefill($0, sequences: batch) }
+        let request = try workload.requestPrefillOperators.map { try ringPrefill($0, sequences: 1) }
         if prefill != nil {
             let tokens = tokensPerGroup.rounded(.up)
             assumptions.append(.contextPrefillActivations(
@@ -458,7 +474,7 @@ struct Timing {
                 memory: prefillActivationMemory(tokens: tokens, memoryPerDevice: memoryPerDevice, sizing: sizing)))
         }
         var plan = fitted(.contextParallel, devices: devices, sizing: sizing, memoryPerDevice: memoryPerDevice,
-                          decode: decode, prefill: prefill, assumptions: assumptions)
+                          decode: decode, prefill: prefill, requestPrefill: request, assumptions: assumptions)
         plan.tensorParallel = tensorParallel
         plan.contextGroups = contextGroups
         return plan

@@ -250,7 +250,9 @@ extension ReportPhase {
     /// What the step time is to a user.
     var stepMeaning: String {
         switch kind {
-        case .prefill: "the time to first token on one device (no queueing)"
+        case .prefill: batch == 1 ? "the time to first token on one device (no queueing)"
+            : "the whole batch's prefill on one device, all \(batch) prompts together: each request's time to first token "
+                + "when the prompts are prefilled together (no queueing)"
         case .decode: "the time per output token of each sequence on one device"
         }
     }

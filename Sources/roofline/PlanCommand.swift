@@ -118,10 +118,11 @@ struct PlanCommand: ParsableCommand {
         for context in contexts { warnAboutSizes(config, context: context) }
         let entries = try devices.map { device -> DevicePlans.Entry in
             let calibration = try calibrationOptions.applied(on: device).0
-            guard batches.count == 1, contexts.count == 1, targets.isEmpty else {
+            guard batches.count == 1, contexts.count == 1, targets.isEmpty, latency.prefillSchedule == nil else {
                 return DevicePlans.Entry(deviceID: device.id, sweep: try SweepPlanner.sweep(
                     model: config, precision: precision, contexts: contexts, batches: batches, promptTokens: prompts,
-                    on: device, options: options, calibration: calibration, targets: targets))
+                    on: device, options: options, calibration: calibration, targets: targets,
+                    prefillSchedule: latency.schedule))
             }
             let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: prompts[0])
             let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)

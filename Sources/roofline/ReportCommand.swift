@@ -197,6 +197,7 @@ struct ReportCommand: ParsableCommand {
         request.servingBatches = batches
         request.servingContexts = contexts
         request.targets = targets
+        request.prefillSchedule = latency.prefillSchedule
         let report = try ReportAssembly.report(for: request)
         if writesJSON {
             // The values alone, to stdout or whole to `--output`: no charts, nothing beside it.
