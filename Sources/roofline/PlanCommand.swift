@@ -160,7 +160,8 @@ struct PlanCommand: ParsableCommand {
                                     "predictedTimeToFirstTokenSeconds"]
         let economics: Set<String> = ["memoryPerDeviceBytes", "costPerHourUSD", "tokensPerHour", "costPerMillionTokensUSD",
                                       "boundCostPerMillionTokensUSD", "predictedCostPerMillionTokensUSD"]
-        return try [("decode", decode), ("prefill", prefill), ("economics", economics)].map { name, keys in
+        // The names `report --csv` links (`ReportTable.planTableNames`), in that order.
+        return try zip(ReportTable.planTableNames, [decode, prefill, economics]).map { name, keys in
             try CSVTable(name, rows: plan.layouts) { shared.contains($0) || keys.contains($0) }
         }
     }

@@ -205,7 +205,7 @@ struct ReportCommand: ParsableCommand {
             return
         }
         let baseName = outputURL.deletingPathExtension().lastPathComponent
-        let rendered = report.render(baseName: baseName)
+        let rendered = report.render(baseName: baseName, csv: csv)
         let folderURL = outputURL.deletingLastPathComponent()
         var files: [(path: String, data: Data)] = [(outputURL.path, Data(rendered.markdown.utf8))]
         for chart in rendered.charts {
@@ -244,10 +244,10 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// The report's tables as CSV files named `NAME-TABLE.csv`, one table each (`CSVTable`): `steps` (every phase,
-    /// attention form and roofline, the step's sums); `operators-PHASE[-FORM]-ROOFLINE` for every phase, attention
-    /// form (named when there are several) and roofline; `deployment-DEVICE-TABLE` for each device's plan (`decode`,
-    /// `prefill`, `economics`, as `plan --format csv`); `serving-DEVICE` for each sweep.
+    /// The report's tables as CSV files, one table each (`CSVTable`), named by `ReportTable.fileName` as the
+    /// markdown links them (`Report.csvTables` gives the order): `steps` (every phase, attention form and roofline,
+    /// the step's sums); the operators of every phase, attention form and roofline; each device's plan tables
+    /// (`decode`, `prefill`, `economics`, as `plan --format csv`); each sweep.
     static func csvFiles(_ report: Report, baseName: String) throws -> [ReportFile] {
         let steps = report.phases.flatMap { phase in
             phase.forms.flatMap { form in
@@ -259,12 +259,11 @@ struct ReportCommand: ParsableCommand {
                 }
             }
         }
-        var tables: [(name: String, table: CSVTable)] = [("steps", try CSVTable("steps", rows: steps))]
+        var tables: [(table: ReportTable, csv: CSVTable)] = [(.steps, try CSVTable("steps", rows: steps))]
         for phase in report.phases {
             for form in phase.forms {
-                let formPart = phase.forms.count > 1 ? "-\(form.name)" : ""
                 for named in form.analyses {
-                    tables.append(("operators-\(phase.kind.rawValue)\(formPart)-\(named.slug)",
+                    tables.append((.operators(phase: phase.kind, form: phase.forms.count > 1 ? form.name : nil, roofline: named.slug),
                                    try CSVTable("operators", rows: ClassifyReport.rows(named.analysis, prediction: named.prediction))))
                 }
             }
@@ -272,15 +271,17 @@ struct ReportCommand: ParsableCommand {
         for devicePlan in report.deployment ?? [] {
             guard case .success(let plan) = devicePlan.plan else { continue }
             for table in try PlanCommand.planTables(plan) {
-                tables.append(("deployment-\(Report.slug(plan.deviceID))-\(table.name)", table))
+                tables.append((.deployment(deviceID: plan.deviceID, table: table.name), table))
             }
         }
         for sweep in report.serving {
             for table in try PlanCommand.csvTables(DevicePlans.Entry(deviceID: sweep.deviceID, sweep: sweep), prefixed: false) {
-                tables.append(("serving-\(Report.slug(sweep.deviceID))", table))
+                tables.append((.serving(deviceID: sweep.deviceID), table))
             }
         }
-        return tables.map { ReportFile(name: "\(baseName)-\($0.name).csv", contents: $0.table.text) }
+        // The markdown links exactly these files.
+        assert(tables.map(\.table) == report.csvTables)
+        return tables.map { ReportFile(name: $0.table.fileName(baseName: baseName), contents: $0.csv.text) }
     }
 
     /// The planner's settings: defaults, at `--efficiency`, on the shape `--tp`, `--pp` and `--ep` choose (the
