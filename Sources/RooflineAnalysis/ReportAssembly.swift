@@ -142,4 +142,45 @@ public enum ReportAssembly {
             }
         }
     }
+
+    /// Reports side by side: per report (a model at a weight format) and device, the weights, KV cache per token,
+    /// devices needed, and the serving figures (`SweepPlanner.point`: tokens/s, $ per million input and output
+    /// tokens at the bound, the efficiency and predicted) of its deployment plan's sweep layout
+    /// (`SweepPlanner.layout`); a device whose plan failed gets its error.
+    public static func comparison(of reports: [Report], command: String, createdAt: String) -> ReportComparison {
+        var rows: [ComparisonRow] = []
+        for report in reports {
+            let subject = report.subject
+            for devicePlan in report.deployment ?? [] {
+                var row = ComparisonRow(
+                    model: subject.model.name, weights: subject.model.describe(subject.precision.weightScheme),
+                    weightType: subject.precision.weights, deviceID: "", deviceName: devicePlan.deviceName,
+                    weightBytes: subject.weightBytes, kvCacheBytesPerToken: subject.kvCacheBytesPerToken,
+                    devicesNeeded: nil, layout: .tensorPipeline, layoutDevices: nil, basis: .bound, bound: nil,
+                    atEfficiency: nil, predicted: nil, error: nil)
+                switch devicePlan.plan {
+                case .failure(let error):
+                    row.deviceID = subject.devices.first { $0.name == devicePlan.deviceName }?.id ?? devicePlan.deviceName
+                    row.error = error.message
+                case .success(let plan):
+                    row.deviceID = plan.deviceID
+                    row.devicesNeeded = plan.minimumDevices
+                    row.layout = SweepPlanner.layout(for: plan.options)
+                    row.basis = SweepBasis.choose(efficiency: plan.options.efficiency, calibrated: plan.calibration != nil)
+                    if let layout = plan.layouts.first(where: { $0.layout == row.layout }) {
+                        let point = SweepPlanner.point(layout, context: plan.contextTokens, batch: plan.batch,
+                                                       prompt: plan.promptTokens, efficiency: plan.options.efficiency,
+                                                       price: plan.pricePerDeviceHourUSD)
+                        row.layoutDevices = layout.devices
+                        row.bound = point.bound
+                        row.atEfficiency = point.atEfficiency
+                        row.predicted = point.predicted
+                    }
+                }
+                rows.append(row)
+            }
+        }
+        return ReportComparison(createdAt: createdAt, toolVersion: RooflineVersion.current, command: command, rows: rows,
+                                variants: reports)
+    }
 }

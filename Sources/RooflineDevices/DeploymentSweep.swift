@@ -296,8 +296,8 @@ public enum SweepPlanner {
     /// A point's figures from its layout plan: bound from decodeAtBound and prefillAtBound, the efficiency's from
     /// decode and prefill (only below efficiency 1), predicted from decodePredicted and prefillPredicted (each with
     /// its one-request prefill under the serial `schedule`).
-    static func point(_ plan: LayoutPlan, context: Int, batch: Int, prompt: Int?, efficiency: Double,
-                      price: Double?, schedule: PrefillSchedule = .batched) -> SweepPoint {
+    public static func point(_ plan: LayoutPlan, context: Int, batch: Int, prompt: Int?, efficiency: Double,
+                             price: Double?, schedule: PrefillSchedule = .batched) -> SweepPoint {
         var point = SweepPoint(contextTokens: context, batch: batch, promptTokens: prompt, plan: plan)
         guard plan.fits, let devices = plan.devices else { return point }
         func figures(_ decode: StepEstimate?, _ prefill: StepEstimate?, _ request: StepEstimate?) -> SweepFigures? {

@@ -55,6 +55,8 @@ import Testing
         ("report", "report --probe none --model llama-3.1-70b --device h200 --context 4k,8k --batch 1,8 --prompt 1k --price 3 --max-tpot 50ms -q"),
         ("report", "report --probe none --model deepseek-v3 --weights fp8 --kv fp8 --device h200,b200 --context 8k --prompt 1k -q"),
         ("report", "report --probe none --model mixtral-8x7b-v0.1 --device h200 --context 4k --batch 1,16 --prompt 1k --tp 1 --ep 8 --prefill-schedule serial -q"),
+        // Side by side: two models × two weight types on two devices (one without a calibration), one table.
+        ("report", "report --probe none --model llama-3.1-8b,mixtral-8x7b-v0.1 --weights bf16,fp8 --device h200,mi300x --prompt 1k --context 4k --batch 8 -q"),
         // Checkpoints' own weight formats: MXFP4 groups (gpt-oss), fp8 per tensor.
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/gpt-oss-120b.json --device h200 -q"),
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/Meta-Llama-3.1-8B-Instruct-FP8.json --device h200 -q"),
