@@ -32,6 +32,8 @@ public struct ReportRequest: Sendable {
     public var servingContexts: [Int] = []
     /// Latency targets for the serving sweep's choice.
     public var targets = LatencyTargets()
+    /// How the serving sweep prefills a batch's prompts; nil: batched, and no Serving section for it alone.
+    public var prefillSchedule: PrefillSchedule?
 
     public init(model: ModelConfig, sizes: StepSizes, precision: Precision, attention: [AttentionMode],
                 devices: [Device], host: HostProfile?, command: String, createdAt: String,
@@ -109,16 +111,18 @@ public enum ReportAssembly {
     }
 
     /// Each device's sweep over the request's serving batches and contexts (the prompt of `sizes` for every
-    /// context), with the latency targets; empty unless the sweep has more than one point or targets are given.
+    /// context), with the latency targets and prefill schedule; empty unless the sweep has more than one point or
+    /// targets or a prefill schedule are given.
     static func servingSweeps(_ request: ReportRequest) throws -> [DeploymentSweep] {
         let batches = request.servingBatches.isEmpty ? [request.sizes.batch] : request.servingBatches
         let contexts = request.servingContexts.isEmpty ? [request.sizes.contextTokens] : request.servingContexts
-        guard batches.count * contexts.count > 1 || !request.targets.isEmpty else { return [] }
+        guard batches.count * contexts.count > 1 || !request.targets.isEmpty || request.prefillSchedule != nil else { return [] }
         return try request.devices.map { device in
             try SweepPlanner.sweep(model: request.model, precision: request.precision, contexts: contexts, batches: batches,
                                    promptTokens: contexts.map { _ in request.sizes.promptTokens },
                                    on: device, options: request.deployment ?? DeploymentOptions(),
-                                   calibration: request.calibrations[device.id], targets: request.targets)
+                                   calibration: request.calibrations[device.id], targets: request.targets,
+                                   prefillSchedule: request.prefillSchedule ?? .batched)
         }
     }
 
@@ -137,5 +141,46 @@ public enum ReportAssembly {
                 return DevicePlan(deviceName: device.name, plan: .failure(RooflineError.runtime("\(error)")))
             }
         }
+    }
+
+    /// Reports side by side: per report (a model at a weight format) and device, the weights, KV cache per token,
+    /// devices needed, and the serving figures (`SweepPlanner.point`: tokens/s, $ per million input and output
+    /// tokens at the bound, the efficiency and predicted) of its deployment plan's sweep layout
+    /// (`SweepPlanner.layout`); a device whose plan failed gets its error.
+    public static func comparison(of reports: [Report], command: String, createdAt: String) -> ReportComparison {
+        var rows: [ComparisonRow] = []
+        for report in reports {
+            let subject = report.subject
+            for devicePlan in report.deployment ?? [] {
+                var row = ComparisonRow(
+                    model: subject.model.name, weights: subject.model.describe(subject.precision.weightScheme),
+                    weightType: subject.precision.weights, deviceID: "", deviceName: devicePlan.deviceName,
+                    weightBytes: subject.weightBytes, kvCacheBytesPerToken: subject.kvCacheBytesPerToken,
+                    devicesNeeded: nil, layout: .tensorPipeline, layoutDevices: nil, basis: .bound, bound: nil,
+                    atEfficiency: nil, predicted: nil, error: nil)
+                switch devicePlan.plan {
+                case .failure(let error):
+                    row.deviceID = subject.devices.first { $0.name == devicePlan.deviceName }?.id ?? devicePlan.deviceName
+                    row.error = error.message
+                case .success(let plan):
+                    row.deviceID = plan.deviceID
+                    row.devicesNeeded = plan.minimumDevices
+                    row.layout = SweepPlanner.layout(for: plan.options)
+                    row.basis = SweepBasis.choose(efficiency: plan.options.efficiency, calibrated: plan.calibration != nil)
+                    if let layout = plan.layouts.first(where: { $0.layout == row.layout }) {
+                        let point = SweepPlanner.point(layout, context: plan.contextTokens, batch: plan.batch,
+                                                       prompt: plan.promptTokens, efficiency: plan.options.efficiency,
+                                                       price: plan.pricePerDeviceHourUSD)
+                        row.layoutDevices = layout.devices
+                        row.bound = point.bound
+                        row.atEfficiency = point.atEfficiency
+                        row.predicted = point.predicted
+                    }
+                }
+                rows.append(row)
+            }
+        }
+        return ReportComparison(createdAt: createdAt, toolVersion: RooflineVersion.current, command: command, rows: rows,
+                                variants: reports)
     }
 }

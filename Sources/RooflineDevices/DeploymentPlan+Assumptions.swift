@@ -49,6 +49,15 @@ public enum LayoutAssumption: Codable, Sendable, Equatable {
     /// link, the faster of a ring and a tree.
     case pipelineAllReduces(hiddenSize: Int, activationBytesPerElement: Double, linkLatencySeconds: Double,
                             linkBytesPerSecond: Double)
+    /// Tensor-pipeline with expert parallelism: each stage of expertParallel devices holds expertCount /
+    /// expertParallel routed experts per device and runs attention as expertParallel / tensorParallel replicas of
+    /// tensorParallel devices; routing is assumed balanced. Each of the moeLayerCount MoE layers replaces the MLP
+    /// all-reduce by an all-to-all dispatch and an all-to-all combine over the scale-up link, each device sending
+    /// its tokens × hiddenSize × activationBytesPerElement × expertsPerToken × (e − 1)/e bytes:
+    /// (e − 1) × linkLatencySeconds + bytes / linkBytesPerSecond each way.
+    case expertParallel(expertParallel: Int, tensorParallel: Int, expertCount: Int, expertsPerToken: Int,
+                        moeLayerCount: Int, hiddenSize: Int, activationBytesPerElement: Double,
+                        linkLatencySeconds: Double, linkBytesPerSecond: Double)
     /// Tensor-pipeline: one hand-off per stage and micro-batch over the scale-out network, 1/t of the hidden state
     /// per device: networkLatencySeconds + bytes / t at networkBytesPerSecond.
     case pipelineHandOffs(networkLatencySeconds: Double, networkBytesPerSecond: Double)
@@ -142,8 +151,8 @@ public enum UnfitReason: Codable, Sendable, Equatable {
     /// Every context-parallel group holds all weights: weightBytesPerDevice (allowance included) exceeds
     /// deviceMemoryBytes.
     case groupsCannotHoldAllWeights(weightBytesPerDevice: Double, deviceMemoryBytes: Double)
-    /// The chosen shape (`--tp`, `--pp`) does not hold it: bytesPerDevice (the fullest stage's device,
-    /// ⌈L/pp⌉/L × (weights + KV) / tp + allowance) exceeds deviceMemoryBytes, or pp exceeds the layerCount layers
+    /// The chosen shape (`--tp`, `--pp`, `--ep`) does not hold it: bytesPerDevice (the fullest stage's device,
+    /// ⌈L/pp⌉/L × (weights + KV) / tp + allowance, `Sizing.pipelineBytesPerDevice` with expert parallelism) exceeds deviceMemoryBytes, or pp exceeds the layerCount layers
     /// (bytesPerDevice nil).
     case chosenShapeDoesNotHoldIt(shape: ParallelShape, bytesPerDevice: Double?, deviceMemoryBytes: Double, layerCount: Int)
 }

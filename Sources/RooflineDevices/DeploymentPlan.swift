@@ -24,6 +24,10 @@ public struct DeploymentWorkload: Codable, Sendable, Equatable {
     public var decodeOperators: [Operator]
     /// Prefill of `promptTokens` for the whole batch; nil without a prompt.
     public var prefillOperators: [Operator]?
+    /// Prefill of one sequence's prompt alone (batch 1), for a serial prefill schedule; nil unless asked for.
+    public var requestPrefillOperators: [Operator]?
+    /// The mixture of experts, for expert parallelism; nil for a dense model.
+    public var moe: MoEWorkload?
 
     public init(modelName: String, layerCount: Int, hiddenSize: Int, batch: Int, contextTokens: Int, promptTokens: Int?,
                 weightType: DataType, activationType: DataType, kvCacheType: DataType, weightBytes: Double,
@@ -49,6 +53,29 @@ public struct DeploymentWorkload: Codable, Sendable, Equatable {
     /// in one layer: max over operators of bytes.activations / count.
     public var decodeWorkspaceBytes: Double {
         decodeOperators.map { $0.bytes.activations / Double(max($0.count, 1)) }.max() ?? 0
+    }
+}
+
+/// What expert parallelism needs to know about a model's mixture of experts.
+public struct MoEWorkload: Codable, Sendable, Equatable {
+    /// Layers whose MLP is the mixture of experts.
+    public var layerCount: Int
+    /// Routed experts per MoE layer (E).
+    public var expertCount: Int
+    /// Experts each token is routed to (k).
+    public var expertsPerToken: Int
+    /// All routed experts' weights of every MoE layer, in bytes (part of `DeploymentWorkload.weightBytes`).
+    public var routedExpertWeightBytes: Double
+    /// The names of the operators that run the routed experts (their work is what expert parallelism spreads).
+    public var expertOperatorNames: Set<String>
+
+    public init(layerCount: Int, expertCount: Int, expertsPerToken: Int, routedExpertWeightBytes: Double,
+                expertOperatorNames: Set<String>) {
+        self.layerCount = layerCount
+        self.expertCount = expertCount
+        self.expertsPerToken = expertsPerToken
+        self.routedExpertWeightBytes = routedExpertWeightBytes
+        self.expertOperatorNames = expertOperatorNames
     }
 }
 
@@ -80,7 +107,7 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
     /// The largest deployment considered, in nodes.
     public var maxNodes: Int = 1000
     public var layouts: [DeploymentLayout] = DeploymentLayout.allCases
-    /// A deployment shape the user chose (`--tp`, `--pp`); nil: the smallest deployment that holds the model.
+    /// A deployment shape the user chose (`--tp`, `--pp`, `--ep`); nil: the smallest deployment that holds the model.
     public var chosenShape: ParallelShape?
 
     public init() {}
@@ -113,6 +140,15 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
             guard chosenShape.tensorParallel <= devicesPerNode else {
                 throw RooflineError.usage("--tp \(chosenShape.tensorParallel) exceeds a node of \(devicesPerNode) devices (--gpus-per-node): a tensor-parallel group stays within a node")
             }
+            guard chosenShape.expertParallel >= 1 else {
+                throw RooflineError.usage("--ep must be at least 1, got \(chosenShape.expertParallel)")
+            }
+            guard chosenShape.expertParallel == 1 || chosenShape.expertParallel % chosenShape.tensorParallel == 0 else {
+                throw RooflineError.usage("--ep \(chosenShape.expertParallel) is not a multiple of --tp \(chosenShape.tensorParallel): expert parallelism spans whole tensor-parallel groups (use --ep \(chosenShape.tensorParallel), \(2 * chosenShape.tensorParallel), …)")
+            }
+            guard chosenShape.stageDevices <= devicesPerNode else {
+                throw RooflineError.usage("--ep \(chosenShape.expertParallel) exceeds a node of \(devicesPerNode) devices (--gpus-per-node): an expert-parallel group stays within a node")
+            }
             guard chosenShape.pipelineStages <= maxNodes else {
                 throw RooflineError.usage("--pp \(chosenShape.pipelineStages) needs \(chosenShape.pipelineStages) nodes, more than --max-nodes \(maxNodes)")
             }
@@ -124,19 +160,28 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
     }
 }
 
-/// A tensor-pipeline deployment shape: `tensorParallel` devices per group (within a node), `pipelineStages` groups
-/// in series (one per node); devices = tensorParallel × pipelineStages.
+/// A tensor-pipeline deployment shape: each of `pipelineStages` stages in series (one per node) is a group of
+/// `stageDevices` devices within a node. Attention and dense weights are split `tensorParallel` ways; with
+/// `expertParallel` e > 1 (a mixture of experts, e a multiple of tensorParallel) the stage has e devices, each
+/// holding E / e of the routed experts whole, and its attention runs as e / tensorParallel data-parallel replicas
+/// of tensorParallel devices, each replica serving its share of the batch.
 public struct ParallelShape: Codable, Sendable, Equatable, Hashable {
     public var tensorParallel: Int
     public var pipelineStages: Int
+    /// Devices the routed experts are split over (1: no expert parallelism, experts split like the dense MLP).
+    public var expertParallel: Int
 
-    public init(tensorParallel: Int, pipelineStages: Int) {
+    public init(tensorParallel: Int, pipelineStages: Int, expertParallel: Int = 1) {
         self.tensorParallel = tensorParallel
         self.pipelineStages = pipelineStages
+        self.expertParallel = expertParallel
     }
 
-    /// tensorParallel × pipelineStages.
-    public var devices: Int { tensorParallel * pipelineStages }
+    /// Devices in one stage: max(tensorParallel, expertParallel).
+    public var stageDevices: Int { max(tensorParallel, expertParallel) }
+
+    /// stageDevices × pipelineStages.
+    public var devices: Int { stageDevices * pipelineStages }
 }
 
 /// What limits a step: the FLOP rate, memory bandwidth, or communication.
@@ -180,6 +225,9 @@ public struct LayoutPlan: Codable, Sendable, Equatable {
     public var nodes: Int?
     /// Devices in one tensor-parallel group.
     public var tensorParallel: Int?
+    /// Devices the routed experts are split over in each stage (tensor-pipeline with `--ep`); nil without expert
+    /// parallelism.
+    public var expertParallel: Int?
     public var pipelineStages: Int?
     /// Groups the KV cache is split across by sequence.
     public var contextGroups: Int?
@@ -214,6 +262,11 @@ public struct LayoutPlan: Codable, Sendable, Equatable {
     public var predictedTokensPerSecond: Double?
     public var predictedCostPerMillionTokensUSD: Double?
     public var predictedTimeToFirstTokenSeconds: Double?
+    /// Prefill of one request's prompt alone on the same deployment (for a serial prefill schedule) at the given
+    /// efficiency, at the bound and predicted; nil unless the workload asks for it (`requestPrefillOperators`).
+    public var requestPrefill: StepEstimate?
+    public var requestPrefillAtBound: StepEstimate?
+    public var requestPrefillPredicted: StepEstimate?
     /// What the layout assumes, with the numbers used.
     public var assumptions: [LayoutAssumption]
 }

@@ -191,7 +191,8 @@ struct Timing {
 
     /// Fills in the performance and cost of a fitting layout.
     private func fitted(_ layout: DeploymentLayout, devices n: Int, sizing: Sizing, memoryPerDevice: Double,
-                        decode: StepTimes, prefill: StepTimes?, assumptions: [LayoutAssumption]) -> LayoutPlan {
+                        decode: StepTimes, prefill: StepTimes?, requestPrefill: StepTimes? = nil,
+                        assumptions: [LayoutAssumption]) -> LayoutPlan {
         var plan = LayoutPlan(layout: layout, fits: true, assumptions: assumptions)
         plan.devices = n
         plan.nodes = sizing.nodes(n)
@@ -216,6 +217,9 @@ struct Timing {
         }
         plan.prefillPredicted = prefill?.predicted
         plan.predictedTimeToFirstTokenSeconds = prefill?.predicted?.seconds
+        plan.requestPrefill = requestPrefill?.achieved
+        plan.requestPrefillAtBound = requestPrefill?.bound
+        plan.requestPrefillPredicted = requestPrefill?.predicted
         return plan
     }
 
@@ -229,16 +233,19 @@ struct Timing {
         let n = Double(start)
         let decode = try steps(workload.decodeOperators, communication: { _ in 0 }) { _ in .split(n) }
         let prefill = try workload.prefillOperators.map { try steps($0, communication: { _ in 0 }) { _ in .split(n) } }
+        let request = try workload.requestPrefillOperators.map { try steps($0, communication: { _ in 0 }) { _ in .split(n) } }
         return fitted(.aggregate, devices: start, sizing: sizing, memoryPerDevice: sizing.aggregateBytesPerDevice(start),
-                      decode: decode, prefill: prefill, assumptions: assumptions)
+                      decode: decode, prefill: prefill, requestPrefill: request, assumptions: assumptions)
     }
 
     // MARK: tensor-pipeline
 
-    /// Tensor parallel over t devices of a node, p = n / t pipeline stages across nodes, m = min(batch, p) decode
-    /// micro-batches. Decode per period (every sequence gains a token) = p stage-times of one micro-batch: per device
-    /// flops and other bytes / (m t), weights / t; communication 2L × linkAllReduce(rows × h × a) + p hand-offs of
-    /// rows × h × a / t per device (rows = batch / m). Prefill is chunked: see `pipelinedPrefill`.
+    /// Tensor parallel over t devices of a node, p = n / g pipeline stages across nodes of g devices each (g = t;
+    /// with e-way expert parallelism g = e: e / t attention replicas, the routed experts split over all e),
+    /// m = min(batch, p) decode micro-batches. Decode per period (every sequence gains a token) = p stage-times of
+    /// one micro-batch: per device flops and other bytes / (m g), weights / t (routed experts / g); communication
+    /// `layerCommunicationSeconds` of L layers for rows (without expert parallelism 2L × linkAllReduce(rows × h × a))
+    /// + p hand-offs of rows × h × a / g per device (rows = batch / m). Prefill is chunked: see `pipelinedPrefill`.
     private func tensorPipeline(sizing: Sizing, from start: Int) throws -> LayoutPlan {
         var assumptions: [LayoutAssumption] = [
             .pipelineStages(layerCount: workload.layerCount),
@@ -268,38 +275,97 @@ struct Timing {
                 : .stagesDoNotHoldIt(stages: stageLimit, devicesPerStage: options.devicesPerNode, maxNodes: options.maxNodes),
                 assumptions: assumptions)
         }
-        let tensorParallel = sizing.groupSize(devices), stages = devices / tensorParallel
+        let tensorParallel = sizing.groupSize(devices), stageDevices = sizing.stageSize(devices)
+        let expertParallel = sizing.expertParallel
+        let stages = devices / stageDevices
         let microBatches = min(workload.batch, stages)
-        let groupDevices = Double(tensorParallel)
+        let stageGroup = Double(stageDevices)
         let microRows = batch / Double(microBatches)
         let hiddenBytes = microRows * hidden * activationBytes
+        if expertParallel > 1, let moe = workload.moe {
+            assumptions.append(.expertParallel(
+                expertParallel: expertParallel, tensorParallel: tensorParallel, expertCount: moe.expertCount,
+                expertsPerToken: moe.expertsPerToken, moeLayerCount: moe.layerCount, hiddenSize: workload.hiddenSize,
+                activationBytesPerElement: activationBytes, linkLatencySeconds: options.linkLatencySeconds,
+                linkBytesPerSecond: linkBytesPerSecond))
+        }
         func decodeCommunication(_ model: CommunicationModel) -> Double {
-            2 * layers * linkAllReduceSeconds(hiddenBytes, ranks: tensorParallel, model)
-                + (stages > 1 ? Double(stages) * networkMessageSeconds(hiddenBytes / groupDevices) : 0)
+            layerCommunicationSeconds(rows: microRows, tensorParallel: tensorParallel, expertParallel: expertParallel,
+                                      layers: layers, model)
+                + (stages > 1 ? Double(stages) * networkMessageSeconds(hiddenBytes / stageGroup) : 0)
         }
         // Per period (every sequence gains a token): each device reads its stage's weights once per micro-batch
-        // and its share of KV and activations once: flops and other bytes / (m t), weights / t.
-        let perMicroBatchShare = 1 / (Double(microBatches) * groupDevices)
-        let decode = try steps(workload.decodeOperators, communication: decodeCommunication) { _ in
-            DeviceShare(flops: perMicroBatchShare, weightBytes: 1 / groupDevices, otherBytes: perMicroBatchShare)
+        // and its share of KV and activations once: flops and other bytes / (m g), weights / t (routed experts
+        // / g), g the stage's devices (t without expert parallelism).
+        let perMicroBatchShare = 1 / (Double(microBatches) * stageGroup)
+        let decode = try steps(workload.decodeOperators, communication: decodeCommunication) { op in
+            DeviceShare(flops: perMicroBatchShare, weightBytes: 1 / weightSplit(op, tensorParallel: tensorParallel, stageDevices: stageDevices),
+                        otherBytes: perMicroBatchShare)
         }
         let memoryPerDevice = sizing.pipelineBytesPerDevice(devices) ?? 0
         var prefill: StepTimes?
         if let ops = workload.prefillOperators {
             let promptTokens = batch * Double(workload.promptTokens ?? 0)
             let chunks = Timing.prefillChunks(tokens: promptTokens, stages: stages)
-            prefill = try pipelinedPrefill(ops, tensorParallel: tensorParallel, stages: stages, chunks: chunks)
+            prefill = try pipelinedPrefill(ops, tokens: promptTokens, tensorParallel: tensorParallel,
+                                           expertParallel: expertParallel, stages: stages, chunks: chunks)
             let largest = (promptTokens / chunks).rounded(.up)
             assumptions.append(.pipelinePrefillActivations(
                 chunks: chunks, chunkTokens: largest,
                 memory: prefillActivationMemory(tokens: largest, memoryPerDevice: memoryPerDevice, sizing: sizing)))
         }
+        // One request's prompt alone on the same deployment, for a serial prefill schedule.
+        let request = try workload.requestPrefillOperators.map { ops -> StepTimes in
+            let tokens = Double(workload.promptTokens ?? 0)
+            return try pipelinedPrefill(ops, tokens: tokens, tensorParallel: tensorParallel, expertParallel: expertParallel,
+                                        stages: stages, chunks: Timing.prefillChunks(tokens: tokens, stages: stages))
+        }
         var plan = fitted(.tensorPipeline, devices: devices, sizing: sizing, memoryPerDevice: memoryPerDevice,
-                          decode: decode, prefill: prefill, assumptions: assumptions)
+                          decode: decode, prefill: prefill, requestPrefill: request, assumptions: assumptions)
         plan.tensorParallel = tensorParallel
         plan.pipelineStages = stages
         plan.microBatches = microBatches
+        if expertParallel > 1 { plan.expertParallel = expertParallel }
         return plan
+    }
+
+    /// The devices an operator's weights are split over in a stage of `stageDevices` devices: the routed experts'
+    /// over all of them (each device holds E / e experts whole), every other weight over the `tensorParallel`
+    /// devices of one attention replica.
+    func weightSplit(_ op: Operator, tensorParallel: Int, stageDevices: Int) -> Double {
+        let expert = workload.moe?.expertOperatorNames.contains(op.name) ?? false
+        return Double(expert ? stageDevices : tensorParallel)
+    }
+
+    /// One all-to-all of expert parallelism (the dispatch of each token's hidden state to the devices of its k
+    /// experts, or the combine back), each of `ranks` devices sending its `tokens` tokens:
+    /// bytes per device = tokens × hidden × activation bytes × k × (ranks − 1) / ranks (routing spread evenly, the
+    /// copies for experts on the device itself stay local); time = (ranks − 1) × α_link + bytes / one-way link
+    /// bandwidth (one message to each other device, as a ring step's α). 0 for one rank. The calibration measures
+    /// all-reduces only, so a predicted step times its all-to-alls this way too.
+    func allToAllSeconds(tokens: Double, ranks: Int, expertsPerToken: Int) -> Double {
+        guard ranks > 1 else { return 0 }
+        let r = Double(ranks)
+        let bytes = tokens * hidden * activationBytes * Double(expertsPerToken) * (r - 1) / r
+        return (r - 1) * options.linkLatencySeconds + bytes / linkBytesPerSecond
+    }
+
+    /// Scale-up communication of `layers` layers for `rows` rows (tokens) in one stage of a tensor-pipeline
+    /// deployment. Without expert parallelism: 2 × layers × linkAllReduce(rows × h × a, t). With e-way expert
+    /// parallelism (r = e / t attention replicas, M = layers × L_moe / L of them MoE layers, the rest D dense):
+    /// 2D × linkAllReduce(rows / r × h × a, t) + M × [linkAllReduce(rows / r × h × a, t) (attention output)
+    /// + 2 × allToAll(rows / e tokens per device, e) (dispatch and combine)].
+    func layerCommunicationSeconds(rows: Double, tensorParallel: Int, expertParallel: Int, layers: Double,
+                                   _ model: CommunicationModel) -> Double {
+        guard expertParallel > 1, let moe = workload.moe else {
+            return 2 * layers * linkAllReduceSeconds(rows * hidden * activationBytes, ranks: tensorParallel, model)
+        }
+        let replicas = Double(expertParallel / tensorParallel)
+        let allReduce = linkAllReduceSeconds(rows / replicas * hidden * activationBytes, ranks: tensorParallel, model)
+        let moeLayers = layers * Double(moe.layerCount) / Double(workload.layerCount)
+        let allToAll = allToAllSeconds(tokens: rows / Double(expertParallel), ranks: expertParallel,
+                                       expertsPerToken: moe.expertsPerToken)
+        return 2 * (layers - moeLayers) * allReduce + moeLayers * (allReduce + 2 * allToAll)
     }
 
     /// Prefill chunks for `tokens` prompt tokens over `stages` stages: max(⌈tokens / prefillChunkTokens⌉,
@@ -308,28 +374,37 @@ struct Timing {
         max(1, (tokens / Double(prefillChunkTokens)).rounded(.up), min(Double(stages), tokens))
     }
 
-    /// Chunked pipelined prefill of `operators` in k = `chunks` equal chunks over p = `stages` stages of t devices.
-    /// One chunk through the whole model on one group: flops and other bytes / (k t), weights / t per device (each
-    /// stage re-reads its weights per chunk), time W. The fullest stage holds f = ⌈L/p⌉/L of it, so with the stages
-    /// overlapping: time = (1 + (k − 1) f) × W (compute and memory scaled alike) + communication, where
-    /// communication = [2L × linkAllReduce(c) + (p − 1) × message(c / t)] + (k − 1) × [2⌈L/p⌉ × linkAllReduce(c)
-    /// + message(c / t) when p > 1], c = B·N / k × hidden × activation bytes.
-    private func pipelinedPrefill(_ operators: [Operator], tensorParallel: Int, stages: Int, chunks: Double) throws
-        -> StepTimes {
-        let groupDevices = Double(tensorParallel)
+    /// Chunked pipelined prefill of `operators` (`tokens` prompt tokens: B·N for the batch, N for one request) in
+    /// k = `chunks` equal chunks over p = `stages` stages of g devices
+    /// (g = t, or e with e-way expert parallelism). One chunk through the whole model on one stage group: flops and
+    /// other bytes / (k g), weights / t (routed experts / g) per device (each stage re-reads its weights per chunk),
+    /// time W. The fullest stage holds f = ⌈L/p⌉/L of it, so with the stages overlapping:
+    /// time = (1 + (k − 1) f) × W (compute and memory scaled alike) + communication, where communication =
+    /// [layers(L) + (p − 1) × message(c / g)] + (k − 1) × [layers(⌈L/p⌉) + message(c / g) when p > 1],
+    /// layers(n) = `layerCommunicationSeconds` of n layers for tokens / k rows (without expert parallelism
+    /// 2n × linkAllReduce(c)), c = tokens / k × hidden × activation bytes.
+    private func pipelinedPrefill(_ operators: [Operator], tokens: Double, tensorParallel: Int, expertParallel: Int,
+                                  stages: Int, chunks: Double) throws -> StepTimes {
+        let stageDevices = max(tensorParallel, expertParallel)
         let layersPerStage = Double((workload.layerCount + stages - 1) / stages)
-        let chunkBytes = batch * Double(workload.promptTokens ?? 0) / chunks * hidden * activationBytes
-        let handOff = stages > 1 ? networkMessageSeconds(chunkBytes / groupDevices) : 0
+        let chunkRows = tokens / chunks
+        let chunkBytes = chunkRows * hidden * activationBytes
+        let handOff = stages > 1 ? networkMessageSeconds(chunkBytes / Double(stageDevices)) : 0
         func communication(_ model: CommunicationModel) -> Double {
-            let throughAll = 2 * layers * linkAllReduceSeconds(chunkBytes, ranks: tensorParallel, model)
+            let throughAll = layerCommunicationSeconds(rows: chunkRows, tensorParallel: tensorParallel,
+                                                       expertParallel: expertParallel, layers: layers, model)
                 + Double(stages - 1) * handOff
-            let fullestStage = 2 * layersPerStage * linkAllReduceSeconds(chunkBytes, ranks: tensorParallel, model) + handOff
+            let fullestStage = layerCommunicationSeconds(rows: chunkRows, tensorParallel: tensorParallel,
+                                                         expertParallel: expertParallel, layers: layersPerStage, model)
+                + handOff
             return throughAll + (chunks - 1) * fullestStage
         }
         let scale = 1 + (chunks - 1) * layersPerStage / layers
-        let perChunkShare = 1 / (chunks * groupDevices)
-        let chunk = try steps(operators, communication: { _ in 0 }) { _ in
-            DeviceShare(flops: perChunkShare, weightBytes: 1 / groupDevices, otherBytes: perChunkShare)
+        let perChunkShare = 1 / (chunks * Double(stageDevices))
+        let chunk = try steps(operators, communication: { _ in 0 }) { op in
+            DeviceShare(flops: perChunkShare,
+                        weightBytes: 1 / weightSplit(op, tensorParallel: tensorParallel, stageDevices: stageDevices),
+                        otherBytes: perChunkShare)
         }
         func pipelined(_ step: StepEstimate, _ model: CommunicationModel) -> StepEstimate {
             StepEstimate(computeSeconds: step.computeSeconds * scale, memorySeconds: step.memorySeconds * scale,
@@ -345,7 +420,7 @@ struct Timing {
     /// activations / t, attention and KV / (c t); communication 2L × linkAllReduce(B × h × a) + L ×
     /// networkAllReduce(B × h × 4 / t, c) (log-sum-exp merge, each device its heads' share). Prefill: everything
     /// but weights / (c t); communication 2L × linkAllReduce(B·N/c × h × a) + L (c − 1) × message(block / t),
-    /// block = B·N/c × KV bytes per token / L.
+    /// block = B·N/c × KV bytes per token / L. One request's prefill (serial schedule) is the same with B = 1.
     private func contextParallel(sizing: Sizing, from start: Int) throws -> LayoutPlan {
         var assumptions: [LayoutAssumption] = [
             .contextGroups,
@@ -375,8 +450,9 @@ struct Timing {
             Timing.sequenceKinds.contains(op.kind) ? .split(groups * groupDevices) : .split(groupDevices)
         }
         let memoryPerDevice = sizing.contextParallelBytesPerDevice(devices)
-        let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / groups
-        let prefill = try workload.prefillOperators.map { ops -> StepTimes in
+        // The prompts of `sequences` sequences, split by sequence over the groups as ring attention.
+        func ringPrefill(_ ops: [Operator], sequences: Double) throws -> StepTimes {
+            let tokensPerGroup = sequences * Double(workload.promptTokens ?? 0) / groups
             let kvBlockBytes = tokensPerGroup * workload.kvCacheBytesPerToken / layers
             func communication(_ model: CommunicationModel) -> Double {
                 2 * layers * linkAllReduceSeconds(tokensPerGroup * hidden * activationBytes, ranks: tensorParallel, model)
@@ -388,6 +464,9 @@ struct Timing {
                 DeviceShare(flops: perDeviceShare, weightBytes: 1 / groupDevices, otherBytes: perDeviceShare)
             }
         }
+        let tokensPerGroup = batch * Double(workload.promptTokens ?? 0) / groups
+        let prefill = try workload.prefillOperators.map { try ringPrefill($0, sequences: batch) }
+        let request = try workload.requestPrefillOperators.map { try ringPrefill($0, sequences: 1) }
         if prefill != nil {
             let tokens = tokensPerGroup.rounded(.up)
             assumptions.append(.contextPrefillActivations(
@@ -395,7 +474,7 @@ struct Timing {
                 memory: prefillActivationMemory(tokens: tokens, memoryPerDevice: memoryPerDevice, sizing: sizing)))
         }
         var plan = fitted(.contextParallel, devices: devices, sizing: sizing, memoryPerDevice: memoryPerDevice,
-                          decode: decode, prefill: prefill, assumptions: assumptions)
+                          decode: decode, prefill: prefill, requestPrefill: request, assumptions: assumptions)
         plan.tensorParallel = tensorParallel
         plan.contextGroups = contextGroups
         return plan

@@ -9,6 +9,16 @@ public enum DeploymentPlanner {
     public static func plan(_ workload: DeploymentWorkload, on device: Device, options: DeploymentOptions,
                             calibration: AppliedCalibration? = nil) throws -> DeploymentPlan {
         let options = try options.validated()
+        if let shape = options.chosenShape, shape.expertParallel > 1 {
+            guard let moe = workload.moe else {
+                throw RooflineError.usage(
+                    "--ep splits the routed experts of a mixture of experts, and \(workload.modelName) is dense: drop --ep")
+            }
+            guard moe.expertCount % shape.expertParallel == 0 else {
+                throw RooflineError.usage(
+                    "--ep \(shape.expertParallel) does not divide \(workload.modelName)'s \(moe.expertCount) experts per layer: use a divisor of \(moe.expertCount)")
+            }
+        }
         guard let memoryBytes = device.memoryBytes, let bytesPerSecond = device.memoryBytesPerSecond else {
             throw RooflineError.usage(
                 "\(device.id) has no memory capacity or bandwidth in its data: pick another device or describe it with --device-file")
@@ -28,7 +38,9 @@ public enum DeploymentPlanner {
         let sizing = Sizing(
             weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes, layerCount: workload.layerCount,
             memoryBytes: memoryBytes, allowanceBytes: allowance, devicesPerNode: options.devicesPerNode,
-            maxDevices: options.maxNodes * options.devicesPerNode, chosenTensorParallel: options.chosenShape?.tensorParallel)
+            maxDevices: options.maxNodes * options.devicesPerNode, chosenTensorParallel: options.chosenShape?.tensorParallel,
+            expertWeightBytes: workload.moe?.routedExpertWeightBytes ?? 0,
+            expertParallel: options.chosenShape?.expertParallel ?? 1)
         let kvOnly = try wholeCount(workload.kvCacheBytes / memoryBytes, of: "the KV cache")
         let minimum = try wholeCount((workload.weightBytes + workload.kvCacheBytes) / (memoryBytes - allowance),
                                      of: "the weights and KV cache")
@@ -120,6 +132,10 @@ struct Sizing {
     var maxDevices: Int
     /// The tensor-parallel group size the user chose (`--tp`); nil: min(n, devicesPerNode).
     var chosenTensorParallel: Int? = nil
+    /// The routed experts' share of weightBytes (0 for a dense model).
+    var expertWeightBytes: Double = 0
+    /// Devices the routed experts are split over in each stage (`--ep`; 1 without expert parallelism).
+    var expertParallel: Int = 1
 
     /// The smallest deployment of at least `minimum` devices: the smallest divisor of devicesPerNode ≥ minimum
     /// when minimum ≤ devicesPerNode, else ⌈minimum / devicesPerNode⌉ × devicesPerNode.
@@ -151,13 +167,24 @@ struct Sizing {
         (weightBytes + kvCacheBytes) / Double(n) + allowanceBytes
     }
 
-    /// Tensor-pipeline with p = n / t stages of t devices: the fullest stage holds ⌈L/p⌉ of L layers, weights and
-    /// KV spread evenly over layers: ⌈L/p⌉ / L × (weights + KV) / t + allowance. Nil when p > L.
+    /// Devices in one pipeline stage of a deployment of n: max(groupSize(n), expertParallel).
+    func stageSize(_ n: Int) -> Int { max(groupSize(n), expertParallel) }
+
+    /// Tensor-pipeline with p = n / g stages of g = `stageSize(n)` devices: the fullest stage holds ⌈L/p⌉ of L
+    /// layers, weights and KV spread evenly over layers. Without expert parallelism (g = t):
+    /// ⌈L/p⌉ / L × (weights + KV) / t + allowance. With e-way expert parallelism (g = e, attention replicated
+    /// e / t times, each replica holding its sequences' KV): ⌈L/p⌉ / L × ((weights − experts) / t + experts / e
+    /// + KV / e) + allowance. Nil when p > L or p < 1.
     func pipelineBytesPerDevice(_ n: Int) -> Double? {
-        let tensorParallel = groupSize(n), stages = n / tensorParallel
-        guard stages <= layerCount else { return nil }
-        let layersPerStage = Double((layerCount + stages - 1) / stages)
-        return layersPerStage / Double(layerCount) * (weightBytes + kvCacheBytes) / Double(tensorParallel) + allowanceBytes
+        let tensorParallel = groupSize(n), stageDevices = stageSize(n), stages = n / stageDevices
+        guard stages >= 1, stages <= layerCount else { return nil }
+        let fullest = Double((layerCount + stages - 1) / stages) / Double(layerCount)
+        guard stageDevices > tensorParallel else {
+            return fullest * (weightBytes + kvCacheBytes) / Double(tensorParallel) + allowanceBytes
+        }
+        let g = Double(stageDevices)
+        return fullest * ((weightBytes - expertWeightBytes) / Double(tensorParallel) + expertWeightBytes / g + kvCacheBytes / g)
+            + allowanceBytes
     }
 
     /// Context-parallel with c = n / t groups of t devices, each group holding all weights:

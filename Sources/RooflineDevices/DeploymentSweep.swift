@@ -13,6 +13,15 @@ public enum SweepBasis: String, Codable, Sendable {
     }
 }
 
+/// How a batch's prompts are prefilled: the scheduling assumption behind each request's time to first token.
+public enum PrefillSchedule: String, Codable, Sendable, CaseIterable {
+    /// All B prompts in one prefill step; every request's first token comes when that step ends.
+    case batched
+    /// One prompt after another on the whole deployment: request i (1-based) waits behind the i − 1 prefills
+    /// before it, so its time to first token is i × one request's prefill.
+    case serial
+}
+
 /// The serving figures of one sweep point from one timing of its decode and prefill steps.
 public struct SweepFigures: Codable, Sendable, Equatable {
     /// Time per output token: one decode step of the batch, decode.seconds.
@@ -21,30 +30,47 @@ public struct SweepFigures: Codable, Sendable, Equatable {
     public var tokensPerSecondPerUser: Double
     /// Tokens per second of the whole batch: batch ÷ secondsPerOutputToken.
     public var tokensPerSecond: Double
-    /// Time to first token of one request: the batch's prefill step (every prompt prefilled together, see
-    /// `SweepAssumption.batchedPrefill`); nil without a prompt.
+    /// Time to first token of one request, the mean over the batch's B requests: batched, the batch's prefill step
+    /// (every prompt prefilled together); serial, (B + 1) / 2 × one request's prefill t₁ (request i waits behind
+    /// i − 1 prefills: mean of i × t₁ over i = 1…B); nil without a prompt.
     public var timeToFirstTokenSeconds: Double?
+    /// The last request's time to first token: batched, the batch's prefill step; serial, B × t₁.
+    public var worstTimeToFirstTokenSeconds: Double?
+    /// The whole batch's prefill, every prompt once: batched, the prefill step; serial, B × t₁.
+    public var batchPrefillSeconds: Double?
     /// Decode cost: devices × price per device-hour ÷ 3600 × secondsPerOutputToken ÷ batch × 1e6; nil without a price.
     public var costPerMillionOutputTokensUSD: Double?
-    /// Prefill cost: devices × price per device-hour ÷ 3600 × timeToFirstTokenSeconds ÷ (batch × prompt) × 1e6;
+    /// Prefill cost: devices × price per device-hour ÷ 3600 × batchPrefillSeconds ÷ (batch × prompt) × 1e6;
     /// nil without a price or a prompt.
     public var costPerMillionInputTokensUSD: Double?
     /// Whether the decode step's compute time is at least its memory time (communication left out).
     public var decodeComputeBound: Bool
 
     /// The figures of a deployment of `devices` at `pricePerDeviceHourUSD` whose decode step is `decode` and whose
-    /// prefill of `promptTokens` per sequence is `prefill`, for `batch` sequences (formulas on each field).
-    public init(decode: StepEstimate, prefill: StepEstimate?, batch: Int, promptTokens: Int?, devices: Int,
+    /// prefill of `promptTokens` per sequence is `prefill` (the whole batch's step) or, under the serial
+    /// `schedule`, `requestPrefill` (one request's prompt alone), for `batch` sequences (formulas on each field).
+    public init(decode: StepEstimate, prefill: StepEstimate?, requestPrefill: StepEstimate? = nil,
+                schedule: PrefillSchedule = .batched, batch: Int, promptTokens: Int?, devices: Int,
                 pricePerDeviceHourUSD: Double?) {
         let sequences = Double(batch)
         let dollarsPerSecond = pricePerDeviceHourUSD.map { $0 * Double(devices) / 3600 }
         secondsPerOutputToken = decode.seconds
         tokensPerSecondPerUser = 1 / decode.seconds
         tokensPerSecond = sequences / decode.seconds
-        timeToFirstTokenSeconds = prefill?.seconds
+        switch schedule {
+        case .batched:
+            timeToFirstTokenSeconds = prefill?.seconds
+            worstTimeToFirstTokenSeconds = prefill?.seconds
+            batchPrefillSeconds = prefill?.seconds
+        case .serial:
+            let one = requestPrefill?.seconds
+            timeToFirstTokenSeconds = one.map { (sequences + 1) / 2 * $0 }
+            worstTimeToFirstTokenSeconds = one.map { sequences * $0 }
+            batchPrefillSeconds = one.map { sequences * $0 }
+        }
         costPerMillionOutputTokensUSD = dollarsPerSecond.map { $0 * decode.seconds / sequences * 1e6 }
-        if let dollarsPerSecond, let prefill, let promptTokens {
-            costPerMillionInputTokensUSD = dollarsPerSecond * prefill.seconds / (sequences * Double(promptTokens)) * 1e6
+        if let dollarsPerSecond, let batchPrefillSeconds, let promptTokens {
+            costPerMillionInputTokensUSD = dollarsPerSecond * batchPrefillSeconds / (sequences * Double(promptTokens)) * 1e6
         }
         decodeComputeBound = decode.computeSeconds >= decode.memorySeconds
     }
@@ -101,11 +127,14 @@ public enum SweepAssumption: Codable, Sendable, Equatable {
     /// Each point is deployed as `plan` deploys it: the smallest deployment within maxNodes nodes of
     /// devicesPerNode that holds its weights and KV cache.
     case deployedPerPoint(devicesPerNode: Int, maxNodes: Int)
-    /// Every point is deployed on the shape chosen with `--tp` and `--pp`; a point it does not hold does not fit.
+    /// Every point is deployed on the shape chosen with `--tp`, `--pp` and `--ep`; a point it does not hold does not fit.
     case chosenShape(shape: ParallelShape)
     /// The batch's prompts are prefilled together in one step; every request's first token comes when that step
     /// ends, so the time to first token of one request is the whole batch's prefill.
     case batchedPrefill
+    /// The batch's prompts are prefilled one after another on the whole deployment: request i waits behind the
+    /// i − 1 prefills before it; figures give the mean and the worst request's time to first token.
+    case serialPrefill
     /// Input tokens pay for the prefill step and output tokens for the decode steps, at devices × price per hour.
     case costSplit
     /// The figures shown first; the bound is given beside them.
@@ -133,6 +162,8 @@ public struct DeploymentSweep: Codable, Sendable, Equatable {
     public var knees: [SweepKnee]
     public var assumptions: [SweepAssumption]
     public var calibration: CalibrationUsed?
+    /// How each point's prompts are prefilled (`--prefill-schedule`).
+    public var prefillSchedule: PrefillSchedule = .batched
     /// Each context's serving front (`ServingFront`), in the contexts' order.
     public var fronts: [ServingFront] = []
     /// The latency targets given (`--max-tpot`, `--max-ttft`); nil without.
@@ -151,13 +182,14 @@ public enum SweepPlanner {
 
     /// Plans `model` on `device` at every context × batch with `layout(for: options)`, each point exactly as
     /// `DeploymentPlanner.plan` plans it; `promptTokens` gives each context's prompt (one per context, or empty for
-    /// no prefill). Each context gets its serving front and, with `targets`, its cheapest point meeting them
+    /// no prefill), prefilled as `prefillSchedule` says. Each context gets its serving front and, with `targets`, its cheapest point meeting them
     /// (`ServingChoice`: lowest $ per million output tokens with a price, else fewest devices). Throws what a
     /// single plan throws at the first point that throws.
     public static func sweep(model: ModelConfig, precision: Precision, contexts: [Int], batches: [Int],
                              promptTokens: [Int?], on device: Device, options: DeploymentOptions,
                              calibration: AppliedCalibration? = nil,
-                             targets: LatencyTargets = LatencyTargets()) throws -> DeploymentSweep {
+                             targets: LatencyTargets = LatencyTargets(),
+                             prefillSchedule: PrefillSchedule = .batched) throws -> DeploymentSweep {
         let layout = layout(for: options)
         var single = try options.validated()
         single.layouts = [layout]
@@ -167,10 +199,11 @@ public enum SweepPlanner {
             let prompt = index < promptTokens.count ? promptTokens[index] : nil
             for batch in batches {
                 let sizes = try StepSizes(batch: batch, contextTokens: context, promptTokens: prompt)
-                let workload = try DeploymentWorkload(model: model, sizes: sizes, precision: precision)
+                let workload = try DeploymentWorkload(model: model, sizes: sizes, precision: precision,
+                                                      requestPrefill: prefillSchedule == .serial)
                 let plan = try DeploymentPlanner.plan(workload, on: device, options: single, calibration: calibration)
                 points.append(point(plan.layouts[0], context: context, batch: batch, prompt: prompt,
-                                    efficiency: single.efficiency, price: device.pricePerHourUSD))
+                                    efficiency: single.efficiency, price: device.pricePerHourUSD, schedule: prefillSchedule))
             }
         }
         let knees = knees(points)
@@ -187,8 +220,10 @@ public enum SweepPlanner {
             assumptions: [.layout(layout: layout, chosenByUser: options.layouts.count == 1),
                           single.chosenShape.map { .chosenShape(shape: $0) }
                             ?? .deployedPerPoint(devicesPerNode: single.devicesPerNode, maxNodes: single.maxNodes),
-                          .batchedPrefill, .costSplit, .figures(basis: basis), .knee])
+                          prefillSchedule == .serial ? .serialPrefill : .batchedPrefill, .costSplit,
+                          .figures(basis: basis), .knee])
         sweep.calibration = calibration?.used
+        sweep.prefillSchedule = prefillSchedule
         guard !targets.isEmpty else {
             sweep.fronts = contexts.map { ServingFront(sweep.points, contextTokens: $0, basis: basis) }
             return sweep
@@ -196,7 +231,7 @@ public enum SweepPlanner {
         var candidates = sweep.points
         if single.chosenShape == nil, layout == .tensorPipeline {
             candidates += try shapedCandidates(sweep.points, model: model, precision: precision, on: device,
-                                               options: single, calibration: calibration)
+                                               options: single, calibration: calibration, schedule: prefillSchedule)
         }
         sweep.fronts = contexts.map { ServingFront(candidates, contextTokens: $0, basis: basis) }
         let criterion: ServingCriterion = device.pricePerHourUSD == nil ? .fewestDevices : .cheapestOutputTokens
@@ -212,53 +247,66 @@ public enum SweepPlanner {
         return sweep
     }
 
-    /// The other tensor-pipeline shapes a latency search evaluates at each point: for every tp dividing the node,
-    /// the fewest stages p (up to the layer count and the node limit) whose fullest device holds
-    /// ⌈L/p⌉/L × (weights + KV) / tp + allowance. More stages than that add devices without shortening a decode
-    /// period (p stage-times of ⌈L/p⌉ layers each is the time of all L layers, plus hand-offs), so they are never
-    /// cheaper or faster. Shapes equal to the point's own deployment are left out.
+    /// The other tensor-pipeline shapes a latency search evaluates at each point: for every tp dividing the node
+    /// and, for a mixture of experts, every ep (1, or a multiple of tp dividing the node and the expert count), the
+    /// fewest stages p (up to the layer count and the node limit) whose fullest device holds it
+    /// (`Sizing.pipelineBytesPerDevice`: ⌈L/p⌉/L × (weights + KV) / tp + allowance without ep). More stages than that
+    /// add devices without shortening a decode period (p stage-times of ⌈L/p⌉ layers each is the time of all L
+    /// layers, plus hand-offs), so they are never cheaper or faster. Shapes equal to the point's own deployment are
+    /// left out.
     static func shapedCandidates(_ points: [SweepPoint], model: ModelConfig, precision: Precision, on device: Device,
-                                 options: DeploymentOptions, calibration: AppliedCalibration?) throws -> [SweepPoint] {
+                                 options: DeploymentOptions, calibration: AppliedCalibration?,
+                                 schedule: PrefillSchedule = .batched) throws -> [SweepPoint] {
         guard let memoryBytes = device.memoryBytes else { return [] }
-        let tensorSizes = (1...options.devicesPerNode).filter { options.devicesPerNode % $0 == 0 }
+        let nodeDivisors = (1...options.devicesPerNode).filter { options.devicesPerNode % $0 == 0 }
         var candidates: [SweepPoint] = []
         for point in points {
             let sizes = try StepSizes(batch: point.batch, contextTokens: point.contextTokens, promptTokens: point.promptTokens)
-            let workload = try DeploymentWorkload(model: model, sizes: sizes, precision: precision)
+            let workload = try DeploymentWorkload(model: model, sizes: sizes, precision: precision,
+                                                  requestPrefill: schedule == .serial)
             let allowance = options.reserveBytesPerDevice + workload.decodeWorkspaceBytes
             guard allowance < memoryBytes else { continue }
-            for tp in tensorSizes {
-                let sizing = Sizing(weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes,
-                                    layerCount: workload.layerCount, memoryBytes: memoryBytes, allowanceBytes: allowance,
-                                    devicesPerNode: options.devicesPerNode, maxDevices: options.maxNodes * options.devicesPerNode,
-                                    chosenTensorParallel: tp)
-                guard let stages = (1...min(workload.layerCount, options.maxNodes)).first(where: {
-                    (sizing.pipelineBytesPerDevice(tp * $0) ?? .infinity) <= memoryBytes
-                }), point.plan.tensorParallel != tp || point.plan.pipelineStages != stages else { continue }
-                var shaped = options
-                shaped.chosenShape = ParallelShape(tensorParallel: tp, pipelineStages: stages)
-                let plan = try DeploymentPlanner.plan(workload, on: device, options: shaped, calibration: calibration)
-                candidates.append(Self.point(plan.layouts[0], context: point.contextTokens, batch: point.batch,
-                                             prompt: point.promptTokens, efficiency: options.efficiency,
-                                             price: device.pricePerHourUSD))
+            for tp in nodeDivisors {
+                let expertSizes = [1] + (workload.moe.map { moe in
+                    nodeDivisors.filter { $0 > tp && $0 % tp == 0 && moe.expertCount % $0 == 0 }
+                } ?? [])
+                for ep in expertSizes {
+                    let sizing = Sizing(weightBytes: workload.weightBytes, kvCacheBytes: workload.kvCacheBytes,
+                                        layerCount: workload.layerCount, memoryBytes: memoryBytes, allowanceBytes: allowance,
+                                        devicesPerNode: options.devicesPerNode,
+                                        maxDevices: options.maxNodes * options.devicesPerNode, chosenTensorParallel: tp,
+                                        expertWeightBytes: workload.moe?.routedExpertWeightBytes ?? 0, expertParallel: ep)
+                    let stageDevices = max(tp, ep)
+                    guard let stages = (1...min(workload.layerCount, options.maxNodes)).first(where: {
+                        (sizing.pipelineBytesPerDevice(stageDevices * $0) ?? .infinity) <= memoryBytes
+                    }), point.plan.tensorParallel != tp || point.plan.pipelineStages != stages
+                        || (point.plan.expertParallel ?? 1) != ep else { continue }
+                    var shaped = options
+                    shaped.chosenShape = ParallelShape(tensorParallel: tp, pipelineStages: stages, expertParallel: ep)
+                    let plan = try DeploymentPlanner.plan(workload, on: device, options: shaped, calibration: calibration)
+                    candidates.append(Self.point(plan.layouts[0], context: point.contextTokens, batch: point.batch,
+                                                 prompt: point.promptTokens, efficiency: options.efficiency,
+                                                 price: device.pricePerHourUSD, schedule: schedule))
+                }
             }
         }
         return candidates
     }
 
     /// A point's figures from its layout plan: bound from decodeAtBound and prefillAtBound, the efficiency's from
-    /// decode and prefill (only below efficiency 1), predicted from decodePredicted and prefillPredicted.
-    static func point(_ plan: LayoutPlan, context: Int, batch: Int, prompt: Int?, efficiency: Double,
-                      price: Double?) -> SweepPoint {
+    /// decode and prefill (only below efficiency 1), predicted from decodePredicted and prefillPredicted (each with
+    /// its one-request prefill under the serial `schedule`).
+    public static func point(_ plan: LayoutPlan, context: Int, batch: Int, prompt: Int?, efficiency: Double,
+                             price: Double?, schedule: PrefillSchedule = .batched) -> SweepPoint {
         var point = SweepPoint(contextTokens: context, batch: batch, promptTokens: prompt, plan: plan)
         guard plan.fits, let devices = plan.devices else { return point }
-        func figures(_ decode: StepEstimate?, _ prefill: StepEstimate?) -> SweepFigures? {
-            decode.map { SweepFigures(decode: $0, prefill: prefill, batch: batch, promptTokens: prompt, devices: devices,
-                                      pricePerDeviceHourUSD: price) }
+        func figures(_ decode: StepEstimate?, _ prefill: StepEstimate?, _ request: StepEstimate?) -> SweepFigures? {
+            decode.map { SweepFigures(decode: $0, prefill: prefill, requestPrefill: request, schedule: schedule, batch: batch,
+                                      promptTokens: prompt, devices: devices, pricePerDeviceHourUSD: price) }
         }
-        point.bound = figures(plan.decodeAtBound, plan.prefillAtBound)
-        if efficiency < 1 { point.atEfficiency = figures(plan.decode, plan.prefill) }
-        point.predicted = figures(plan.decodePredicted, plan.prefillPredicted)
+        point.bound = figures(plan.decodeAtBound, plan.prefillAtBound, plan.requestPrefillAtBound)
+        if efficiency < 1 { point.atEfficiency = figures(plan.decode, plan.prefill, plan.requestPrefill) }
+        point.predicted = figures(plan.decodePredicted, plan.prefillPredicted, plan.requestPrefillPredicted)
         return point
     }
 

@@ -2,7 +2,7 @@
 public struct LatencyTargets: Codable, Sendable, Equatable {
     /// The longest time per output token (TPOT) allowed, in seconds.
     public var maxSecondsPerOutputToken: Double?
-    /// The longest time to first token (TTFT) of one request allowed, in seconds.
+    /// The longest time to first token (TTFT) of any request of the batch allowed, in seconds.
     public var maxTimeToFirstTokenSeconds: Double?
 
     public init(maxSecondsPerOutputToken: Double? = nil, maxTimeToFirstTokenSeconds: Double? = nil) {
@@ -14,11 +14,12 @@ public struct LatencyTargets: Codable, Sendable, Equatable {
     public var isEmpty: Bool { maxSecondsPerOutputToken == nil && maxTimeToFirstTokenSeconds == nil }
 
     /// Whether `figures` meet every target: secondsPerOutputToken ≤ maxSecondsPerOutputToken and
-    /// timeToFirstTokenSeconds ≤ maxTimeToFirstTokenSeconds (a point without a TTFT misses a TTFT target).
+    /// worstTimeToFirstTokenSeconds ≤ maxTimeToFirstTokenSeconds, the last request's time to first token (the
+    /// batch's prefill when prompts are prefilled together; a point without a TTFT misses a TTFT target).
     public func met(by figures: SweepFigures) -> Bool {
         if let limit = maxSecondsPerOutputToken, !(figures.secondsPerOutputToken <= limit) { return false }
         if let limit = maxTimeToFirstTokenSeconds {
-            guard let ttft = figures.timeToFirstTokenSeconds, ttft <= limit else { return false }
+            guard let ttft = figures.worstTimeToFirstTokenSeconds, ttft <= limit else { return false }
         }
         return true
     }
@@ -77,6 +78,8 @@ public struct ServingFront: Codable, Sendable, Equatable {
         /// The deployment's shape where it has one (tensor-pipeline).
         public var tensorParallel: Int?
         public var pipelineStages: Int?
+        /// Devices the routed experts are split over per stage, with expert parallelism; nil without.
+        public var expertParallel: Int?
         /// tokensPerSecond ÷ devices.
         public var tokensPerSecondPerDevice: Double
         /// 1 ÷ secondsPerOutputToken.
@@ -109,7 +112,7 @@ public struct ServingFront: Codable, Sendable, Equatable {
             guard point.contextTokens == contextTokens, let devices = point.plan.devices,
                   let figures = point.figures(basis) else { return nil }
             return Point(batch: point.batch, devices: devices, tensorParallel: point.plan.tensorParallel,
-                         pipelineStages: point.plan.pipelineStages,
+                         pipelineStages: point.plan.pipelineStages, expertParallel: point.plan.expertParallel,
                          tokensPerSecondPerDevice: figures.tokensPerSecond / Double(devices),
                          tokensPerSecondPerUser: figures.tokensPerSecondPerUser)
         }

@@ -112,6 +112,18 @@ extension ModelConfig {
         }
     }
 
+    /// Bytes of the routed experts' weights stored as `scheme` (all E experts of every MoE layer, their biases
+    /// included): MoE layers · E · (expert matrices at the experts' format + expert biases at the vectors'
+    /// format); 0 for a dense model. Mixtral 8x7B in bf16: 32 · 8 · 3 · 4096 · 14336 · 2 = 90.19 GB.
+    public func routedExpertWeightBytes(_ scheme: WeightScheme) -> Double {
+        guard let moe else { return 0 }
+        let size = Double(moe.expertIntermediateSize), h = Double(hiddenSize)
+        let perExpert = (mlpParameters(intermediate: size) - mlpBiasParameters(intermediate: size))
+            * scheme.format(.experts).bytesPerWeight(input: h)
+            + mlpBiasParameters(intermediate: size) * scheme.format(.vectors).bytesPerWeight(input: h)
+        return Double(moeLayerCount) * Double(moe.expertCount) * perExpert
+    }
+
     /// `scheme.summary` naming only the groups this model has.
     public func describe(_ scheme: WeightScheme) -> String {
         scheme.summary(groups: Set(parameterGroups(routedExperts: 1).filter { $0.value > 0 }.keys))

@@ -118,6 +118,12 @@ public struct MoEConfig: Codable, Sendable, Equatable {
         let (product, overflow) = sharedExpertCount.multipliedReportingOverflow(by: expertIntermediateSize)
         return overflow ? Int.max : product
     }
+
+    /// The names of the operators that run the routed experts (`OperatorBuilder.moeOperators`): the work expert
+    /// parallelism spreads over its devices.
+    public static let routedExpertOperatorNames: Set<String> = [
+        OperatorBuilder.expertsGateUp, OperatorBuilder.expertsActMul, OperatorBuilder.expertsDown,
+    ]
 }
 
 /// A decoded, normalised model architecture: what counting needs, independent of the source format.

@@ -42,6 +42,9 @@ extension OperatorBuilder {
         ]
     }
 
+    /// The routed experts' operators, named once (`MoEConfig.routedExpertOperatorNames` lists them).
+    static let expertsGateUp = "experts_gate_up", expertsActMul = "experts_act_mul", expertsDown = "experts_down"
+
     /// Expected distinct experts a layer touches when `routedTokens` tokens each pick k of E experts uniformly:
     /// E · (1 − (1 − k/E)^T), computed as −E · expm1(T · log1p(−k/E)) so that huge T neither overflows nor loses
     /// precision. T = 1 gives k; large T gives E.
@@ -70,12 +73,12 @@ extension OperatorBuilder {
         var ops = [
             matmul("router", kind: .router, group: .router, rows: rows, input: hidden,
                    output: e + (moe.sharedExpertGate ? 1 : 0), bias: moe.routerBias, layers: layers),
-            matmul("experts_gate_up", group: .experts, rows: pairs, input: hidden, output: 2 * size, bias: model.mlpBias,
+            matmul(Self.expertsGateUp, group: .experts, rows: pairs, input: hidden, output: 2 * size, bias: model.mlpBias,
                    layers: layers, matrices: touched),
-            elementwise("experts_act_mul", elements: pairs * size,
+            elementwise(Self.expertsActMul, elements: pairs * size,
                         flopsPerElement: FlopCosts.activation(model.activation) + FlopCosts.gateMultiply,
                         readElements: 2 * pairs * size, writtenElements: pairs * size, layers: layers),
-            matmul("experts_down", group: .experts, rows: pairs, input: size, output: hidden, bias: model.mlpBias,
+            matmul(Self.expertsDown, group: .experts, rows: pairs, input: size, output: hidden, bias: model.mlpBias,
                    layers: layers, matrices: touched),
         ]
         if moe.sharedExpertCount > 0 {

@@ -22,11 +22,12 @@ extension DeploymentPlan {
 }
 
 extension LayoutPlan {
-    /// Devices of a layout with its shape: "48 (tp 8 × pp 6)"; "–" when the layout does not fit.
+    /// Devices of a layout with its shape: "48 (tp 8 × pp 6)", "8 (tp 2 × ep 8)" (ep devices per stage); "–" when the layout does not fit.
     public var shapeDescription: String {
         guard let devices else { return "–" }
         var parts: [String] = []
         if let devicesPerGroup = tensorParallel, devicesPerGroup > 1 { parts.append("tp \(devicesPerGroup)") }
+        if let experts = expertParallel, experts > 1 { parts.append("ep \(experts)") }
         if let stages = pipelineStages, stages > 1 { parts.append("pp \(stages)") }
         if let groups = contextGroups, groups > 1 { parts.append("cp \(groups)") }
         return Format.grouped(devices) + (parts.isEmpty ? "" : " (\(parts.joined(separator: " × ")))")

@@ -122,7 +122,9 @@ public enum DeploymentPlanRendering {
         )]
         if let prompt = plan.promptTokens {
             tables.append((
-                "Prefill of \(Format.grouped(prompt)) tokens (time to first token)\(efficiency)",
+                (plan.batch == 1 ? "Prefill of \(Format.grouped(prompt)) tokens (time to first token)"
+                    : "Prefill of \(Format.grouped(prompt)) tokens × batch \(Format.grouped(plan.batch)), all prompts together "
+                        + "(each request's time to first token)") + efficiency,
                 Table(headers: stepHeaders, rows: stepRows(plan) { ($0.prefill, $0.prefillAtBound, $0.prefillPredicted) },
                       alignments: [.left, .left, .left])))
         }

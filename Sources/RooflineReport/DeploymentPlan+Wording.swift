@@ -18,7 +18,7 @@ public enum DeploymentPlanWording {
                 + "(a tensor-parallel group divides the node); each layout takes the smallest such deployment, from "
                 + "\(Format.grouped(deployedDevices)) device\(deployedDevices == 1 ? "" : "s") up to \(Format.grouped(maxNodes)) nodes, at which it fits."
         case let .chosenShape(shape):
-            "Deployment chosen with --tp and --pp: tp \(shape.tensorParallel) × pp \(shape.pipelineStages) = "
+            "Deployment chosen with --tp, --pp and --ep: \(shapeWords(shape)) = "
                 + "\(Format.grouped(shape.devices)) devices, evaluated as given even where fewer would hold the model; stage "
                 + "hand-offs go over the scale-out network."
         case let .peaks(deviceID, memoryBytesPerSecond, efficiency):
@@ -61,6 +61,14 @@ public enum DeploymentPlanWording {
             "Per layer 2 all-reduces of the micro-batch's hidden state (rows × \(Format.grouped(hiddenSize)) × \(Format.shortest(activationBytesPerElement)) B) "
                 + "over the scale-up link, each the faster of a ring (2(t−1) steps of \(Format.seconds(linkLatencySeconds)) + 2(t−1)/t × bytes at "
                 + "\(Format.bytesPerSecond(linkBytesPerSecond)) one way) and a tree (2⌈log₂t⌉ steps + 2 × bytes), as NCCL picks by size."
+        case let .expertParallel(expertParallel, tensorParallel, expertCount, expertsPerToken, moeLayerCount, hiddenSize,
+                                 activationBytesPerElement, linkLatencySeconds, linkBytesPerSecond):
+            "Expert parallelism: each stage's \(expertParallel) devices hold \(Format.grouped(expertCount / expertParallel)) of the "
+                + "\(Format.grouped(expertCount)) routed experts each (routing assumed balanced), and attention runs as "
+                + "\(expertParallel / tensorParallel) data-parallel replica\(expertParallel / tensorParallel == 1 ? "" : "s") of tp \(tensorParallel). "
+                + "In each of the \(moeLayerCount) MoE layers an all-to-all dispatch and an all-to-all combine replace the MLP's all-reduce: "
+                + "each device sends its tokens × \(Format.grouped(hiddenSize)) × \(Format.shortest(activationBytesPerElement)) B × top-\(expertsPerToken) "
+                + "× (e − 1)/e each way, (e − 1) × \(Format.seconds(linkLatencySeconds)) + bytes at \(Format.bytesPerSecond(linkBytesPerSecond)) one way."
         case let .pipelineHandOffs(networkLatencySeconds, networkBytesPerSecond):
             "Per micro-batch one hand-off per stage over the scale-out network (the last returns the token to the first stage). The hidden state "
                 + "leaves a stage split over its t devices (as after the reduce-scatter half of an all-reduce, whose all-gather half is already counted), "
@@ -152,12 +160,19 @@ public enum DeploymentPlanWording {
                 + "more than the \(Format.bytes(deviceMemoryBytes)) a device has"
         case let .chosenShapeDoesNotHoldIt(shape, bytesPerDevice, deviceMemoryBytes, layerCount):
             if let bytesPerDevice {
-                "tp \(shape.tensorParallel) × pp \(shape.pipelineStages) needs \(Format.bytes(bytesPerDevice)) on the fullest "
+                "\(shapeWords(shape)) needs \(Format.bytes(bytesPerDevice)) on the fullest "
                     + "device with the allowance, more than the \(Format.bytes(deviceMemoryBytes)) a device has"
             } else {
                 "pp \(shape.pipelineStages) is more stages than the model's \(layerCount) layers"
             }
         }
+    }
+
+    /// "tp 2 × pp 1", or with expert parallelism "ep 8 (attention tp 2) × pp 1": each stage's devices times the stages.
+    public static func shapeWords(_ shape: ParallelShape) -> String {
+        shape.expertParallel > 1
+            ? "ep \(shape.expertParallel) (attention tp \(shape.tensorParallel)) × pp \(shape.pipelineStages)"
+            : "tp \(shape.tensorParallel) × pp \(shape.pipelineStages)"
     }
 
     /// "1,000 nodes of 8 (8,000 devices)".

@@ -27,27 +27,31 @@ public enum DeploymentSweepRendering {
     /// The columns: context, batch, prompt, fits (or why not), devices, then the serving figures of the sweep's
     /// basis with the bound's in brackets where they differ, the decode step's bound and the knee.
     static func table(_ sweep: DeploymentSweep) -> Table {
+        let serial = sweep.prefillSchedule == .serial
+        let ttftHeaders = serial ? ["TTFT/request mean", "TTFT/request worst", "batch prefill"] : ["TTFT/request"]
         let headers = ["context", "batch", "prompt", "fits", "devices", "time/output token", "tokens/s/user",
-                       "tokens/s", "TTFT", "$/M input", "$/M output", "decode", "knee"]
+                       "tokens/s"] + ttftHeaders + ["$/M input", "$/M output", "decode", "knee"]
         let rows = sweep.points.map { point -> [String] in
             let shown = point.figures(sweep.basis), bound = point.bound
             func cell(_ value: (SweepFigures) -> Double?, _ format: (Double) -> String) -> String {
                 DeploymentPlanRendering.pair(shown.flatMap(value), bound.flatMap(value), format)
             }
             let fits = point.plan.fits ? "yes" : "no: " + (point.plan.reason.map(DeploymentPlanWording.clause) ?? "")
+            let ttft = [cell({ $0.timeToFirstTokenSeconds }, Format.seconds)]
+                + (serial ? [cell({ $0.worstTimeToFirstTokenSeconds }, Format.seconds), cell({ $0.batchPrefillSeconds }, Format.seconds)] : [])
             return [Format.grouped(point.contextTokens), Format.grouped(point.batch),
                     point.promptTokens.map(Format.grouped) ?? "-", fits, point.plan.shapeDescription,
                     cell({ $0.secondsPerOutputToken }, Format.seconds),
                     cell({ $0.tokensPerSecondPerUser }) { Format.countOrRate($0) },
-                    cell({ $0.tokensPerSecond }) { Format.countOrRate($0) },
-                    cell({ $0.timeToFirstTokenSeconds }, Format.seconds),
-                    cell({ $0.costPerMillionInputTokensUSD }, Format.dollars),
-                    cell({ $0.costPerMillionOutputTokensUSD }, Format.dollars),
-                    bound.map { $0.decodeComputeBound ? "compute" : "memory" } ?? "-",
-                    [point.knee.map(kneeLabel), point.chosen == true ? chosenLabel : nil].compactMap { $0 }
-                        .joined(separator: " ")]
+                    cell({ $0.tokensPerSecond }) { Format.countOrRate($0) }]
+                + ttft
+                + [cell({ $0.costPerMillionInputTokensUSD }, Format.dollars),
+                   cell({ $0.costPerMillionOutputTokensUSD }, Format.dollars),
+                   bound.map { $0.decodeComputeBound ? "compute" : "memory" } ?? "-",
+                   [point.knee.map(kneeLabel), point.chosen == true ? chosenLabel : nil].compactMap { $0 }
+                       .joined(separator: " ")]
         }
-        return Table(headers: headers, rows: rows, rightAligned: [0, 1, 2, 5, 6, 7, 8, 9, 10])
+        return Table(headers: headers, rows: rows, rightAligned: Set(0...2).union(5..<(headers.count - 2)))
     }
 
     /// The knee column's mark on a context's latency choice.
@@ -65,7 +69,7 @@ public enum DeploymentSweepRendering {
         }
         guard let targets = sweep.targets else { return lines }
         let wanted = [targets.maxSecondsPerOutputToken.map { "time/output token ≤ \(Format.seconds($0))" },
-                      targets.maxTimeToFirstTokenSeconds.map { "TTFT ≤ \(Format.seconds($0))" }].compactMap { $0 }
+                      targets.maxTimeToFirstTokenSeconds.map { "TTFT of every request ≤ \(Format.seconds($0))" }].compactMap { $0 }
             .joined(separator: " and ")
         for choice in sweep.choices {
             let ranking = choice.criterion == .cheapestOutputTokens ? "the lowest $ per million output tokens" : "the fewest devices (no price known)"
@@ -83,16 +87,18 @@ public enum DeploymentSweepRendering {
             }
         }
         if sweep.options.chosenShape == nil, sweep.layout == .tensorPipeline {
-            lines.append("With latency targets every batch is also evaluated at each tensor-parallel size dividing the node, "
-                + "with the fewest pipeline stages that hold it; the front and the choice cover them all.")
+            lines.append("With latency targets every batch is also evaluated at each tensor-parallel size dividing the node "
+                + "(for a mixture of experts also each expert-parallel size dividing the node and the expert count, a multiple of "
+                + "the tensor-parallel size), with the fewest pipeline stages that hold it; the front and the choice cover them all.")
         }
         return lines
     }
 
-    /// " on tp 4 × pp 2" for a front point with a shape, else "".
+    /// " on tp 4 × pp 2" (" on tp 1 × ep 8" with expert parallelism) for a front point with a shape, else "".
     static func shape(_ point: ServingFront.Point) -> String {
         guard let tp = point.tensorParallel else { return "" }
-        return " on tp \(tp)" + ((point.pipelineStages ?? 1) > 1 ? " × pp \(point.pipelineStages ?? 1)" : "")
+        return " on tp \(tp)" + (point.expertParallel.map { " × ep \($0)" } ?? "")
+            + ((point.pipelineStages ?? 1) > 1 ? " × pp \(point.pipelineStages ?? 1)" : "")
     }
 
     /// "predicted", "efficiency", "bound" as words for a sentence.
@@ -124,14 +130,22 @@ public enum DeploymentSweepRendering {
                 + "or whole nodes, up to \(Format.grouped(maxNodes)) nodes) that holds its weights and KV cache; a point that "
                 + "needs more does not fit."
         case let .chosenShape(shape):
-            "Every point is deployed on the shape chosen with --tp and --pp: tp \(shape.tensorParallel) × pp "
-                + "\(shape.pipelineStages) = \(Format.grouped(shape.devices)) devices; a point it does not hold does not fit."
+            "Every point is deployed on the shape chosen with --tp, --pp and --ep: \(DeploymentPlanWording.shapeWords(shape)) = "
+                + "\(Format.grouped(shape.devices)) devices; a point it does not hold does not fit."
         case .batchedPrefill:
-            "Time to first token (TTFT): the batch's prompts are prefilled together in one step, as `plan` times it, and every "
-                + "request's first token comes when that step ends; a request arriving alone sees the batch-1 row."
+            "Time to first token (TTFT) of one request, prefill schedule batched: the batch's prompts are prefilled together "
+                + "in one step, as `plan` times it, and every request's first token comes when that step ends, so each request's "
+                + "TTFT is the whole batch's prefill; a request arriving alone sees the batch-1 row (--prefill-schedule serial "
+                + "prefills the prompts one after another)."
+                + (sweep.points.contains { $0.promptTokens != nil } ? "" : " Give --prompt for TTFT and the input cost.")
+        case .serialPrefill:
+            "Time to first token (TTFT) of one request, prefill schedule serial: the batch's prompts are prefilled one after "
+                + "another on the whole deployment, so request i waits behind the i − 1 prefills before it and its TTFT is "
+                + "i × one request's prefill t₁; the table gives the mean over the batch ((B + 1)/2 × t₁), the worst request "
+                + "(B × t₁, what --max-ttft is held against) and the whole batch's prefill (B × t₁, what the input cost pays)."
                 + (sweep.points.contains { $0.promptTokens != nil } ? "" : " Give --prompt for TTFT and the input cost.")
         case .costSplit:
-            "Cost per million input tokens = devices × price per hour × prefill time ÷ (batch × prompt); per million "
+            "Cost per million input tokens = devices × price per hour × the batch's prefill time ÷ (batch × prompt); per million "
                 + "output tokens = devices × price per hour × time per output token ÷ batch"
                 + (sweep.pricePerDeviceHourUSD == nil ? "; no price is known for this device: give --price." : ".")
         case let .figures(basis):

@@ -4,7 +4,7 @@ import RooflineDevices
 extension Markdown {
     /// The deployment section from the planner's plans, one per device (or the reason a device has none):
     /// devices needed for weights + KV cache, then per device and layout the devices used, time per token
-    /// (one decode step), tokens/s = batch ÷ time per token, time to first token (the prompt's prefill),
+    /// (one decode step), tokens/s = batch ÷ time per token, time to first token (the prefill of the batch's prompts together),
     /// $/hour = devices × price, $ per million tokens = $/hour ÷ (tokens/s × 3600) × 1e6; then the planner's
     /// notes and assumptions. Every number is the plan's.
     public static func deployment(_ plans: [(name: String, plan: Result<DeploymentPlan, RooflineError>)]) -> String {
@@ -36,7 +36,9 @@ extension Markdown {
             }
             out += "### Throughput and cost per layout\n\n"
             out += "Time per token is one decode step (the time between two tokens of a sequence); tokens/s = batch ÷ time per token; "
-            out += "time to first token is the prompt's prefill.\n\n"
+            out += first.batch == 1 ? "time to first token is the prompt's prefill.\n\n"
+                : "time to first token is the prefill of the batch's \(first.batch) prompts together, each request's first "
+                    + "token coming when it ends (a serving sweep's --prefill-schedule serial prefills them one after another).\n\n"
             var layoutRows: [[String]] = []
             for plan in planned {
                 for layout in plan.layouts {

@@ -70,3 +70,15 @@ public enum Markdown {
         return parts.joined(separator: ", ")
     }
 }
+
+extension Markdown {
+    /// `markdown` with every ATX heading one level deeper ("# A" → "## A"), outside fenced code blocks, so that a
+    /// whole report can sit as a section of another.
+    public static func demoted(_ markdown: String) -> String {
+        var inFence = false
+        return markdown.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("```") { inFence.toggle() }
+            return !inFence && line.hasPrefix("#") ? "#" + line : String(line)
+        }.joined(separator: "\n")
+    }
+}

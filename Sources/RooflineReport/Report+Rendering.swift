@@ -3,8 +3,10 @@ import RooflineDevices
 
 extension Report {
     /// Renders the report. Charts are named `<baseName>-<what>.svg` and linked relative to the markdown file,
-    /// so both must be written to the same folder.
-    public func render(baseName: String) -> RenderedReport {
+    /// so both must be written to the same folder. With `csv`, every table is followed by a link to its CSV file
+    /// (`ReportTable.fileName`), which the caller writes beside the markdown (`csvTables` lists them).
+    public func render(baseName: String, csv: Bool = false) -> RenderedReport {
+        let csvBase = csv ? baseName : nil
         var charts: [ReportFile] = []
         func chart(_ suffix: String, _ value: Chart) -> String {
             let name = "\(baseName)-\(suffix).svg"
@@ -31,14 +33,15 @@ extension Report {
         if let operators {
             md += operators.renderMarkdown(heading: "##") + "\n"
         }
-        md += operatorSections(chart: chart)
+        md += operatorSections(chart: chart, csvBase: csvBase)
         md += comparisonSection
         if let deployment {
             let section = Markdown.deployment(deployment.map { ($0.deviceName, $0.plan) })
             md += "## Deployment\n\n" + section + (section.hasSuffix("\n") ? "" : "\n") + "\n"
+            md += Report.csvLinks(csvTables.filter { if case .deployment = $0 { true } else { false } }, baseName: csvBase)
         }
         if !serving.isEmpty {
-            md += "## Serving\n\n" + serving.map { servingSection($0, chart: chart) }.joined(separator: "\n") + "\n"
+            md += "## Serving\n\n" + serving.map { servingSection($0, chart: chart, csvBase: csvBase) }.joined(separator: "\n") + "\n"
         }
         md += "## Method and assumptions\n\n" + method.map { "- \($0)\n" }.joined()
         return RenderedReport(markdown: md, charts: charts)
@@ -52,29 +55,31 @@ extension Report {
 
     /// Per phase and attention form, each roofline's operator table and chart; then, with two forms, the attention
     /// comparison on each roofline.
-    func operatorSections(chart: (String, Chart) -> String) -> String {
+    func operatorSections(chart: (String, Chart) -> String, csvBase: String? = nil) -> String {
         guard !phases.isEmpty else { return "" }
         var md = "## Operators\n\n"
         md += "Each operator's time is max(FLOPs ÷ peak, bytes ÷ bandwidth); a step's operators run one after another. "
         md += "Counts are totals over the layers an operator repeats in. Where a calibration applies to a device, "
         md += "\"Predicted\" is its time from measured kernels (a floor per kernel launch plus the achieved fractions of peak "
         md += "FLOP/s and bandwidth for the operator's size) beside the bound.\n\n"
+        if csvBase != nil {
+            md += "Every step's sums, each phase, attention form and roofline: " + Report.csvLinks([.steps], baseName: csvBase)
+        }
         for phase in phases {
             md += "### \(Markdown.escape(phase.title))\n\n"
-            for form in phase.forms {
-                for named in form.analyses {
-                    let formSuffix = phase.forms.count > 1 ? "-\(Report.slug(form.name))" : ""
-                    md += "#### \(Markdown.escape(named.name)), \(Markdown.escape(form.name)) attention\n\n"
-                    md += Markdown.ceilingsUsed(named.analysis) + "\n"
-                    md += Markdown.analysisTable(named.analysis, prediction: named.prediction) + "\n"
-                    if let prediction = named.prediction { md += Markdown.predictionNote(prediction) + "\n" }
-                    let file = chart("roofline-\(named.slug)-\(phase.kind.rawValue)\(formSuffix)",
-                                     .roofline(named.analysis.roofline, placements: named.analysis.placements,
-                                               title: "\(phase.title): \(named.name), \(form.name) attention",
-                                               prediction: named.prediction,
-                                               shares: named.analysis.placements.map(named.analysis.share(of:))))
-                    md += "![\(Markdown.escape(phase.title)) on \(Markdown.escape(named.name))](\(Markdown.linkTarget(file)))\n\n"
-                }
+            for (form, named, table) in operatorTables(phase) {
+                let formSuffix = phase.forms.count > 1 ? "-\(Report.slug(form.name))" : ""
+                md += "#### \(Markdown.escape(named.name)), \(Markdown.escape(form.name)) attention\n\n"
+                md += Markdown.ceilingsUsed(named.analysis) + "\n"
+                md += Markdown.analysisTable(named.analysis, prediction: named.prediction) + "\n"
+                md += Report.csvLinks([table], baseName: csvBase)
+                if let prediction = named.prediction { md += Markdown.predictionNote(prediction) + "\n" }
+                let file = chart("roofline-\(named.slug)-\(phase.kind.rawValue)\(formSuffix)",
+                                 .roofline(named.analysis.roofline, placements: named.analysis.placements,
+                                           title: "\(phase.title): \(named.name), \(form.name) attention",
+                                           prediction: named.prediction,
+                                           shares: named.analysis.placements.map(named.analysis.share(of:))))
+                md += "![\(Markdown.escape(phase.title)) on \(Markdown.escape(named.name))](\(Markdown.linkTarget(file)))\n\n"
             }
             if phase.forms.count > 1, let rooflines = phase.forms.first?.analyses.map(\.name) {
                 md += "#### Attention: \(phase.forms.map(\.name).joined(separator: " vs "))\n\n"
@@ -251,7 +256,9 @@ extension ReportPhase {
     /// What the step time is to a user.
     var stepMeaning: String {
         switch kind {
-        case .prefill: "the time to first token on one device (no queueing)"
+        case .prefill: batch == 1 ? "the time to first token on one device (no queueing)"
+            : "the whole batch's prefill on one device, all \(batch) prompts together: each request's time to first token "
+                + "when the prompts are prefilled together (no queueing)"
         case .decode: "the time per output token of each sequence on one device"
         }
     }

@@ -2,11 +2,12 @@ import RooflineDevices
 
 extension Report {
     /// One device's part of the Serving section: the sweep table, the front and choice lines, the tokens/s
-    /// against batch chart with the knee, and each context's front chart.
-    func servingSection(_ sweep: DeploymentSweep, chart: (String, Chart) -> String) -> String {
+    /// against batch chart with the knee, and each context's front chart; with `csvBase`, the table's CSV link.
+    func servingSection(_ sweep: DeploymentSweep, chart: (String, Chart) -> String, csvBase: String? = nil) -> String {
         let slug = Report.slug(sweep.deviceID)
         var md = "### \(Markdown.escape(sweep.deviceName))\n\n"
         md += DeploymentSweepRendering.table(sweep).markdown + "\n"
+        md += Report.csvLinks([.serving(deviceID: sweep.deviceID)], baseName: csvBase)
         md += DeploymentSweepRendering.serving(sweep).map { "- \(Markdown.escape($0))\n" }.joined() + "\n"
         let throughput = chart("serving-\(slug)-throughput", .servingThroughput(sweep))
         md += "![Tokens/s against batch on \(Markdown.escape(sweep.deviceName)), knee marked](\(Markdown.linkTarget(throughput)))\n\n"

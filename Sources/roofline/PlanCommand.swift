@@ -70,11 +70,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The largest deployment considered, in nodes.")
     var maxNodes: Int = 1000
 
-    @Option(name: .customLong("tp"), help: "Evaluate this tensor-parallel group size (devices in one group, within a node) instead of the smallest deployment that holds the model; with --pp, devices = tp × pp.")
-    var tensorParallel: Int?
-
-    @Option(name: .customLong("pp"), help: "Evaluate this many pipeline stages (one tp group each; default 1 with --tp).")
-    var pipelineStages: Int?
+    @OptionGroup var parallelism: ParallelismOptions
 
     @OptionGroup var latency: LatencyTargetOptions
 
@@ -98,10 +94,7 @@ struct PlanCommand: ParsableCommand {
             }
             options.layouts = [chosen]
         }
-        if tensorParallel != nil || pipelineStages != nil {
-            if options.layouts.count > 1 { options.layouts = [.tensorPipeline] }
-            options.chosenShape = ParallelShape(tensorParallel: tensorParallel ?? 1, pipelineStages: pipelineStages ?? 1)
-        }
+        parallelism.apply(to: &options)
         return try options.validated()
     }
 
@@ -119,15 +112,17 @@ struct PlanCommand: ParsableCommand {
             throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range or use a ×step such as 1..512x2")
         }
         let config = try source.load(model)
+        try parallelism.check(config)
         let (precision, weightNote) = try types.precision(for: config)
         if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
         for context in contexts { warnAboutSizes(config, context: context) }
         let entries = try devices.map { device -> DevicePlans.Entry in
             let calibration = try calibrationOptions.applied(on: device).0
-            guard batches.count == 1, contexts.count == 1, targets.isEmpty else {
+            guard batches.count == 1, contexts.count == 1, targets.isEmpty, latency.prefillSchedule == nil else {
                 return DevicePlans.Entry(deviceID: device.id, sweep: try SweepPlanner.sweep(
                     model: config, precision: precision, contexts: contexts, batches: batches, promptTokens: prompts,
-                    on: device, options: options, calibration: calibration, targets: targets))
+                    on: device, options: options, calibration: calibration, targets: targets,
+                    prefillSchedule: latency.schedule))
             }
             let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: prompts[0])
             let workload = try DeploymentWorkload(model: config, sizes: sizes, precision: precision)
@@ -158,14 +153,15 @@ struct PlanCommand: ParsableCommand {
     /// The decode, prefill and economics tables of a plan, one row per layout, for `--format csv`.
     static func planTables(_ plan: DeploymentPlan) throws -> [CSVTable] {
         let shared: Set<String> = ["layout", "fits", "devices", "nodes"]
-        let decode: Set<String> = ["tensorParallel", "pipelineStages", "microBatches", "decode", "decodeAtBound",
+        let decode: Set<String> = ["tensorParallel", "pipelineStages", "expertParallel", "microBatches", "decode", "decodeAtBound",
                                    "decodePredicted", "secondsPerToken", "tokensPerSecond", "boundTokensPerSecond",
                                    "predictedTokensPerSecond"]
         let prefill: Set<String> = ["prefill", "prefillAtBound", "prefillPredicted", "timeToFirstTokenSeconds",
                                     "predictedTimeToFirstTokenSeconds"]
         let economics: Set<String> = ["memoryPerDeviceBytes", "costPerHourUSD", "tokensPerHour", "costPerMillionTokensUSD",
                                       "boundCostPerMillionTokensUSD", "predictedCostPerMillionTokensUSD"]
-        return try [("decode", decode), ("prefill", prefill), ("economics", economics)].map { name, keys in
+        // The names `report --csv` links (`ReportTable.planTableNames`), in that order.
+        return try zip(ReportTable.planTableNames, [decode, prefill, economics]).map { name, keys in
             try CSVTable(name, rows: plan.layouts) { shared.contains($0) || keys.contains($0) }
         }
     }

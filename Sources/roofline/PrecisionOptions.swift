@@ -4,7 +4,7 @@ import RooflineModels
 
 /// `--weights`, `--activations`, `--kv`: the data types of one inference step, shared by classify, plan and report.
 struct PrecisionOptions: ParsableArguments {
-    @Option(help: "Data type of the weights (fp32, bf16, fp16, fp8, int8, int4, fp4); default: as the checkpoint stores them (torch_dtype, quantization_config).")
+    @Option(help: "Data type of the weights (fp32, bf16, fp16, fp8, int8, int4, fp4); default: as the checkpoint stores them (torch_dtype, quantization_config). `report` takes a list (bf16,fp8) to put the weight types side by side.")
     var weights: String?
 
     @Option(help: "Data type of the activations.")

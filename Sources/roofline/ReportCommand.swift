@@ -22,9 +22,12 @@ struct ReportCommand: ParsableCommand {
             --format json (or --output NAME.json) writes the report's values as one JSON document instead, without charts.
 
             Example: roofline report --model llama-3.1-405b --context 10M --device h200 --price 3 --output Reports/405b-10m.md
+            Side by side: roofline report --model llama-3.1-8b,mixtral-8x7b-v0.1 --weights bf16,fp8 --device h200 --probe none: \
+            one comparison table (per model × weights × device: weights, KV cache per token, devices needed, tokens/s, \
+            $ per million input and output tokens) ahead of each variant's report.
             """)
 
-    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache.")
+    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache; a list (a,b) puts the models side by side in one report, with --weights as a list too (bf16,fp8).")
     var model: String = "llama-3.1-8b"
 
     @OptionGroup var source: ModelSource
@@ -74,6 +77,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var calibrationOptions: CalibrationOptions
 
     @OptionGroup var latency: LatencyTargetOptions
+
+    @OptionGroup var parallelism: ParallelismOptions
 
     @Flag(help: "Also write each table as CSV beside the markdown, NAME-TABLE.csv (operators per phase and roofline, deployment layouts, serving sweeps), in the same set.")
     var csv = false
@@ -149,12 +154,9 @@ struct ReportCommand: ParsableCommand {
             throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range")
         }
         let targets = try latency.targets(hasPrompt: true)
+        let deployment = try deploymentOptions()
         let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: promptTokens)
-        let config = try source.load(model)
-        let (precision, weightNote) = try types.precision(for: config)
-        if let weightNote { Diagnostics.warning("\(config.name): \(weightNote)") }
-        warnAboutSizes(config, context: sizes.contextTokens)
-        let inputNotes = weightNote.map { [$0] } ?? []
+        let variants = try variantInputs(context: sizes.contextTokens)
         let devices = try reportDevices(try deviceNames(), deviceFiles: deviceFile, price: price)
         // Charts go beside the file the markdown really is (a link's target), since it links them by name.
         let outputURL = URL(fileURLWithPath: AtomicFile.resolvedPath(output))
@@ -181,32 +183,50 @@ struct ReportCommand: ParsableCommand {
             operators = try ValidateCommand.measure(on: hostProfile)
         }
 
-        var request = ReportRequest(
-            model: config, sizes: sizes, precision: precision, attention: attention.modes, devices: devices,
-            host: hostProfile, command: reproduceCommand(sizes: sizes, precision: precision),
-            createdAt: ISO8601DateFormatter().string(from: Date()),
-            deployment: try deploymentOptions(), operators: operators,
-            calibrations: try Dictionary(uniqueKeysWithValues: devices.compactMap { device in
-                try calibrationOptions.applied(on: device).0.map { (device.id, $0) }
-            }))
-        request.notes = inputNotes
-        request.servingBatches = batches
-        request.servingContexts = contexts
-        request.targets = targets
-        let report = try ReportAssembly.report(for: request)
+        let createdAt = ISO8601DateFormatter().string(from: Date())
+        let calibrations = try Dictionary(uniqueKeysWithValues: devices.compactMap { device in
+            try calibrationOptions.applied(on: device).0.map { (device.id, $0) }
+        })
+        let reports = try variants.map { variant -> Report in
+            var request = ReportRequest(
+                model: variant.config, sizes: sizes, precision: variant.precision, attention: attention.modes,
+                devices: devices, host: hostProfile,
+                command: reproduceCommand(sizes: sizes, precision: variant.precision, model: variant.model,
+                                          weights: variant.weights, spellWeights: true),
+                createdAt: createdAt, deployment: deployment, operators: operators, calibrations: calibrations)
+            request.notes = variant.note.map { [$0] } ?? []
+            request.servingBatches = batches
+            request.servingContexts = contexts
+            request.targets = targets
+            request.prefillSchedule = latency.prefillSchedule
+            return try ReportAssembly.report(for: request)
+        }
+        let comparison = reports.count > 1
+            ? ReportAssembly.comparison(
+                of: reports,
+                command: reproduceCommand(sizes: sizes, precision: variants[0].precision, model: model, weights: types.weights,
+                                          spellWeights: false),
+                createdAt: createdAt)
+            : nil
         if writesJSON {
             // The values alone, to stdout or whole to `--output`: no charts, nothing beside it.
-            try results.emit(jsonString(JSONDocument(value: report, arrayKey: nil)))
+            if let comparison {
+                try results.emit(jsonString(JSONDocument(value: comparison, arrayKey: nil)))
+            } else {
+                try results.emit(jsonString(JSONDocument(value: reports[0], arrayKey: nil)))
+            }
             return
         }
         let baseName = outputURL.deletingPathExtension().lastPathComponent
-        let rendered = report.render(baseName: baseName)
+        let rendered = comparison?.render(baseName: baseName, csv: csv) ?? reports[0].render(baseName: baseName, csv: csv)
         let folderURL = outputURL.deletingLastPathComponent()
         var files: [(path: String, data: Data)] = [(outputURL.path, Data(rendered.markdown.utf8))]
         for chart in rendered.charts {
             files.append((folderURL.appendingPathComponent(chart.name).path, Data(chart.contents.utf8)))
         }
-        let tables = csv ? try Self.csvFiles(report, baseName: baseName) : []
+        let tables = csv ? try reports.flatMap { report in
+            try Self.csvFiles(report, baseName: comparison == nil ? baseName : "\(baseName)-\(ReportComparison.slug(report))")
+        } : []
         for table in tables {
             files.append((folderURL.appendingPathComponent(table.name).path, Data(table.contents.utf8)))
         }
@@ -214,6 +234,41 @@ struct ReportCommand: ParsableCommand {
         Diagnostics.progress("wrote \(output) and \(rendered.charts.count) chart\(rendered.charts.count == 1 ? "" : "s")"
             + (csv ? " and \(tables.count) CSV file\(tables.count == 1 ? "" : "s")" : "") + " beside it")
         try StandardStream.output.write(output + "\n")
+    }
+
+    /// One report's inputs: a model at a weight format, with the note on its weights.
+    struct Variant {
+        /// The `--model` entry and the `--weights` entry (nil: the checkpoint's) as given.
+        var model: String
+        var weights: String?
+        var config: ModelConfig
+        var precision: Precision
+        var note: String?
+    }
+
+    /// Each `--model` entry × each `--weights` entry (lists side by side), models first, loaded and checked; a
+    /// variant named twice is a usage error. Warns about each weight note and size once.
+    func variantInputs(context: Int) throws -> [Variant] {
+        let models = try listOption(model, name: "--model")
+        let weightsList: [String?] = try types.weights.map { try listOption($0, name: "--weights") } ?? [nil]
+        var variants: [Variant] = []
+        var seen: Set<String> = []
+        for name in models {
+            let config = try source.load(name)
+            try parallelism.check(config)
+            warnAboutSizes(config, context: context)
+            for weights in weightsList {
+                var chosen = types
+                chosen.weights = weights
+                let (precision, note) = try chosen.precision(for: config)
+                guard seen.insert("\(config.name) \(precision.weights.rawValue)").inserted else {
+                    throw RooflineError.usage("--model and --weights give \(config.name) at \(precision.weights.rawValue) twice: name each model and weight type once")
+                }
+                if let note { Diagnostics.warning("\(config.name): \(note)") }
+                variants.append(Variant(model: name, weights: weights, config: config, precision: precision, note: note))
+            }
+        }
+        return variants
     }
 
     /// One row of a report's step comparison: a phase in one attention form on one roofline, and its step's sums.
@@ -239,10 +294,10 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// The report's tables as CSV files named `NAME-TABLE.csv`, one table each (`CSVTable`): `steps` (every phase,
-    /// attention form and roofline, the step's sums); `operators-PHASE[-FORM]-ROOFLINE` for every phase, attention
-    /// form (named when there are several) and roofline; `deployment-DEVICE-TABLE` for each device's plan (`decode`,
-    /// `prefill`, `economics`, as `plan --format csv`); `serving-DEVICE` for each sweep.
+    /// The report's tables as CSV files, one table each (`CSVTable`), named by `ReportTable.fileName` as the
+    /// markdown links them (`Report.csvTables` gives the order): `steps` (every phase, attention form and roofline,
+    /// the step's sums); the operators of every phase, attention form and roofline; each device's plan tables
+    /// (`decode`, `prefill`, `economics`, as `plan --format csv`); each sweep.
     static func csvFiles(_ report: Report, baseName: String) throws -> [ReportFile] {
         let steps = report.phases.flatMap { phase in
             phase.forms.flatMap { form in
@@ -254,12 +309,11 @@ struct ReportCommand: ParsableCommand {
                 }
             }
         }
-        var tables: [(name: String, table: CSVTable)] = [("steps", try CSVTable("steps", rows: steps))]
+        var tables: [(table: ReportTable, csv: CSVTable)] = [(.steps, try CSVTable("steps", rows: steps))]
         for phase in report.phases {
             for form in phase.forms {
-                let formPart = phase.forms.count > 1 ? "-\(form.name)" : ""
                 for named in form.analyses {
-                    tables.append(("operators-\(phase.kind.rawValue)\(formPart)-\(named.slug)",
+                    tables.append((.operators(phase: phase.kind, form: phase.forms.count > 1 ? form.name : nil, roofline: named.slug),
                                    try CSVTable("operators", rows: ClassifyReport.rows(named.analysis, prediction: named.prediction))))
                 }
             }
@@ -267,26 +321,33 @@ struct ReportCommand: ParsableCommand {
         for devicePlan in report.deployment ?? [] {
             guard case .success(let plan) = devicePlan.plan else { continue }
             for table in try PlanCommand.planTables(plan) {
-                tables.append(("deployment-\(Report.slug(plan.deviceID))-\(table.name)", table))
+                tables.append((.deployment(deviceID: plan.deviceID, table: table.name), table))
             }
         }
         for sweep in report.serving {
             for table in try PlanCommand.csvTables(DevicePlans.Entry(deviceID: sweep.deviceID, sweep: sweep), prefixed: false) {
-                tables.append(("serving-\(Report.slug(sweep.deviceID))", table))
+                tables.append((.serving(deviceID: sweep.deviceID), table))
             }
         }
-        return tables.map { ReportFile(name: "\(baseName)-\($0.name).csv", contents: $0.table.text) }
+        // The markdown links exactly these files.
+        assert(tables.map(\.table) == report.csvTables)
+        return tables.map { ReportFile(name: $0.table.fileName(baseName: baseName), contents: $0.csv.text) }
     }
 
-    /// The planner's settings: defaults, at `--efficiency`.
+    /// The planner's settings: defaults, at `--efficiency`, on the shape `--tp`, `--pp` and `--ep` choose (the
+    /// tensor-pipeline layout alone then).
     func deploymentOptions() throws -> DeploymentOptions {
         var options = DeploymentOptions()
         options.efficiency = efficiency
+        parallelism.apply(to: &options)
         return try options.validated()
     }
 
-    /// The command with every option explicit, so that it reproduces the report when defaults change.
-    func reproduceCommand(sizes: StepSizes, precision: Precision) -> String {
+    /// The command with every option explicit, so that it reproduces the report when defaults change: for `model`
+    /// at `weights` (one variant, or the lists as given for a comparison). With `spellWeights` and no --weights, a
+    /// plain checkpoint type is spelled out as --weights would give it.
+    func reproduceCommand(sizes: StepSizes, precision: Precision, model: String, weights: String?,
+                          spellWeights: Bool) -> String {
         var words = ["roofline", "report", "--model", model]
         if let revision = source.revision { words += ["--revision", revision] }
         if let family = source.family { words += ["--family", family] }
@@ -302,15 +363,16 @@ struct ReportCommand: ParsableCommand {
                   "--context", series ? (context ?? "\(sizes.contextTokens)") : "\(sizes.contextTokens)",
                   "--batch", series ? batch : "\(sizes.batch)"]
         // The checkpoint's own weight formats are the default; a plain type is spelled out, as --weights would give it.
-        if let weights = types.weights {
+        if let weights {
             words += ["--weights", weights]
-        } else if precision.weightScheme.quantized == nil {
+        } else if spellWeights, precision.weightScheme.quantized == nil {
             words += ["--weights", precision.weights.rawValue]
         }
         words += ["--activations", precision.activations.rawValue,
                   "--kv", precision.kvCache.rawValue, "--attention", attention.rawValue]
         if let price { words += ["--price", "\(price)"] }
         words += latency.words
+        words += parallelism.words
         if efficiency != 1 { words += ["--efficiency", "\(efficiency)"] }
         if let validation { words += ["--validation", validation] }
         if calibrationOptions.calibration != "auto" { words += ["--calibration", calibrationOptions.calibration] }

@@ -130,6 +130,11 @@ import Testing
             "r-serving-nvidia-h200-sxm-141gb.csv": ("sweep", "context_tokens"),
         ]
         #expect(Set(csvFiles) == Set(expected.keys).union(["r-deployment-nvidia-h200-sxm-141gb-economics.csv", "r-operators-prefill-materialized-h200.csv"]))
+        // The markdown links every CSV file beside it, and nothing else ending in .csv.
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        let linked = markdown.components(separatedBy: "](").dropFirst().compactMap { $0.split(separator: ")").first.map(String.init) }
+            .filter { $0.hasSuffix(".csv") }
+        #expect(linked.sorted() == csvFiles.sorted(), "\(linked)")
         for file in csvFiles {
             let text = try String(contentsOfFile: folder.appendingPathComponent(file).path, encoding: .utf8)
             let tables = try Self.tables(text)

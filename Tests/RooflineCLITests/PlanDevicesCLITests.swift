@@ -77,4 +77,25 @@ import Testing
             #expect(result.status == 64 && result.stderr.contains(words), "\(extra): \(result.stderr)")
         }
     }
+
+    /// --ep splits a mixture of experts' routed experts: Mixtral 8x7B at tp 2 × ep 8 is 8 devices, each holding
+    /// (W − X) / 2 + X / 8 + KV / 8 + allowance, X = 90,194,313,216 B of experts; a dense model refuses --ep.
+    @Test func expertParallelShapeOnAMixtureOfExperts() throws {
+        let args = ["plan", "--model", "mixtral-8x7b-v0.1", "--device", "h200", "--context", "4k", "--batch", "64",
+                    "--tp", "2", "--ep", "8"]
+        let result = try CLIRunner.run(args + ["--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plan = try object(result.stdout)
+        let layouts = try #require(plan["layouts"] as? [[String: Any]])
+        #expect(layouts.count == 1 && layouts[0]["devices"] as? Int == 8 && layouts[0]["expertParallel"] as? Int == 8)
+        let weights = try #require(plan["weightBytes"] as? Double), kv = try #require(plan["kvCacheBytes"] as? Double)
+        let allowance = try #require(plan["allowanceBytesPerDevice"] as? Double)
+        let memory = try #require(layouts[0]["memoryPerDeviceBytes"] as? Double)
+        let experts = 90_194_313_216.0
+        #expect(abs(memory - ((weights - experts) / 2 + experts / 8 + kv / 8 + allowance)) < 1)
+        let text = try CLIRunner.run(args)
+        #expect(text.status == 0 && text.stdout.contains("8 (tp 2 × ep 8)") && text.stdout.contains("all-to-all dispatch"))
+        let dense = try CLIRunner.run(Self.base + ["--device", "h200", "--ep", "2"])
+        #expect(dense.status == 64 && dense.stderr.contains("is dense: drop --ep"), "\(dense.stderr)")
+    }
 }

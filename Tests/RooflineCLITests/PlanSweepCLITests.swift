@@ -68,4 +68,34 @@ import Testing
         #expect(single == (try run(["plan", "--model", "llama-3.1-8b", "--device", "h200", "--context", "4k", "--batch", "2..2"])))
         #expect(single.contains("\nMemory\n"))
     }
+
+    /// --prefill-schedule serial: the table names the per-request TTFT (mean, worst) apart from the batch's prefill,
+    /// and the JSON carries them: at batch 4 the mean is (4 + 1)/2 = 2.5 × one request's prefill and the worst and
+    /// the batch's prefill 4 ×; at batch 1 all three are the one request's prefill, the batched sweep's TTFT.
+    @Test func serialPrefillScheduleNamesPerRequestTTFT() throws {
+        let base = ["plan", "--model", "llama-3.1-8b", "--device", "h200", "--context", "4k", "--batch", "1,4", "--prompt", "1k"]
+        let text = try run(base + ["--prefill-schedule", "serial"])
+        #expect(text.contains("TTFT/request mean") && text.contains("TTFT/request worst") && text.contains("batch prefill"))
+        #expect(text.contains("prefill schedule serial"))
+        let serial = try object(try run(base + ["--prefill-schedule", "serial", "--format", "json"]))
+        #expect(serial["prefillSchedule"] as? String == "serial")
+        let points = try #require(serial["points"] as? [[String: Any]])
+        let one = try #require((points[0]["bound"] as? [String: Any])?["timeToFirstTokenSeconds"] as? Double)
+        let four = try #require(points[1]["bound"] as? [String: Any])
+        let request = try #require((points[1]["plan"] as? [String: Any])?["requestPrefillAtBound"] as? [String: Any])
+        let t1 = try #require(request["seconds"] as? Double)
+        #expect(t1.isApproximatelyEqual(to: one, relativeTolerance: 1e-12))
+        #expect(try #require(four["timeToFirstTokenSeconds"] as? Double).isApproximatelyEqual(to: 2.5 * t1, relativeTolerance: 1e-12))
+        #expect(try #require(four["worstTimeToFirstTokenSeconds"] as? Double).isApproximatelyEqual(to: 4 * t1, relativeTolerance: 1e-12))
+        #expect(try #require(four["batchPrefillSeconds"] as? Double).isApproximatelyEqual(to: 4 * t1, relativeTolerance: 1e-12))
+        let batched = try object(try run(base + ["--format", "json"]))
+        #expect(batched["prefillSchedule"] as? String == "batched")
+        let batchedPoints = try #require(batched["points"] as? [[String: Any]])
+        let batchedOne = try #require((batchedPoints[0]["bound"] as? [String: Any])?["timeToFirstTokenSeconds"] as? Double)
+        #expect(batchedOne.isApproximatelyEqual(to: one, relativeTolerance: 1e-12))
+        // One point with a schedule is a one-row sweep, not the single plan.
+        let single = try run(["plan", "--model", "llama-3.1-8b", "--device", "h200", "--context", "4k", "--batch", "8",
+                              "--prompt", "1k", "--prefill-schedule", "serial"])
+        #expect(single.contains("sweep of 1 points") || single.contains("sweep of 1 point"))
+    }
 }

@@ -148,4 +148,56 @@ private let tinyProbe = ["probe", "--phases", "bandwidth,flops", "--kernels", "t
         #expect(result.stderr == "roofline: error: \(profile.path) is not a host profile (not valid JSON): write one with `roofline probe --format json --output \(profile.path)`\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
+
+    /// `--model a,b --weights bf16,fp8`: one report, the comparison table ahead of each variant's section, charts
+    /// and CSV files named per variant; JSON carries the rows beside each variant's report. Llama 3.1 8B in bf16
+    /// holds 8,030,261,248 × 2 B = 16,060,522,496 B of weights; each row's figures are its variant's own plan's.
+    @Test func modelsAndWeightsSideBySide() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("side by side.md").path
+        let base = ["report", "--probe", "none", "--model", "llama-3.1-8b,mixtral-8x7b-v0.1", "--weights", "bf16,fp8",
+                    "--device", "h200", "--prompt", "1k", "--context", "4k", "--batch", "8", "-q"]
+        let result = try CLIRunner.run(base + ["--csv", "--output", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        let comparison = try #require(markdown.range(of: "## Comparison"))
+        let sections = markdown.components(separatedBy: "\n## Roofline report: ").count - 1
+        #expect(sections == 4)
+        let firstSection = try #require(markdown.range(of: "\n## Roofline report: "))
+        #expect(comparison.lowerBound < firstSection.lowerBound)
+        let tableRows = markdown[comparison.upperBound..<firstSection.lowerBound].split(separator: "\n")
+            .filter { $0.hasPrefix("| llama") || $0.hasPrefix("| mixtral") }
+        #expect(tableRows.count == 4, "\(tableRows)")
+        // Each variant's charts and CSV files carry its name, and every one the markdown links is beside it.
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        for variant in ["llama-3-1-8b-bf16", "llama-3-1-8b-fp8", "mixtral-8x7b-v0-1-bf16", "mixtral-8x7b-v0-1-fp8"] {
+            #expect(files.contains("side by side-\(variant)-steps.csv") && files.contains("side by side-\(variant)-roofline-h200-decode.svg"), "\(variant)")
+        }
+        let targets = markdown.components(separatedBy: "](").dropFirst().compactMap { $0.split(separator: ")").first.map(String.init) }
+            .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".svg") }
+        #expect(!targets.isEmpty)
+        for target in targets { #expect(files.contains(target.removingPercentEncoding ?? target), "\(target)") }
+
+        let json = try CLIRunner.run(base + ["--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        let variants = try #require(document["variants"] as? [[String: Any]])
+        #expect(rows.count == 4 && variants.count == 4)
+        #expect(rows.map { "\($0["model"] ?? "") \($0["weightType"] ?? "")" }
+                == ["llama-3.1-8b bf16", "llama-3.1-8b fp8", "mixtral-8x7b-v0.1 bf16", "mixtral-8x7b-v0.1 fp8"])
+        #expect(rows[0]["weightBytes"] as? Double == 16_060_522_496 && rows[0]["kvCacheBytesPerToken"] as? Double == 131_072)
+        #expect(try #require(rows[1]["weightBytes"] as? Double) < 16_060_522_496)
+        for (row, variant) in zip(rows, variants) {
+            let plan = try #require(((variant["deployment"] as? [[String: Any]])?.first?["plan"] as? [String: Any]))
+            let layout = try #require((plan["layouts"] as? [[String: Any]])?.first { $0["layout"] as? String == "tensor-pipeline" })
+            let bound = try #require(row["bound"] as? [String: Any])
+            #expect(bound["tokensPerSecond"] as? Double == layout["boundTokensPerSecond"] as? Double)
+            #expect(row["devicesNeeded"] as? Int == plan["minimumDevices"] as? Int)
+        }
+        let twice = try CLIRunner.run(["report", "--probe", "none", "--model", "llama-3.1-8b,llama-3.1-8b", "--device", "h200",
+                                       "--format", "json"])
+        #expect(twice.status == 64 && twice.stderr.contains("twice"), "\(twice.stderr)")
+    }
 }

@@ -41,6 +41,12 @@ import Testing
         ("plan-sweep", "plan --model llama-3.1-70b --device mi300x --context 8k --batch 1..8x2 --max-tpot 1ms"),
         ("plan", "plan --model llama-3.1-70b --device h200 --context 8k --tp 4 --pp 1"),
         ("plan-sweep", "plan --model llama-3.1-70b --device h200 --context 8k --batch 1,512 --tp 2 --pp 1"),
+        // Expert parallelism: a chosen ep shape, and the latency search over ep sizes of a mixture of experts.
+        ("plan", "plan --model mixtral-8x7b-v0.1 --device h200 --context 4k --batch 64 --prompt 1k --tp 2 --ep 8"),
+        ("plan-sweep", "plan --model mixtral-8x7b-v0.1 --device h200 --context 4k --batch 1,64 --prompt 1k --max-tpot 50ms"),
+        // Prompts prefilled one after another (mean and worst request, the batch's prefill), every layout's request prefill.
+        ("plan-sweep", "plan --model llama-3.1-8b --device h200 --context 4k --batch 1,8 --prompt 2k --prefill-schedule serial --max-ttft 1s --efficiency 0.7"),
+        ("plan-sweep", "plan --model llama-3.1-70b --device h200 --context 1M --batch 2 --prompt 8k --prefill-schedule serial --layout context-parallel"),
         ("plan-devices", "plan --model llama-3.1-70b --device h200,b200,mi300x --context 8k --batch 1..16x2 --max-tpot 50ms"),
         ("plan-devices", "plan --model llama-3.1-8b --device h200,mi300x --context 4k --prompt 1k"),
         // A report's values: host, measured operators, both attention forms, two devices; a serving sweep with a
@@ -48,6 +54,9 @@ import Testing
         ("report", "report --profile Reports/dev-host-profile.json --validation Reports/dev-host-operators.json --model llama-3.1-8b --device h200,mi300x --prompt 512 --context 2k --attention both -q"),
         ("report", "report --probe none --model llama-3.1-70b --device h200 --context 4k,8k --batch 1,8 --prompt 1k --price 3 --max-tpot 50ms -q"),
         ("report", "report --probe none --model deepseek-v3 --weights fp8 --kv fp8 --device h200,b200 --context 8k --prompt 1k -q"),
+        ("report", "report --probe none --model mixtral-8x7b-v0.1 --device h200 --context 4k --batch 1,16 --prompt 1k --tp 1 --ep 8 --prefill-schedule serial -q"),
+        // Side by side: two models × two weight types on two devices (one without a calibration), one table.
+        ("report", "report --probe none --model llama-3.1-8b,mixtral-8x7b-v0.1 --weights bf16,fp8 --device h200,mi300x --prompt 1k --context 4k --batch 8 -q"),
         // Checkpoints' own weight formats: MXFP4 groups (gpt-oss), fp8 per tensor.
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/gpt-oss-120b.json --device h200 -q"),
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/Meta-Llama-3.1-8B-Instruct-FP8.json --device h200 -q"),

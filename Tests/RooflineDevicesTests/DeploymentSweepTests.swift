@@ -72,6 +72,55 @@ import Testing
         #expect(unpriced.costPerMillionOutputTokensUSD == nil && unpriced.costPerMillionInputTokensUSD == nil)
     }
 
+    /// Serial prefill by hand: one request's prefill t₁ = 0.1 s, batch 4: request i waits i × t₁, so the mean TTFT
+    /// is (1 + 2 + 3 + 4) / 4 × 0.1 = 0.25 s, the worst 0.4 s, the batch's prefill 0.4 s; input cost = 4 devices ×
+    /// $3 / 3600 × 0.4 s ÷ (4 × 1,000 tokens) × 1e6 = $1/3 per million. Batched: all three are the batch's step.
+    @Test func serialPrefillScheduleByHand() throws {
+        let decode = StepEstimate(computeSeconds: 0.005, memorySeconds: 0.018, communicationSeconds: 0.002, seconds: 0.020)
+        let batchStep = StepEstimate(computeSeconds: 0.3, memorySeconds: 0.05, communicationSeconds: 0, seconds: 0.3)
+        let one = StepEstimate(computeSeconds: 0.08, memorySeconds: 0.02, communicationSeconds: 0, seconds: 0.1)
+        let serial = SweepFigures(decode: decode, prefill: batchStep, requestPrefill: one, schedule: .serial, batch: 4,
+                                  promptTokens: 1_000, devices: 4, pricePerDeviceHourUSD: 3)
+        #expect(try #require(serial.timeToFirstTokenSeconds).isApproximatelyEqual(to: 0.25, relativeTolerance: 1e-12))
+        #expect(try #require(serial.worstTimeToFirstTokenSeconds).isApproximatelyEqual(to: 0.4, relativeTolerance: 1e-12))
+        #expect(try #require(serial.batchPrefillSeconds).isApproximatelyEqual(to: 0.4, relativeTolerance: 1e-12))
+        #expect(try #require(serial.costPerMillionInputTokensUSD).isApproximatelyEqual(to: 1.0 / 3, relativeTolerance: 1e-12))
+        let batched = SweepFigures(decode: decode, prefill: batchStep, requestPrefill: one, schedule: .batched, batch: 4,
+                                   promptTokens: 1_000, devices: 4, pricePerDeviceHourUSD: 3)
+        #expect(batched.timeToFirstTokenSeconds == 0.3 && batched.worstTimeToFirstTokenSeconds == 0.3
+                && batched.batchPrefillSeconds == 0.3)
+        // A TTFT target is held against the worst request: 0.3 s meets 0.35 s batched, 0.4 s misses it serially.
+        let target = LatencyTargets(maxTimeToFirstTokenSeconds: 0.35)
+        #expect(target.met(by: batched) && !target.met(by: serial))
+    }
+
+    /// In a serial sweep, one request's prefill is timed alone on the point's own deployment: for Llama 3.1 8B at
+    /// batch 8 on one H200 it is the batch-1 plan's prefill, in every layout; the batched sweep's TTFT is the
+    /// batch-8 prefill, longer than the serial mean of 4.5 × t₁ only where prefill is not fully compute-bound.
+    @Test(arguments: DeploymentLayout.allCases)
+    func serialSweepTimesOneRequestOnTheSameDeployment(_ layout: DeploymentLayout) throws {
+        let serial = try SweepPlanner.sweep(
+            model: try ModelConfig.load("llama-3.1-8b"), precision: Self.precision, contexts: [4_000], batches: [8],
+            promptTokens: [2_000], on: try device(), options: { var o = DeploymentOptions(); o.layouts = [layout]; return o }(),
+            prefillSchedule: .serial)
+        #expect(serial.prefillSchedule == .serial && serial.assumptions.contains(.serialPrefill))
+        let point = try #require(serial.points.first)
+        #expect(point.plan.devices == 1)
+        var options = DeploymentOptions()
+        options.layouts = [layout]
+        let alone = try DeploymentPlanner.plan(
+            try DeploymentWorkload(model: try ModelConfig.load("llama-3.1-8b"),
+                                   sizes: try StepSizes(batch: 1, contextTokens: 4_000, promptTokens: 2_000),
+                                   precision: Self.precision),
+            on: try device(), options: options)
+        let one = try #require(alone.layouts.first?.prefillAtBound?.seconds)
+        let requestAtBound = try #require(point.plan.requestPrefillAtBound?.seconds)
+        #expect(requestAtBound.isApproximatelyEqual(to: one, relativeTolerance: 1e-12))
+        let bound = try #require(point.bound)
+        #expect(try #require(bound.timeToFirstTokenSeconds).isApproximatelyEqual(to: 4.5 * one, relativeTolerance: 1e-12))
+        #expect(try #require(bound.worstTimeToFirstTokenSeconds).isApproximatelyEqual(to: 8 * one, relativeTolerance: 1e-12))
+    }
+
     /// Llama 3.1 8B at a 128-token context on one H200 (aggregate, bounds): weights 16.06 GB are read once per step,
     /// the KV cache 131,072 B × 128 per sequence; the step's FLOPs (≈ 2 × 8.03e9 per sequence) outgrow the bytes ×
     /// the ridge (989.4 TFLOP/s ÷ 4.8 TB/s ≈ 206 FLOP/B) between batch 256 and 512, so the knee is 512 in ×2
