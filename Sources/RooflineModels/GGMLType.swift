@@ -134,6 +134,20 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, Codable, Comparable {
 
     public static func < (lhs: GGMLType, rhs: GGMLType) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// JSON carries ggml's name (`Q4_K`), not the numeric id.
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let type = GGMLType.allCases.first(where: { $0.name == name }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown ggml type \(name)"))
+        }
+        self = type
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+
     /// Bytes of a row of `elements` elements: elements ÷ blockSize · bytesPerBlock (ggml.c `ggml_row_size`); nil
     /// when the row is not a whole number of blocks (ggml refuses such a tensor).
     public func rowBytes(elements: Int) -> Int? {

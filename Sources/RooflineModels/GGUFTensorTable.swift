@@ -13,6 +13,18 @@ public struct GGUFTensorTable: Codable, Sendable, Equatable {
 
     public func tensor(_ name: String) -> GGUFTensorInfo? { index[name].map { tensors[$0] } }
 
+    /// JSON carries the tensors; the name index is rebuilt from them.
+    private enum CodingKeys: String, CodingKey { case tensors }
+
+    public init(from decoder: Decoder) throws {
+        self.init(tensors: try decoder.container(keyedBy: CodingKeys.self).decode([GGUFTensorInfo].self, forKey: .tensors))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tensors, forKey: .tensors)
+    }
+
     /// Bytes of every tensor in the file: Σ `GGUFTensorInfo.bytes` (the checkpoint's weight bytes, exact).
     public var totalBytes: Double { tensors.reduce(0) { $0 + Double($1.bytes) } }
 

@@ -202,6 +202,15 @@ struct GGUFWriter {
         #expect(file.dataOffset % 32 == 0)
     }
 
+    @Test func theTensorTableRoundTripsThroughJSONByTypeName() throws {
+        let file = try GGUFFile(data: GGUFWriter.llama(layers: 1) { _, _ in .q4_K }.file(), source: "rt")
+        let table = GGUFTensorTable(tensors: file.tensors)
+        let json = try JSONEncoder().encode(table)
+        #expect(String(decoding: json, as: UTF8.self).contains("\"type\":\"Q4_K\""))
+        let decoded = try JSONDecoder().decode(GGUFTensorTable.self, from: json)
+        #expect(decoded == table && decoded.tensor("blk.0.attn_q.weight")?.bytes == 256 * 144)
+    }
+
     @Test func version2ReadsAndVersion1IsRefused() throws {
         var w = GGUFWriter.llama { _, _ in .f16 }
         w.version = 2
