@@ -60,6 +60,9 @@ public struct GGUFTensorInfo: Sendable, Equatable, Codable {
     /// Bytes of the data: `type.rowBytes(dimensions[0])` × the other dimensions (ggml.c `ggml_nbytes`).
     public var bytes: Int
 
+    /// Rows of the tensor, a weight matrix's outputs n: dimensions[1] (1 for a vector).
+    public var rows: Int { dimensions.count > 1 ? dimensions[1] : 1 }
+
     /// Matrices stacked in the tensor: dimensions[2] × dimensions[3] (1 for a 2-D weight).
     public var matrices: Int { dimensions.dropFirst(2).reduce(1, *) }
 }

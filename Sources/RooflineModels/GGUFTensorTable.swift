@@ -60,6 +60,8 @@ public struct GGUFTensorTable: Codable, Sendable, Equatable {
         var roles: [[String]]
         /// The input size every role's rows must have.
         var input: Int
+        /// The outputs the roles of one layer (one expert) give together.
+        var output: Int
     }
 
     /// The matmuls `model` builds and where their weights are, by llama.cpp's tensor names (src/llama-arch.cpp
@@ -69,29 +71,39 @@ public struct GGUFTensorTable: Codable, Sendable, Equatable {
         let moeLayers = model.moe?.layerIndices ?? []
         let dense = all.filter { !Set(moeLayers).contains($0) }
         let h = model.hiddenSize
+        let (nh, nkv, d) = (model.headCount, model.kvHeadCount, model.headDim)
         var list = [
-            MatmulTensors(operatorName: "qkv_proj", layers: all, roles: [["attn_q", "attn_k", "attn_v"], ["attn_qkv"]], input: h),
-            MatmulTensors(operatorName: "o_proj", layers: all, roles: [["attn_output"]], input: model.headCount * model.headDim),
+            MatmulTensors(operatorName: "qkv_proj", layers: all, roles: [["attn_q", "attn_k", "attn_v"], ["attn_qkv"]],
+                          input: h, output: (nh + 2 * nkv) * d),
+            MatmulTensors(operatorName: "o_proj", layers: all, roles: [["attn_output"]], input: nh * d, output: h),
         ]
         if !dense.isEmpty {
-            list.append(MatmulTensors(operatorName: model.gatedMLP ? "gate_up_proj" : "up_proj", layers: dense,
-                                      roles: model.gatedMLP ? [["ffn_gate", "ffn_up"], ["ffn_up"]] : [["ffn_up"]], input: h))
-            list.append(MatmulTensors(operatorName: "down_proj", layers: dense, roles: [["ffn_down"]], input: model.intermediateSize))
+            let size = model.intermediateSize
+            list.append(model.gatedMLP
+                ? MatmulTensors(operatorName: "gate_up_proj", layers: dense, roles: [["ffn_gate", "ffn_up"], ["ffn_up"]],
+                                input: h, output: 2 * size)
+                : MatmulTensors(operatorName: "up_proj", layers: dense, roles: [["ffn_up"]], input: h, output: size))
+            list.append(MatmulTensors(operatorName: "down_proj", layers: dense, roles: [["ffn_down"]], input: size, output: h))
         }
         if let moe = model.moe, !moeLayers.isEmpty {
-            list.append(MatmulTensors(operatorName: "router", layers: moeLayers, roles: [["ffn_gate_inp"]], input: h))
+            let size = moe.expertIntermediateSize
+            list.append(MatmulTensors(operatorName: "router", layers: moeLayers,
+                                      roles: moe.sharedExpertGate ? [["ffn_gate_inp", "ffn_gate_inp_shexp"]] : [["ffn_gate_inp"]],
+                                      input: h, output: moe.expertCount + (moe.sharedExpertGate ? 1 : 0)))
             list.append(MatmulTensors(operatorName: "experts_gate_up", layers: moeLayers,
-                                      roles: [["ffn_gate_exps", "ffn_up_exps"], ["ffn_gate_up_exps"]], input: h))
+                                      roles: [["ffn_gate_exps", "ffn_up_exps"], ["ffn_gate_up_exps"]], input: h, output: 2 * size))
             list.append(MatmulTensors(operatorName: "experts_down", layers: moeLayers, roles: [["ffn_down_exps"]],
-                                      input: moe.expertIntermediateSize))
+                                      input: size, output: h))
             if moe.sharedExpertCount > 0 {
+                let shared = moe.sharedIntermediateSize
                 list.append(MatmulTensors(operatorName: "shared_gate_up_proj", layers: moeLayers,
-                                          roles: [["ffn_gate_shexp", "ffn_up_shexp"]], input: h))
+                                          roles: [["ffn_gate_shexp", "ffn_up_shexp"]], input: h, output: 2 * shared))
                 list.append(MatmulTensors(operatorName: "shared_down_proj", layers: moeLayers, roles: [["ffn_down_shexp"]],
-                                          input: moe.sharedIntermediateSize))
+                                          input: shared, output: h))
             }
         }
-        list.append(MatmulTensors(operatorName: "lm_head", layers: [], roles: [["output"], ["token_embd"]], input: h))
+        list.append(MatmulTensors(operatorName: "lm_head", layers: [], roles: [["output"], ["token_embd"]], input: h,
+                                  output: model.vocabularySize))
         return list
     }
 
@@ -113,8 +125,9 @@ public struct GGUFTensorTable: Codable, Sendable, Equatable {
         return nil
     }
 
-    /// Checks that every matmul of `model` finds its tensors, with rows of the input size the metadata gives and a
-    /// ggml type whose CPU kernel is modelled; a bad-data error naming the tensor otherwise.
+    /// Checks that every matmul of `model` finds its tensors, with rows of the input size the metadata gives, the
+    /// outputs it gives per layer (summed over its roles: q + k + v = (nh + 2·nkv)·d, gate + up = 2·I) and a ggml
+    /// type whose CPU kernel is modelled; a bad-data error naming the tensors otherwise.
     func validate(for model: ModelConfig, source: String) throws {
         for matmul in Self.matmuls(of: model) {
             guard let (weights, _) = tensors(of: matmul) else {
@@ -125,8 +138,16 @@ public struct GGUFTensorTable: Codable, Sendable, Equatable {
                     + "(\(expected)\(matmul.layers.count > 1 ? " in each of \(matmul.layers.count) layers" : "")): "
                     + "the file is not a complete \(model.family.rawValue) checkpoint")
             }
+            let perLayer = max(1, weights.count / max(1, matmul.layers.count))
+            for layerTensors in stride(from: 0, to: weights.count, by: perLayer).map({ weights[$0..<min($0 + perLayer, weights.count)] }) {
+                let outputs = layerTensors.reduce(0) { $0 + $1.rows }
+                guard outputs == matmul.output else {
+                    throw RooflineError.badData("\(source): tensors \(layerTensors.map(\.name).joined(separator: ", ")) give "
+                        + "\(outputs) outputs but \(matmul.operatorName) has \(matmul.output) per the metadata: the metadata and the tensors disagree")
+                }
+            }
             for tensor in weights {
-                guard tensor.dimensions.count >= 2, tensor.dimensions[0] == matmul.input else {
+                guard tensor.dimensions[0] == matmul.input else {
                     throw RooflineError.badData("\(source): tensor \(tensor.name) has shape \(tensor.dimensions) but "
                         + "\(matmul.operatorName) takes \(matmul.input) inputs per the metadata: the metadata and the tensors disagree")
                 }

@@ -22,7 +22,7 @@ extension OperatorBuilder {
         var side: [SideWork] = []
         for tensor in weights {
             guard let kernel = GGMLMatmulKernel(weights: tensor.type) else { return nil }
-            let (input, output) = (Double(tensor.dimensions[0]), Double(tensor.dimensions[1]))
+            let (input, output) = (Double(tensor.dimensions[0]), Double(tensor.rows))
             weightBytes += Double(tensor.bytes) * (tensor.matrices > 1 ? matrices / Double(tensor.matrices) : 1)
             dotProducts[kernel.computeType, default: 0] += 2 * rows * input * output
             side += kernel.sideWork(rows: rows, input: input, output: output)

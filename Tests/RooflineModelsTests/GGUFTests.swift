@@ -402,6 +402,107 @@ struct GGUFWriter {
         #expect(router.computeType == .fp32 && router.bytes.weights == 256 * 8 * 4 && router.sideWork == nil)
     }
 
+    /// A header of `architecture` with `sizes` (keys under the architecture) and `tensors`, all Q8_0 unless given.
+    static func model(_ architecture: String, _ sizes: [String: UInt32], _ tensors: [(String, [Int], GGMLType)]) throws -> ModelConfig {
+        var w = GGUFWriter()
+        w.metadata = [("general.architecture", .string(architecture))]
+            + sizes.sorted { $0.key < $1.key }.map { ("\(architecture).\($0.key)", .u32($0.value)) }
+        w.tensors = tensors.map { (name: $0.0, dims: $0.1, type: $0.2) }
+        return try ModelConfig(gguf: try GGUFFile(data: w.file(), source: architecture), name: architecture, source: architecture)
+    }
+
+    @Test func phi3ReadsItsFusedQKVAndGateUp() throws {
+        // Phi-3: one attn_qkv (h → (nh + 2·nkv)·d) and one ffn_up (h → 2·I) per layer.
+        let model = try Self.model("phi3", ["block_count": 1, "embedding_length": 256, "feed_forward_length": 512,
+                                            "attention.head_count": 4, "attention.head_count_kv": 4,
+                                            "attention.sliding_window": 2047, "rope.dimension_count": 64],
+                                   [("token_embd.weight", [256, 32], .q8_0), ("blk.0.attn_qkv.weight", [256, 768], .q4_K),
+                                    ("blk.0.attn_output.weight", [256, 256], .q4_K), ("blk.0.ffn_up.weight", [256, 1024], .q5_K),
+                                    ("blk.0.ffn_down.weight", [512, 256], .q6_K), ("output.weight", [256, 32], .q6_K)])
+        #expect(model.family == .phi3 && model.slidingWindow == 2047 && model.intermediateSize == 512 && !model.tiedEmbeddings)
+        let workload = try Workload(model: model, phase: .decode(context: 10), batch: 1,
+                                    precision: Precision(weightScheme: model.weights, activations: .fp32, kvCache: .fp32),
+                                    attention: .fused)
+        // Q5_K 256 → 1024: 1024 rows × 1 block × 176 B = 180,224 B.
+        #expect(workload.operators().first { $0.name == "gate_up_proj" }?.bytes.weights == 180_224)
+        // Q4_K 256 → 768: 768 × 144 = 110,592 B.
+        #expect(workload.operators().first { $0.name == "qkv_proj" }?.bytes.weights == 110_592)
+    }
+
+    @Test func qwen2CountsItsBiasTensorsExactly() throws {
+        var tensors: [(String, [Int], GGMLType)] = [("token_embd.weight", [64, 32], .q8_0)]
+        for role in ["attn_q", "attn_k", "attn_v"] {
+            tensors.append(("blk.0.\(role).weight", [64, role == "attn_q" ? 64 : 32], .q8_0))
+            tensors.append(("blk.0.\(role).bias", [role == "attn_q" ? 64 : 32], .f32))
+        }
+        tensors += [("blk.0.attn_output.weight", [64, 64], .q8_0), ("blk.0.ffn_gate.weight", [64, 96], .q8_0),
+                    ("blk.0.ffn_up.weight", [64, 96], .q8_0), ("blk.0.ffn_down.weight", [96, 64], .q8_0)]
+        let model = try Self.model("qwen2", ["block_count": 1, "embedding_length": 64, "feed_forward_length": 96,
+                                             "attention.head_count": 4, "attention.head_count_kv": 2], tensors)
+        #expect(model.family == .qwen2 && model.qkvBias && model.tiedEmbeddings)
+        let workload = try Workload(model: model, phase: .decode(context: 10), batch: 1,
+                                    precision: Precision(weightScheme: model.weights, activations: .fp32, kvCache: .fp32),
+                                    attention: .fused)
+        let ops = workload.operators()
+        // Q8_0 64 → 128 rows (64 + 32 + 32) × 2 blocks × 34 B = 8,704 B, biases 128 × 4 = 512 B.
+        #expect(ops.first { $0.name == "qkv_proj" }?.bytes.weights == Double(8_704 + 512))
+        // Tied: lm_head reads token_embd (32 rows × 2 × 34 = 2,176 B) on the Q8_0 kernel.
+        let head = try #require(ops.first { $0.name == "lm_head" })
+        #expect(head.bytes.weights == 2_176 && head.computeType == .int8)
+    }
+
+    @Test func gemma3AndQwen2MoEReadTheirFamilyKeys() throws {
+        let gemma = try Self.model("gemma3", ["block_count": 6, "embedding_length": 64, "feed_forward_length": 128,
+                                             "attention.head_count": 2, "attention.head_count_kv": 1,
+                                             "attention.key_length": 32, "attention.value_length": 32,
+                                             "attention.sliding_window": 512],
+                                   [("token_embd.weight", [64, 32], .q8_0)] + (0..<6).flatMap { (i: Int) -> [(String, [Int], GGMLType)] in
+                                       [("blk.\(i).attn_q.weight", [64, 64], .f16), ("blk.\(i).attn_k.weight", [64, 32], .f16),
+                                        ("blk.\(i).attn_v.weight", [64, 32], .f16), ("blk.\(i).attn_output.weight", [64, 64], .f16),
+                                        ("blk.\(i).ffn_gate.weight", [64, 128], .bf16), ("blk.\(i).ffn_up.weight", [64, 128], .bf16),
+                                        ("blk.\(i).ffn_down.weight", [128, 64], .bf16)]
+                                   })
+        #expect(gemma.family == .gemma3 && gemma.tiedEmbeddings && gemma.slidingWindow == 512)
+        #expect(gemma.slidingWindowLayers == [0, 1, 2, 3, 4] && gemma.headDim == 32)
+        let moe = try Self.model("qwen2moe", ["block_count": 1, "embedding_length": 64, "attention.head_count": 4,
+                                              "attention.head_count_kv": 4, "expert_count": 4, "expert_used_count": 2,
+                                              "expert_feed_forward_length": 32, "expert_shared_feed_forward_length": 64],
+                                 [("token_embd.weight", [64, 32], .q8_0), ("blk.0.attn_q.weight", [64, 64], .q8_0),
+                                  ("blk.0.attn_k.weight", [64, 64], .q8_0), ("blk.0.attn_v.weight", [64, 64], .q8_0),
+                                  ("blk.0.attn_output.weight", [64, 64], .q8_0), ("blk.0.ffn_gate_inp.weight", [64, 4], .f32),
+                                  ("blk.0.ffn_gate_inp_shexp.weight", [64], .f32),
+                                  ("blk.0.ffn_gate_exps.weight", [64, 32, 4], .q8_0), ("blk.0.ffn_up_exps.weight", [64, 32, 4], .q8_0),
+                                  ("blk.0.ffn_down_exps.weight", [32, 64, 4], .q8_0), ("blk.0.ffn_gate_shexp.weight", [64, 64], .q8_0),
+                                  ("blk.0.ffn_up_shexp.weight", [64, 64], .q8_0), ("blk.0.ffn_down_shexp.weight", [64, 64], .q8_0)])
+        #expect(moe.family == .qwen2Moe && moe.moe?.sharedIntermediateSize == 64 && moe.moe?.sharedExpertGate == true)
+        let workload = try Workload(model: moe, phase: .decode(context: 10), batch: 1,
+                                    precision: Precision(weightScheme: moe.weights, activations: .fp32, kvCache: .fp32),
+                                    attention: .fused)
+        // The router reads ffn_gate_inp (64 × 4 × 4 B) and the shared expert's gate (64 × 4 B).
+        #expect(workload.operators().first { $0.name == "router" }?.bytes.weights == Double(1_024 + 256))
+    }
+
+    @Test func tensorsThatDisagreeWithTheMetadataAreBadData() throws {
+        // attn_k gives 16 outputs where 2 KV heads of 16 need 32.
+        #expect {
+            _ = try Self.model("llama", ["block_count": 1, "embedding_length": 64, "feed_forward_length": 64,
+                                         "attention.head_count": 4, "attention.head_count_kv": 2],
+                               [("token_embd.weight", [64, 32], .q8_0), ("blk.0.attn_q.weight", [64, 64], .q8_0),
+                                ("blk.0.attn_k.weight", [64, 16], .q8_0), ("blk.0.attn_v.weight", [64, 32], .q8_0),
+                                ("blk.0.attn_output.weight", [64, 64], .q8_0), ("blk.0.ffn_gate.weight", [64, 64], .q8_0),
+                                ("blk.0.ffn_up.weight", [64, 64], .q8_0), ("blk.0.ffn_down.weight", [64, 64], .q8_0)])
+        } throws: { error in
+            (error as? RooflineError)?.category == .badData && "\(error)".contains("give 112 outputs but qkv_proj has 128")
+        }
+        // A missing tensor names what it looked for.
+        #expect {
+            _ = try Self.model("llama", ["block_count": 1, "embedding_length": 64, "feed_forward_length": 64,
+                                         "attention.head_count": 4], [("token_embd.weight", [64, 32], .q8_0)])
+        } throws: { error in
+            "\(error)".contains("lacks the weights of qkv_proj (blk.0.attn_q.weight + blk.0.attn_k.weight + blk.0.attn_v.weight or blk.0.attn_qkv.weight)")
+        }
+    }
+
     /// A file gguf-py wrote (scripts/make-gguf-fixtures.py): our tensor table equals GGUFReader's.
     @Test(arguments: ["tiny-llama-mixed", "tiny-llama-f16"])
     func matchesGGUFPyOnItsOwnFiles(_ name: String) throws {
