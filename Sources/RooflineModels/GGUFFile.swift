@@ -251,6 +251,14 @@ final class GGUFCursor {
         return window.subdata(in: start..<(start + count))
     }
 
+    /// Steps over `count` bytes without reading them; a bad-data error naming `what` when the file ends first.
+    func skip(_ count: Int, _ what: String) throws {
+        guard count >= 0, count <= remaining else {
+            throw fail("\(what) claims \(count) bytes at offset \(offset), more than the \(remaining) left: the file is truncated or corrupt")
+        }
+        offset += count
+    }
+
     private func integer<T: FixedWidthInteger>(_ type: T.Type, _ what: String) throws -> T {
         let data = try bytes(MemoryLayout<T>.size, what)
         var value = T.zero
@@ -314,13 +322,18 @@ final class GGUFCursor {
                 throw fail("metadata \(key) is an array of type \(elementType), which GGUF does not define: the header is corrupt")
             }
             let count = try self.count(u64("the length of \(key)"), minimumBytes: minimum, "elements in \(key)")
-            var values: [GGUFValue] = []
-            let keep = count <= GGUFFile.keptArrayLength
-            if keep { values.reserveCapacity(count) }
-            for _ in 0..<count {
-                let element = try value(type: elementType, key: key, inArray: true)
-                if keep { values.append(element) }
+            guard count <= GGUFFile.keptArrayLength else {
+                // Too long to keep: step over it (fixed-size elements at once, strings one length at a time).
+                if elementType == 8 {
+                    for index in 0..<count { try skip(Int(clamping: try u64("the length of \(key)[\(index)]")), "\(key)[\(index)]") }
+                } else {
+                    try skip(count * minimum, "the elements of \(key)")
+                }
+                return .array(elementType: elementType, count: count, values: [])
             }
+            var values: [GGUFValue] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(try value(type: elementType, key: key, inArray: true)) }
             return .array(elementType: elementType, count: count, values: values)
         case 10: return .unsigned(try u64(key))
         case 11: return .signed(Int64(bitPattern: try u64(key)))
