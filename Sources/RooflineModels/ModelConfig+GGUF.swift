@@ -40,7 +40,8 @@ extension ModelConfig {
         }
         let a = architecture
         func value(_ key: String) -> GGUFValue? { file.metadata["\(a).\(key)"] }
-        /// A positive whole number under A.key; an array (per-layer values) must hold one value.
+        /// A positive whole number under A.key; an array (per-layer values) must hold one value. An optional key
+        /// that is 0 counts as absent (converters write `expert_count` 0 for dense models).
         func integer(_ key: String, required: Bool) throws -> Int? {
             guard let stored = value(key) else {
                 if required { throw fail("the GGUF metadata lacks \(a).\(key), which the model needs") }
@@ -53,6 +54,7 @@ extension ModelConfig {
                 }
                 candidate = first
             }
+            if !required, candidate.integer == 0 { return nil }
             guard let number = candidate.integer, number > 0 else {
                 throw fail("\(a).\(key) must be a positive whole number, got \(stored.summary)")
             }

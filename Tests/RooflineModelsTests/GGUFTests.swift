@@ -415,11 +415,12 @@ struct GGUFWriter {
         // Phi-3: one attn_qkv (h → (nh + 2·nkv)·d) and one ffn_up (h → 2·I) per layer.
         let model = try Self.model("phi3", ["block_count": 1, "embedding_length": 256, "feed_forward_length": 512,
                                             "attention.head_count": 4, "attention.head_count_kv": 4,
-                                            "attention.sliding_window": 2047, "rope.dimension_count": 64],
+                                            "attention.sliding_window": 2047, "rope.dimension_count": 64, "expert_count": 0],
                                    [("token_embd.weight", [256, 32], .q8_0), ("blk.0.attn_qkv.weight", [256, 768], .q4_K),
                                     ("blk.0.attn_output.weight", [256, 256], .q4_K), ("blk.0.ffn_up.weight", [256, 1024], .q5_K),
                                     ("blk.0.ffn_down.weight", [512, 256], .q6_K), ("output.weight", [256, 32], .q6_K)])
         #expect(model.family == .phi3 && model.slidingWindow == 2047 && model.intermediateSize == 512 && !model.tiedEmbeddings)
+        #expect(model.moe == nil)  // phi3.expert_count 0 is no experts
         let workload = try Workload(model: model, phase: .decode(context: 10), batch: 1,
                                     precision: Precision(weightScheme: model.weights, activations: .fp32, kvCache: .fp32),
                                     attention: .fused)
