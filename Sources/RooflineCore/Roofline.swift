@@ -122,7 +122,7 @@ public struct Roofline: Codable, Sendable, Equatable {
         let bound: Bound = (op.flops > 0 && peak != nil && computeSeconds >= memorySeconds) ? .compute : .memory
         let intensity = op.flopsPerByte
         let roof = intensity * memory.bytesPerSecond
-        let attainable = op.flops == 0 ? 0 : peak.map { _ in min(op.flops / computeSeconds, roof) } ?? roof
+        let attainable = op.flops == 0 ? 0 : peak.map { min(sideSeconds > 0 ? op.flops / computeSeconds : $0, roof) } ?? roof
         return Placement(
             operator: op, arithmeticIntensity: intensity, attainableFlopsPerSecond: attainable,
             computeSeconds: computeSeconds, memorySeconds: memorySeconds, seconds: max(computeSeconds, memorySeconds),
