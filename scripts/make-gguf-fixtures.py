@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the tiny GGUF fixtures of Tests/RooflineModelsTests/Fixtures/gguf with gguf-py's GGUFWriter, and beside
-each one the tensor table gguf-py's GGUFReader reads back from it (name, ggml type, shape, n_bytes), which the Swift
-tests compare with our parser.
+each one the tensor table (name, ggml type, shape, n_bytes; NAME.tensors.tsv) and the metadata (key, type, value;
+NAME.metadata.tsv) that gguf-py's GGUFReader reads back from it, which the Swift tests compare with our parser.
 
     python3 scripts/make-gguf-fixtures.py          # gguf-py 0.19.0 (pip install gguf)
 
@@ -85,7 +85,26 @@ def write(path, types, tied, ffn=FFN):
         table.write("# name\ttype\tshape (ne0,ne1,...)\tn_bytes, as gguf-py's GGUFReader reads them\n")
         for t in reader.tensors:
             table.write(f"{t.name}\t{t.tensor_type.name}\t{','.join(str(int(d)) for d in t.shape)}\t{int(t.n_bytes)}\n")
+    with open(path[:-len(".gguf")] + ".metadata.tsv", "w") as table:
+        table.write("# key\tgguf type\telement type\tvalue (arrays: count, then elements joined by |), as GGUFReader reads them\n")
+        for key, field in reader.fields.items():
+            if key.startswith("GGUF."):
+                continue
+            kind = field.types[0]
+            if kind == gguf.GGUFValueType.ARRAY:
+                values = field.contents()
+                shown = "|".join(text(v) for v in values) if len(values) <= 8 else ""
+                table.write(f"{key}\t{int(kind)}\t{int(field.types[1])}\t{len(values)}\t{shown}\n")
+            else:
+                table.write(f"{key}\t{int(kind)}\t-\t{text(field.contents())}\n")
     print(path, os.path.getsize(path), "bytes,", len(reader.tensors), "tensors")
+
+
+def text(value):
+    """A scalar as the Swift test prints it: bools true/false, floats by repr, the rest by str."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 mixed = {

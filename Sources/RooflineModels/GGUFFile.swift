@@ -75,6 +75,8 @@ public struct GGUFFile: Sendable, Equatable {
     /// Metadata keys in file order, and their values.
     public var keys: [String]
     public var metadata: [String: GGUFValue]
+    /// Each key's `gguf_type` id as stored (metadata keeps only the kind: unsigned, signed, float, …).
+    public var valueTypes: [String: UInt32]
     public var tensors: [GGUFTensorInfo]
     /// `general.alignment` (32 by default): tensor data offsets are multiples of it.
     public var alignment: Int
@@ -90,7 +92,8 @@ public struct GGUFFile: Sendable, Equatable {
     private var tensorIndex: [String: Int]
 
     public static func == (lhs: GGUFFile, rhs: GGUFFile) -> Bool {
-        lhs.version == rhs.version && lhs.keys == rhs.keys && lhs.metadata == rhs.metadata && lhs.tensors == rhs.tensors
+        lhs.version == rhs.version && lhs.keys == rhs.keys && lhs.metadata == rhs.metadata
+            && lhs.valueTypes == rhs.valueTypes && lhs.tensors == rhs.tensors
             && lhs.alignment == rhs.alignment && lhs.dataOffset == rhs.dataOffset && lhs.fileSize == rhs.fileSize
     }
 
@@ -135,6 +138,7 @@ public struct GGUFFile: Sendable, Equatable {
         let keyCount = try c.count(c.u64("the metadata count"), minimumBytes: 13, "metadata pairs")
         var keys: [String] = []
         var metadata: [String: GGUFValue] = [:]
+        var valueTypes: [String: UInt32] = [:]
         for index in 0..<keyCount {
             let key = try c.string("the key of metadata pair \(index + 1)")
             let type = try c.u32("the type of \(key)")
@@ -143,6 +147,7 @@ public struct GGUFFile: Sendable, Equatable {
                 throw c.fail("metadata key \(key) appears twice: the header is corrupt")
             }
             keys.append(key)
+            valueTypes[key] = type
         }
         var alignment = 32
         if let value = metadata["general.alignment"] {
@@ -198,6 +203,7 @@ public struct GGUFFile: Sendable, Equatable {
         self.version = Int(version)
         self.keys = keys
         self.metadata = metadata
+        self.valueTypes = valueTypes
         self.tensors = tensors
         self.alignment = alignment
         self.dataOffset = dataOffset

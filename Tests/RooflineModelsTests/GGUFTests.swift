@@ -518,6 +518,26 @@ struct GGUFWriter {
             #expect(tensor.dimensions.map(String.init).joined(separator: ",") == row[2])
             #expect(tensor.bytes == Int(row[3]), "\(tensor.name)")
         }
+        // The metadata: every key, its gguf type and its value as GGUFReader reads them.
+        let metadata = try String(contentsOf: Self.fixtures.appendingPathComponent("\(name).metadata.tsv"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(file.keys == metadata.map { $0[0] })
+        func text(_ value: GGUFValue) -> String {
+            switch value {
+            case .unsigned(let v): String(v)
+            case .signed(let v): String(v)
+            case .float(let v): String(v)
+            case .bool(let v): String(v)
+            case .string(let v): v
+            case .array(_, let count, let values): "\(count)\t" + (count <= 8 ? values.map(text).joined(separator: "|") : "")
+            }
+        }
+        for row in metadata {
+            let value = try #require(file.metadata[row[0]])
+            #expect(file.valueTypes[row[0]].map(String.init) == row[1], "\(row[0])")
+            if case .array(let elementType, _, _) = value { #expect(String(elementType) == row[2], "\(row[0])") }
+            #expect(text(value) == row.dropFirst(3).joined(separator: "\t"), "\(row[0])")
+        }
         let model = try ModelConfig.load(url.path)
         #expect(model.name == name && model.family == .llama && model.layerCount == 2 && model.hiddenSize == 64)
         #expect(model.headCount == 4 && model.kvHeadCount == 2 && model.headDim == 16 && model.vocabularySize == 48)
