@@ -165,17 +165,20 @@ public struct GGUFFile: Sendable, Equatable {
                 throw c.fail("tensor \(name) has \(dimensionCount) dimensions: ggml tensors have 1 to 4")
             }
             var dimensions: [Int] = []
-            var elements = 1
+            // The product of the non-zero dimensions stays below 2^53, so that every partial product (rows,
+            // stacked matrices, bytes) is exact in Int and Double.
+            var nonZeroProduct = 1
             for _ in 0..<dimensionCount {
                 let raw = try c.u64("a dimension of \(name)")
                 guard raw < 1 << 53 else { throw c.fail("tensor \(name) has a dimension of \(raw): the header is corrupt") }
-                let (product, overflow) = elements.multipliedReportingOverflow(by: Int(raw))
+                let (product, overflow) = nonZeroProduct.multipliedReportingOverflow(by: max(1, Int(raw)))
                 guard !overflow, product < 1 << 53 else {
                     throw c.fail("tensor \(name) has dimensions whose product overflows: the header is corrupt")
                 }
                 dimensions.append(Int(raw))
-                elements = product
+                nonZeroProduct = product
             }
+            let elements = dimensions.reduce(1, *)
             let typeID = try c.u32("the type of \(name)")
             guard let type = GGMLType(rawValue: typeID) else {
                 throw c.fail("tensor \(name) has ggml type \(typeID), which this version does not know (known: "
@@ -196,7 +199,8 @@ public struct GGUFFile: Sendable, Equatable {
                                           elements: elements, bytes: bytes))
         }
         let dataOffset = (c.offset + alignment - 1) / alignment * alignment
-        for tensor in tensors where dataOffset + tensor.offset + tensor.bytes > c.size {
+        // (in subtractions: offsets and sizes near Int.max must not overflow)
+        for tensor in tensors where tensor.offset > c.size - dataOffset || tensor.bytes > c.size - dataOffset - tensor.offset {
             throw c.fail("the file is truncated: tensor \(tensor.name) (\(tensor.bytes) bytes at \(dataOffset + tensor.offset)) "
                 + "ends past the file's \(c.size) bytes; download or convert it again")
         }

@@ -228,6 +228,7 @@ struct GGUFWriter {
         ("notGGUF", "not a GGUF file"),
         ("dataPastEnd", "the file is truncated: tensor"),
         ("badType", "ggml type 99"),
+        ("hugeTensor", "the file is truncated: tensor"),
     ])
     func brokenHeadersAreBadData(_ kind: String, _ message: String) throws {
         var w = GGUFWriter.llama { _, _ in .q8_0 }
@@ -242,6 +243,10 @@ struct GGUFWriter {
             data.replaceSubrange(24..<32, with: withUnsafeBytes(of: UInt64(1 << 40).littleEndian) { Data($0) })
         case "notGGUF": data = Data("{\"model_type\": \"llama\"}".utf8)
         case "dataPastEnd": data = w.file().dropLast(100)
+        case "hugeTensor":
+            // 2^45 × 64 F64 elements: 2^54 bytes, which the header may claim but the file does not hold.
+            w.tensors = [("huge", [1 << 45, 64], .f64)]
+            data = w.file(withData: false)
         default: w.tensors[0].type = .f32; data = w.file(); data = Self.replacingType(of: "token_embd.weight", in: data, with: 99)
         }
         do {
