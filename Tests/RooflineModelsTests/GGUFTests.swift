@@ -340,6 +340,35 @@ struct GGUFWriter {
         #expect(side.count == 2)
     }
 
+    /// down_proj of a Q8_0 Llama (512 → 256) placed on a roofline with int8 200 GOP/s, fp32 50 GFLOP/s and DRAM
+    /// 20 GB/s, activations fp32.
+    @Test func aQuantizedMatmulIsPlacedOnTheInt8CeilingWithItsScaleWork() throws {
+        let w = GGUFWriter.llama(layers: 1) { _, _ in .q8_0 }
+        let model = try ModelConfig(gguf: try GGUFFile(data: w.file(), source: "q8"), name: "q8", source: "q8")
+        let roofline = Roofline(name: "host", computeCeilings: [ComputeCeiling(dataType: .fp32, flopsPerSecond: 50e9, source: "fixed"),
+                                                                ComputeCeiling(dataType: .int8, flopsPerSecond: 200e9, source: "fixed")],
+                                bandwidthCeilings: [BandwidthCeiling(level: "DRAM", bytesPerSecond: 20e9, source: "fixed")],
+                                mainMemoryLevel: "DRAM")
+        func downProj(_ phase: Phase) throws -> Placement {
+            let workload = try Workload(model: model, phase: phase, batch: 1,
+                                        precision: Precision(weightScheme: model.weights, activations: .fp32, kvCache: .fp32),
+                                        attention: .fused)
+            return try roofline.place(try #require(workload.operators().first { $0.name == "down_proj" }))
+        }
+        // Decode: int8 2·512·256 = 262,144 op / 200e9 = 1.31072 µs; fp32 side work 16,384 + 2,080 = 18,464 / 50e9 =
+        // 0.36928 µs; compute 1.68 µs. Memory: 139,264 B of weights + (512 + 256) · 4 B = 142,336 B / 20e9 = 7.1168 µs.
+        let decode = try downProj(.decode(context: 16))
+        #expect(abs(decode.computeSeconds - 1.68e-6) < 1e-15 && abs(decode.memorySeconds - 7.1168e-6) < 1e-15)
+        #expect(decode.bound == .memory && decode.seconds == decode.memorySeconds && decode.ceilingDataType == .int8)
+        // Prefill of 64: int8 16,777,216 / 200e9 = 83.88608 µs; side work 64 · (256 · 16 · 4) + 64 · 2,080 = 1,181,696
+        // / 50e9 = 23.63392 µs; compute 107.52 µs ≥ memory (139,264 + 64 · 768 · 4 = 335,872 B) / 20e9 = 16.7936 µs.
+        let prefill = try downProj(.prefill(tokens: 64))
+        #expect(abs(prefill.computeSeconds - 107.52e-6) < 1e-13 && abs(prefill.memorySeconds - 16.7936e-6) < 1e-13)
+        #expect(prefill.bound == .compute)
+        // Attainable: 16,777,216 / 107.52 µs = 156.04 GOP/s, below the int8 peak by the scale work.
+        #expect(abs(prefill.attainableFlopsPerSecond - 16_777_216 / 107.52e-6) < 1e3)
+    }
+
     @Test func kQuantSideWorkCountsSubBlockScalesAndMins() {
         let kernel = GGMLMatmulKernel(weights: .q4_K)!
         #expect(kernel.computeType == .int8 && kernel.activationType == .q8_K)
