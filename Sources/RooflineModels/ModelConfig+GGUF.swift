@@ -4,10 +4,11 @@ import RooflineCore
 extension ModelConfig {
     /// GGUF architectures (`general.architecture`) that are read, and the Hugging Face `model_type` whose family
     /// models each: llama (mixtral when `llama.expert_count` > 0: llama.cpp converts Mistral and Mixtral as llama),
-    /// qwen2, qwen2moe, qwen3, qwen3moe, gemma2, gemma3, phi3.
+    /// qwen2, qwen2moe, qwen3, qwen3moe, gemma (Gemma 1: Gemma 2's family without its post-norms, soft-caps and
+    /// sliding window, which Gemma 1 does not have), gemma2, gemma3, phi3.
     public static let ggufArchitectures: [String: String] = [
         "llama": "llama", "qwen2": "qwen2", "qwen2moe": "qwen2_moe", "qwen3": "qwen3", "qwen3moe": "qwen3_moe",
-        "gemma2": "gemma2", "gemma3": "gemma3_text", "phi3": "phi3",
+        "gemma": "gemma2", "gemma2": "gemma2", "gemma3": "gemma3_text", "phi3": "phi3",
     ]
 
     /// Reads the model of the GGUF file at `url` from its header alone (`GGUFFile`), as `name`.
@@ -90,8 +91,12 @@ extension ModelConfig {
         object["model_type"] = .string(modelType)
         if let window = try integer("attention.sliding_window", required: false) {
             set("sliding_window", window)
-        } else if ["gemma2", "gemma3", "phi3"].contains(a) || modelType == "mixtral" {
+        } else if ["gemma", "gemma2", "gemma3", "phi3"].contains(a) || modelType == "mixtral" {
             object["sliding_window"] = .null
+        }
+        if a == "gemma" {
+            object["attn_logit_softcapping"] = .null
+            object["final_logit_softcapping"] = .null
         }
         for key in ["attn_logit_softcapping", "final_logit_softcapping"] {
             if let cap = value(key)?.number { object[key] = cap > 0 ? .number(cap) : .null }
@@ -117,6 +122,11 @@ extension ModelConfig {
             object["attention_bias"] = .bool(true)
         }
         var model = try ModelConfig(object: object, name: name, source: source, family: forced)
+        if a == "gemma" && forced == nil {
+            model.normsPerLayer = 2
+            model.notes.append("GGUF architecture gemma (Gemma 1) analysed with the gemma2 family less what Gemma 1 lacks: "
+                + "two norms per layer, no logit soft-caps, no sliding window")
+        }
         model.weights = .gguf(table)
         try table.validate(for: model, source: source)
         self = model

@@ -499,6 +499,17 @@ struct GGUFWriter {
                                    })
         #expect(gemma.family == .gemma3 && gemma.tiedEmbeddings && gemma.slidingWindow == 512)
         #expect(gemma.slidingWindowLayers == [0, 1, 2, 3, 4] && gemma.headDim == 32)
+        // Gemma 1: the gemma2 family with two norms per layer, no soft-caps and no window.
+        let gemma1 = try Self.model("gemma", ["block_count": 1, "embedding_length": 64, "feed_forward_length": 128,
+                                              "attention.head_count": 2, "attention.head_count_kv": 1,
+                                              "attention.key_length": 32],
+                                    [("token_embd.weight", [64, 32], .q8_0), ("blk.0.attn_q.weight", [64, 64], .q8_0),
+                                     ("blk.0.attn_k.weight", [64, 32], .q8_0), ("blk.0.attn_v.weight", [64, 32], .q8_0),
+                                     ("blk.0.attn_output.weight", [64, 64], .q8_0), ("blk.0.ffn_gate.weight", [64, 128], .q8_0),
+                                     ("blk.0.ffn_up.weight", [64, 128], .q8_0), ("blk.0.ffn_down.weight", [128, 64], .q8_0)])
+        #expect(gemma1.family == .gemma2 && gemma1.normsPerLayer == 2 && gemma1.scalesEmbeddings && gemma1.tiedEmbeddings)
+        #expect(gemma1.attentionLogitSoftcap == nil && gemma1.finalLogitSoftcap == nil && gemma1.slidingWindow == nil)
+        #expect(gemma1.notes.contains { $0.contains("Gemma 1") })
         let moe = try Self.model("qwen2moe", ["block_count": 1, "embedding_length": 64, "attention.head_count": 4,
                                               "attention.head_count_kv": 4, "expert_count": 4, "expert_used_count": 2,
                                               "expert_feed_forward_length": 32, "expert_shared_feed_forward_length": 64],
