@@ -43,6 +43,29 @@ public struct ByteCounts: Codable, Sendable, Equatable {
     }
 }
 
+/// Work an operator does besides its main `flops`, on another compute ceiling: a quantized matmul's fp32 block
+/// scales and the quantization of its activations (`GGMLMatmulKernel` in RooflineModels says what is counted).
+/// Operations count as FLOPs do: a multiply-add is 2.
+public struct SideWork: Codable, Sendable, Equatable {
+    /// What the work is, for people: `block scales`, `activation quantization to Q8_0`.
+    public var name: String
+    /// Operations for the whole step (all `count` instances).
+    public var operations: Double
+    /// The data type whose ceiling the work runs on.
+    public var dataType: DataType
+
+    public init(name: String, operations: Double, dataType: DataType) {
+        self.name = name
+        self.operations = operations
+        self.dataType = dataType
+    }
+
+    /// This work with its operations multiplied by `factor` (a device's share of the operator).
+    public func scaled(by factor: Double) -> SideWork {
+        SideWork(name: name, operations: operations * factor, dataType: dataType)
+    }
+}
+
 /// One operator of an inference step: data only. Intensity, bound and time are derived by a `Roofline`.
 ///
 /// `flops` and `bytes` are totals for the whole step: the cost of one instance times `count`
@@ -64,8 +87,12 @@ public struct Operator: Codable, Sendable, Equatable {
     /// not counted (the calibrated time model then uses its size-only curves).
     public var parallelUnits: Double?
 
+    /// Work besides `flops` that runs on other ceilings and adds to the compute time (`Roofline.place`); nil when
+    /// there is none (every operator but a quantized GGUF matmul), and then absent from JSON.
+    public var sideWork: [SideWork]?
+
     public init(name: String, kind: OperatorKind, flops: Double, bytes: ByteCounts, computeType: DataType, count: Int = 1,
-                parallelUnits: Double? = nil) {
+                parallelUnits: Double? = nil, sideWork: [SideWork]? = nil) {
         self.name = name
         self.kind = kind
         self.flops = flops
@@ -73,6 +100,7 @@ public struct Operator: Codable, Sendable, Equatable {
         self.computeType = computeType
         self.count = count
         self.parallelUnits = parallelUnits
+        self.sideWork = sideWork.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Arithmetic intensity in FLOP per byte: flops / bytes.total (0 when nothing is computed,

@@ -92,8 +92,11 @@ public struct Roofline: Codable, Sendable, Equatable {
 
     /// Places one operator on this roofline, reading its bytes from `level` (main memory by default).
     ///
-    /// compute time = flops / peak; memory time = bytes / bandwidth; time = max of the two;
-    /// attainable FLOP/s = min(peak, intensity × bandwidth). Bound is compute when compute time ≥ memory time
+    /// compute time = flops / peak + Σ over its side work of operations / peak of the side work's type (the side
+    /// work of a quantized matmul, its fp32 block scales and activation quantization, issues on the same vector
+    /// units as its integer dot products, so the two add rather than overlap); memory time = bytes / bandwidth;
+    /// time = max of the two; attainable FLOP/s = min(flops / compute time, intensity × bandwidth), which is
+    /// min(peak, intensity × bandwidth) without side work. Bound is compute when compute time ≥ memory time
     /// (an operator exactly at the ridge counts as compute-bound), memory otherwise; an operator with no FLOPs
     /// is memory-bound. Without a peak for the operator's type or a wider one, an operator with no FLOPs or of a
     /// vector kind is timed by its bytes (`computeCeilingMissing`); any other is a usage error.
@@ -107,12 +110,19 @@ public struct Roofline: Codable, Sendable, Equatable {
                 "\(name) has no compute ceiling for \(op.computeType.rawValue) or any wider type, needed for \(op.name): describe the device with --device-file")
         }
         let peak = found?.ceiling.flopsPerSecond
-        let computeSeconds = peak.map { op.flops / $0 } ?? 0
+        let sideSeconds = try (op.sideWork ?? []).reduce(0.0) { (sum: Double, work: SideWork) throws -> Double in
+            guard let ceiling = computeCeiling(for: work.dataType)?.ceiling else {
+                throw RooflineError.usage("\(name) has no compute ceiling for \(work.dataType.rawValue) or any wider type, "
+                    + "needed for the \(work.name) of \(op.name): describe the device with --device-file")
+            }
+            return sum + work.operations / ceiling.flopsPerSecond
+        }
+        let computeSeconds = (peak.map { op.flops / $0 } ?? 0) + sideSeconds
         let memorySeconds = op.bytes.total / memory.bytesPerSecond
         let bound: Bound = (op.flops > 0 && peak != nil && computeSeconds >= memorySeconds) ? .compute : .memory
         let intensity = op.flopsPerByte
         let roof = intensity * memory.bytesPerSecond
-        let attainable = op.flops == 0 ? 0 : peak.map { min($0, roof) } ?? roof
+        let attainable = op.flops == 0 ? 0 : peak.map { min(sideSeconds > 0 ? op.flops / computeSeconds : $0, roof) } ?? roof
         return Placement(
             operator: op, arithmeticIntensity: intensity, attainableFlopsPerSecond: attainable,
             computeSeconds: computeSeconds, memorySeconds: memorySeconds, seconds: max(computeSeconds, memorySeconds),

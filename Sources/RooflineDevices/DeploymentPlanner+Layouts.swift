@@ -137,13 +137,15 @@ struct Timing {
                             seconds: total + communicationSeconds)
     }
 
-    /// One device's share of `op`: FLOPs × share.flops, weights × share.weightBytes, activations and KV cache ×
-    /// share.otherBytes, parallel units (tiles) × share.flops (a device computes that share of the output tiles).
+    /// One device's share of `op`: FLOPs and side work × share.flops, weights × share.weightBytes, activations and
+    /// KV cache × share.otherBytes, parallel units (tiles) × share.flops (a device computes that share of the output
+    /// tiles).
     static func scaled(_ op: Operator, by s: DeviceShare) -> Operator {
         Operator(name: op.name, kind: op.kind, flops: op.flops * s.flops,
                  bytes: ByteCounts(weights: op.bytes.weights * s.weightBytes, activations: op.bytes.activations * s.otherBytes,
                                    kvCache: op.bytes.kvCache * s.otherBytes),
-                 computeType: op.computeType, count: op.count, parallelUnits: op.parallelUnits.map { $0 * s.flops })
+                 computeType: op.computeType, count: op.count, parallelUnits: op.parallelUnits.map { $0 * s.flops },
+                 sideWork: op.sideWork?.map { $0.scaled(by: s.flops) })
     }
 
     /// Data types of operators with FLOPs that `step` times by bytes alone on this device (none on most).

@@ -22,6 +22,11 @@ extension ModelConfig {
         guard case .object(let object) = root else {
             throw RooflineError.badData("\(source): expected a JSON object (a Hugging Face config.json), got \(root.summary)")
         }
+        try self.init(object: object, name: name, source: source, family: forced)
+    }
+
+    /// Decodes a config already parsed into `object` (a config.json, or the keys a GGUF header's metadata maps to).
+    init(object: [String: JSONValue], name: String, source: String, family forced: ModelFamily? = nil) throws {
         let top = ConfigReader(object: object, source: source)
         var reader = top
         var notes: [String] = []

@@ -105,9 +105,11 @@ extension ModelConfig {
 
     /// Bytes of all weights stored as `scheme`: Σ over groups of parameters · `WeightFormat.bytesPerWeight`
     /// (input h; scales of group and block formats are exact when h divides evenly, per-channel scales counted
-    /// as n per h × n matrix). Llama 3.1 8B in bf16: 8,030,261,248 · 2 = 16.06 GB.
+    /// as n per h × n matrix). Llama 3.1 8B in bf16: 8,030,261,248 · 2 = 16.06 GB. A GGUF scheme gives the exact
+    /// sum of its tensors' bytes (`GGUFTensorTable.totalBytes`).
     public func weightBytes(_ scheme: WeightScheme) -> Double {
-        parameterGroups(routedExperts: Double(moe?.expertCount ?? 0)).reduce(0) { sum, entry in
+        if let gguf = scheme.gguf { return gguf.totalBytes }
+        return parameterGroups(routedExperts: Double(moe?.expertCount ?? 0)).reduce(0) { sum, entry in
             sum + entry.value * scheme.format(entry.key).bytesPerWeight(input: Double(hiddenSize))
         }
     }

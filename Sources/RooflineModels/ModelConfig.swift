@@ -231,7 +231,8 @@ extension ModelConfig {
         return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// Loads a model, offline, from the first of: a bundled preset (case-insensitive); a path to a Hugging Face
+    /// Loads a model, offline, from the first of: a bundled preset (case-insensitive); a path to a GGUF file
+    /// (`.gguf`, or any file starting with the GGUF magic: its header only, `init(gguf:)`); a path to a Hugging Face
     /// `config.json` or to a folder holding one; a hub id `org/name` in the local Hugging Face cache (`cache`) at
     /// `revision` (default `main`). A config inside a cache snapshot is named by its hub id, any other file by its
     /// folder or file name. `family` forces the architecture family. Unknown names and missing files are usage
@@ -254,6 +255,9 @@ extension ModelConfig {
                 throw RooflineError.usage("--revision applies to hub ids; \(model) is a path: drop --revision")
             }
             var url = URL(fileURLWithPath: model)
+            if !isDirectory.boolValue, isGGUF(url) {
+                return try ModelConfig(gguf: url, name: url.deletingPathExtension().lastPathComponent, family: family)
+            }
             if isDirectory.boolValue { url = url.appendingPathComponent("config.json") }
             var name = url.deletingPathExtension().lastPathComponent
             if name == "config" { name = url.deletingLastPathComponent().lastPathComponent }
@@ -268,10 +272,18 @@ extension ModelConfig {
         }
         guard HubCache.isHubID(model) else {
             throw RooflineError.usage("unknown model '\(model)': use a preset (\(presetNames.joined(separator: ", "))), "
-                + "a path to a config.json or its folder, or a Hugging Face id org/name")
+                + "a path to a config.json or its folder, a .gguf file, or a Hugging Face id org/name")
         }
         let url = try cache.configURL(id: model, revision: revision ?? "main")
         return try read(url, name: model, family: family)
+    }
+
+    /// Whether `url` names a GGUF file: a `.gguf` extension, or a file that starts with the GGUF magic.
+    static func isGGUF(_ url: URL) -> Bool {
+        if url.pathExtension.lowercased() == "gguf" { return true }
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        return GGUFFile.hasMagic((try? handle.read(upToCount: 4)) ?? Data())
     }
 
     /// Decodes the config at `url` as `name`.

@@ -44,8 +44,11 @@ struct OperatorBuilder {
     /// `Counting.matmul` with the weights of `group` at their format: bytes per weight element
     /// (`WeightFormat.matrixBytes(k, n)` + n·w for a bias) ÷ (k·n + n), so the k × n matrix costs its packed size
     /// plus scales and the bias its base type. Computes in the wider of the group's type and the activations'.
+    /// A GGUF checkpoint's matmuls take their tensors' exact bytes and kernels instead (`ggufMatmul`).
     func matmul(_ name: String, kind: OperatorKind = .matmul, group: WeightGroup, rows: Double, input k: Double,
                 output n: Double, bias: Bool, layers: Int, matrices: Double = 1) -> Operator {
+        if let op = ggufMatmul(name, kind: kind, rows: rows, input: k, output: n, bias: bias, layers: layers,
+                               matrices: matrices) { return op }
         let format = format(group)
         let biasElements = bias ? n : 0
         var bytes = elementBytes
@@ -77,7 +80,7 @@ struct OperatorBuilder {
 
     /// Input embedding gather: M token rows of h, written as activations (M·h·a); the table is read once per
     /// distinct row, expected V·(1 − (1 − 1/V)^M) rows of V for M tokens drawn uniformly (weights ≤ min(M, V) rows
-    /// of h at the embedding's format, `WeightFormat.matrixBytes(h, 1)` each);
+    /// of h at the embedding's format, `embeddingRowBytes` each);
     /// FLOPs 0, or M·h for Gemma's √h scaling. GPT-2 adds learned positions: T rows of h (shared by the batch,
     /// weights T·h·w), read with the token embedding (M·h·a) and written back (M·h·a), M·h FLOPs.
     func embedding() -> [Operator] {
@@ -85,7 +88,7 @@ struct OperatorBuilder {
         var gather = elementwise("embedding", kind: .embedding, elements: rows * hidden,
                                  flopsPerElement: model.scalesEmbeddings ? 1 : 0, readElements: 0,
                                  writtenElements: rows * hidden, weightElements: 0, layers: 1)
-        gather.bytes.weights = distinctRows * format(.embedding).matrixBytes(input: hidden, output: 1)
+        gather.bytes.weights = distinctRows * embeddingRowBytes
         var ops = [gather]
         if model.learnedPositionCount != nil {
             ops.append(elementwise("position_embedding", kind: .embedding, elements: rows * hidden,

@@ -108,6 +108,9 @@ public struct WeightScheme: Codable, Sendable, Equatable {
     /// Modules the checkpoint keeps unquantized that name single layers (`model.layers.0.mlp`): counted at the
     /// quantized type, since the count is per group.
     public var unmodelledExclusions: [String]
+    /// A GGUF checkpoint's tensor table: every tensor's own ggml type and exact bytes, which then replace the
+    /// group formats for matmuls, the embedding and the weight total; nil for every other source.
+    public var gguf: GGUFTensorTable?
 
     public init(base: DataType, quantized: WeightFormat? = nil, quantizedGroups: Set<WeightGroup> = [],
                 unmodelledExclusions: [String] = []) {
@@ -115,6 +118,19 @@ public struct WeightScheme: Codable, Sendable, Equatable {
         self.quantized = quantized
         self.quantizedGroups = quantized == nil ? [] : quantizedGroups
         self.unmodelledExclusions = unmodelledExclusions
+    }
+
+    /// A GGUF checkpoint's weights: vectors (norms, biases) at fp32, as GGUF stores them; the matrices at the
+    /// table's headline type (`GGMLType.storageType`, with its bits per weight), which stands for them where one
+    /// type is asked for; the exact bytes and kernels come from `table`.
+    public static func gguf(_ table: GGUFTensorTable) -> WeightScheme {
+        let headline = table.headlineType
+        var scheme = WeightScheme(
+            base: .fp32,
+            quantized: WeightFormat(type: headline.storageType, valueBits: headline.bitsPerElement, method: "GGUF \(headline.name)"),
+            quantizedGroups: Set(WeightGroup.allCases).subtracting([.vectors]))
+        scheme.gguf = table
+        return scheme
     }
 
     /// Every weight at `type`, no scales.
@@ -157,6 +173,7 @@ public struct WeightScheme: Codable, Sendable, Equatable {
 
     /// `summary`, naming only the quantized groups among `groups` (the ones a model has).
     public func summary(groups: Set<WeightGroup>) -> String {
+        if let gguf { return gguf.summary }
         let named = quantizedGroups.intersection(groups)
         guard let quantized, !named.isEmpty else { return base.rawValue }
         return "\(quantized.summary) for \(named.sorted().map(\.rawValue).joined(separator: ", ")); \(base.rawValue) elsewhere"

@@ -4,8 +4,8 @@ import RooflineCore
 import RooflineDevices
 import RooflineModels
 
-/// One input fed to every parser that a user's files and options reach: a model config (then its workload counted
-/// and placed, so absurd sizes reach the arithmetic too), a host profile and an operator validation (decoded and
+/// One input fed to every parser that a user's files and options reach: a model config and a GGUF header (then
+/// their workload counted and placed, so absurd sizes reach the arithmetic too), a host profile and an operator validation (decoded and
 /// checked), a device file, a calibration and a measurements table, and the text as a count and as a byte size.
 /// Errors are the expected answer to bad input; a trap, a hang or a sanitizer report is the bug being looked for.
 enum FuzzTargets {
@@ -21,6 +21,18 @@ enum FuzzTargets {
             if let device, let sizes = try? StepSizes(batch: 1, contextTokens: 4096, promptTokens: 512),
                let workload = try? DeploymentWorkload(model: model, sizes: sizes, precision: .bf16) {
                 _ = try? DeploymentPlanner.plan(workload, on: device, options: DeploymentOptions())
+            }
+        }
+        // A GGUF header as given, and the same bytes behind a valid magic and version 3 (so that random input
+        // reaches the counts, strings and tensor table); a model it describes is counted and placed as above.
+        for bytes in [data, Data("GGUF".utf8) + Data([3, 0, 0, 0]) + data] {
+            guard let file = try? GGUFFile(data: bytes, source: "fuzz"),
+                  let model = try? ModelConfig(gguf: file, name: "fuzz", source: "fuzz") else { continue }
+            let precision = Precision(weightScheme: model.weights, activations: .fp32, kvCache: .fp16)
+            for phase in [Phase.decode(context: 4096), .prefill(tokens: 512)] {
+                guard let workload = try? Workload(model: model, phase: phase, batch: 2, precision: precision,
+                                                   attention: .fused) else { continue }
+                _ = try? device?.roofline.analyze(workload.operators())
             }
         }
         if let profile = try? JSONDecoder().decode(HostProfile.self, from: data), let valid = try? profile.validated() {

@@ -17,7 +17,7 @@ struct ClassifyCommand: ParsableCommand {
             Example: roofline classify --model llama-3.1-405b --phase decode --context 10M --device h200
             """)
 
-    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache.")
+    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder) or to a GGUF file, or a hub id org/name in the local Hugging Face cache.")
     var model: String
 
     @OptionGroup var source: ModelSource

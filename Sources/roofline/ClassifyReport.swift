@@ -28,6 +28,9 @@ struct ClassifyReport: Encodable {
         var share: Double
         /// The calibrated prediction (nil with --calibration none or without a calibration for the device).
         var predicted: OperatorPrediction?
+        /// Work besides the FLOPs that adds to the compute time (`Operator.sideWork`: a GGUF matmul's block scales
+        /// and activation quantization); absent when there is none.
+        var sideWork: [SideWork]?
     }
 
     /// Sums over the step (operators run one after another).
@@ -102,7 +105,7 @@ struct ClassifyReport: Encodable {
                 computeType: p.operator.computeType, ceilingDataType: p.ceilingDataType, fellBackFrom: p.fellBackFrom,
                 arithmeticIntensity: p.arithmeticIntensity, attainableFlopsPerSecond: p.attainableFlopsPerSecond,
                 computeSeconds: p.computeSeconds, memorySeconds: p.memorySeconds, seconds: p.seconds, bound: p.bound,
-                share: analysis.share(of: p), predicted: prediction?.operators[index])
+                share: analysis.share(of: p), predicted: prediction?.operators[index], sideWork: p.operator.sideWork)
         }
     }
 
@@ -169,6 +172,14 @@ struct ClassifyReport: Encodable {
             notes.append(phase == .decode
                 ? "MLA decode counted in the absorbed form (attention over the cached latent)"
                 : "MLA prefill counted in the naive form (K and V decompressed by kv_b_proj)")
+        }
+        let sideWork = analysis.placements.flatMap { $0.operator.sideWork ?? [] }
+        if !sideWork.isEmpty {
+            let byType = Dictionary(grouping: sideWork, by: \.dataType).sorted { $0.key < $1.key }
+                .map { "\(Format.decimal($0.value.reduce(0) { $0 + $1.operations }, unit: "op")) on \($0.key.rawValue)" }
+            notes.append("quantized matmuls add their dequantization work (block scales, activation quantization) to "
+                + "their compute time, on the ceiling each part runs on: " + byType.joined(separator: ", ")
+                + " (sideWork in JSON); bit unpacking is not counted")
         }
         if workload.model.moe != nil {
             notes.append("MoE expert weights counted for the expected distinct experts E·(1 − (1 − k/E)^T), uniform routing")

@@ -9,12 +9,13 @@ struct ModelsCommand: ParsableCommand {
         commandName: "models",
         abstract: "List the bundled model presets, or the models --model names: parameters, weight bytes and KV-cache bytes per token.",
         discussion: """
-            Any preset name works as --model elsewhere; so does a path to a Hugging Face config.json (or its folder) and
-            a hub id org/name cached by huggingface-cli (HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub).
+            Any preset name works as --model elsewhere; so does a path to a Hugging Face config.json (or its folder), a
+            GGUF file (its header only: types and exact bytes per tensor) and a hub id org/name cached by huggingface-cli
+            (HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub).
             Example: roofline models --model meta-llama/Llama-3.1-8B --model ./my-model/config.json
             """)
 
-    @Option(help: "A preset, a config.json path or folder, or a hub id org/name; repeatable. Default: every preset.")
+    @Option(help: "A preset, a config.json path or folder, a GGUF file, or a hub id org/name; repeatable. Default: every preset.")
     var model: [String] = []
 
     @OptionGroup var source: ModelSource

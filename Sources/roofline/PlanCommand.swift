@@ -28,7 +28,7 @@ struct PlanCommand: ParsableCommand {
             Sweep: roofline plan --model llama-3.1-70b --device h200 --batch 1..256x2 --context 8k --prompt 2k
             """)
 
-    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache.")
+    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder) or to a GGUF file, or a hub id org/name in the local Hugging Face cache.")
     var model: String
 
     @OptionGroup var source: ModelSource

@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
             $ per million input and output tokens) ahead of each variant's report.
             """)
 
-    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder), or a hub id org/name in the local Hugging Face cache; a list (a,b) puts the models side by side in one report, with --weights as a list too (bf16,fp8).")
+    @Option(help: "A bundled preset (see `roofline models`), a path to a Hugging Face config.json (or its folder) or to a GGUF file, or a hub id org/name in the local Hugging Face cache; a list (a,b) puts the models side by side in one report, with --weights as a list too (bf16,fp8).")
     var model: String = "llama-3.1-8b"
 
     @OptionGroup var source: ModelSource

@@ -22,7 +22,7 @@ struct WorkloadModelCounting: OperatorCounting {
         }) else { return nil }
         let layers = Double(op.count)
         return Operator(name: newName, kind: op.kind, flops: op.flops / layers, bytes: op.bytes * (1 / layers),
-                        computeType: op.computeType)
+                        computeType: op.computeType, sideWork: op.sideWork?.map { $0.scaled(by: 1 / layers) })
     }
 
     func source(_ operatorName: String) -> String { "workload model (\(model.name) \(operatorName))" }

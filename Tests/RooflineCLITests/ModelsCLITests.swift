@@ -26,6 +26,43 @@ import Testing
         #expect((entries[0]["weightFormat"] as? String)?.hasPrefix("int4 (awq, group 128 with zero points) for attention, mlp;") == true)
     }
 
+    /// A GGUF file (written by gguf-py: Fixtures/gguf) as --model: the header's sizes and its tensors' exact bytes
+    /// (the sum of GGUFReader's n_bytes in tiny-llama-mixed.tensors.tsv: 105,600 B).
+    @Test func aGGUFFileIsAModel() throws {
+        let path = Self.fixtures.appendingPathComponent("gguf/tiny-llama-mixed.gguf").path
+        let result = try CLIRunner.run(["models", "--model", path, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let entry = try #require(try rows(result).first)
+        #expect(entry["name"] as? String == "tiny-llama-mixed")
+        #expect(entry["layers"] as? Int == 2 && entry["hiddenSize"] as? Int == 64)
+        // 2 · 48 · 64 (embedding, head) + 2 · (64·64 + 2·64·32 + 64·64 + 3·64·256 + 2·64) + 64 = 129,344.
+        #expect(entry["parameterCount"] as? Int == 129_344)
+        #expect(entry["weightBytes"] as? Double == 105_600)
+        #expect((entry["weightFormat"] as? String)?.hasPrefix("GGUF Q8_0 26 %") == true)
+    }
+
+    /// classify on a host profile: quantized matmuls on int8 (the profile has no int8 ceiling, so fp32 stands in
+    /// and a note says so), each with its side work in the JSON.
+    @Test func aGGUFModelClassifiesOnAHostProfile() throws {
+        let path = Self.fixtures.appendingPathComponent("gguf/tiny-llama-mixed.gguf").path
+        let profile = Self.fixtures.appendingPathComponent("../../../Reports/dev-host-profile.json").standardizedFileURL.path
+        let result = try CLIRunner.run(["classify", "--model", path, "--phase", "decode", "--context", "1k", "--device", profile,
+                                        "--activations", "fp32", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let operators = try #require(document["operators"] as? [[String: Any]])
+        let down = try #require(operators.first { $0["name"] as? String == "down_proj" })
+        #expect(down["computeType"] as? String == "int8" && down["ceilingDataType"] as? String == "fp32")
+        // Q4_K (256 × 64, 9,216 B) in layer 0 and Q6_K (13,440 B) in layer 1.
+        #expect(down["weightBytes"] as? Double == 22_656)
+        let side = try #require(down["sideWork"] as? [[String: Any]])
+        // One token: Q4_K 64 outputs × 1 block × 48 integer operations = 3,072.
+        #expect(side.contains { $0["name"] as? String == "Q4_K sub-block scales" && $0["operations"] as? Double == 3_072 })
+        #expect(operators.first { $0["name"] as? String == "attn_norm" }?["sideWork"] == nil)
+        let notes = try #require(document["notes"] as? [String])
+        #expect(notes.contains { $0.hasPrefix("quantized matmuls add their dequantization work") })
+    }
+
     @Test func everyFormatPrintsTheRow() throws {
         for format in ["text", "markdown"] {
             let result = try CLIRunner.run(["models", "--model", "meta-llama/Llama-3.1-8B", "--format", format],

@@ -20,12 +20,15 @@ import Testing
         ("validate", "validate --profile Reports/dev-host-profile.json --kernels rmsnorm,softmax"),
         ("models", "models"),
         ("models", "models --kv fp8 --model deepseek-v3"),
+        ("models", "models --model Tests/RooflineModelsTests/Fixtures/gguf/tiny-llama-mixed.gguf"),
         ("devices", "devices"),
         ("devices", "devices --device h200"),
         ("classify", "classify --model llama-3.1-8b --phase decode --context 4k --device h100"),
         ("classify", "classify --model deepseek-v3 --phase prefill --tokens 2k --device b200 --weights fp8"),
         ("classify", "classify --model gpt3-175b --phase prefill --tokens 2048 --device Reports/dev-host-profile.json"),
         ("classify", "classify --model qwen3-235b-a22b --phase decode --context 8k --batch 4 --device gaudi3"),
+        // A GGUF checkpoint: per-tensor kernels with their side work.
+        ("classify", "classify --model Tests/RooflineModelsTests/Fixtures/gguf/tiny-llama-mixed.gguf --phase prefill --tokens 64 --device Reports/dev-host-profile.json --activations fp32"),
         ("plan", "plan --model llama-3.1-70b --device mi300x --context 8k --prompt 4096 --batch 32"),
         ("plan", "plan --model llama-3.1-405b --device tpu-v5e --context 10M --batch 64"),
         // Devices without a price or a calibration, communication-bound steps and every layout's assumptions.
@@ -60,6 +63,7 @@ import Testing
         // Checkpoints' own weight formats: MXFP4 groups (gpt-oss), fp8 per tensor.
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/gpt-oss-120b.json --device h200 -q"),
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/Meta-Llama-3.1-8B-Instruct-FP8.json --device h200 -q"),
+        ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/gguf/tiny-llama-mixed.gguf --device h200 --context 2k --prompt 512 -q"),
         ("calibration", "calibrate M/h100_sxm_gemm.csv M/h100_sxm_generation_attention.csv --device h100"),
         ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check"),
         ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check --summary-only"),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RooflineCore
 
@@ -24,6 +25,30 @@ import RooflineCore
         #expect(r.attainableFlopsPerSecond == 100e9)
         let inL2 = try roofline.place(memoryBound, level: "L2")
         #expect(inL2.seconds == 0.02 && inL2.bound == .compute)  // compute 2e9/1e11 = 0.02 s ≥ memory 0.01 s
+    }
+
+    @Test func sideWorkAddsToTheComputeTimeOnItsOwnCeiling() throws {
+        // int8 400 GOP/s beside fp32 100 GFLOP/s, DRAM 10 GB/s.
+        var withInt8 = roofline
+        withInt8.computeCeilings.append(ComputeCeiling(dataType: .int8, flopsPerSecond: 400e9, source: "fixed"))
+        let op = Operator(name: "q8 gemm", kind: .matmul, flops: 40e9, bytes: ByteCounts(weights: 1e9), computeType: .int8,
+                          sideWork: [SideWork(name: "block scales", operations: 5e9, dataType: .fp32)])
+        let p = try withInt8.place(op)
+        // compute = 40e9 / 400e9 + 5e9 / 100e9 = 0.1 + 0.05 = 0.15 s ≥ memory 1e9 / 10e9 = 0.1 s.
+        #expect(abs(p.computeSeconds - 0.15) < 1e-12 && p.memorySeconds == 0.1 && p.bound == .compute)
+        #expect(abs(p.attainableFlopsPerSecond - 40e9 / 0.15) < 1)
+        // Without the side work the same operator sits at the int8 peak: 0.1 s, memory-bound tie → compute.
+        var plain = op
+        plain.sideWork = nil
+        #expect(try withInt8.place(plain).computeSeconds == 0.1)
+        // Side work on a type no ceiling covers (nor a wider one) is a usage error naming it.
+        let orphan = Operator(name: "x", kind: .matmul, flops: 1, bytes: ByteCounts(weights: 1), computeType: .fp32,
+                              sideWork: [SideWork(name: "odd work", operations: 1, dataType: .fp64)])
+        #expect(throws: RooflineError.self) { try roofline.place(orphan) }
+        // Empty side work is stored as none, and JSON leaves the key out.
+        let none = Operator(name: "y", kind: .matmul, flops: 1, bytes: ByteCounts(), computeType: .fp32, sideWork: [])
+        #expect(none.sideWork == nil)
+        #expect(!String(decoding: try JSONEncoder().encode(none), as: UTF8.self).contains("sideWork"))
     }
 
     @Test func zeroFlopOperatorsAreMemoryBoundWithoutNaN() throws {
