@@ -37,7 +37,7 @@ MODELS = {
                          rope_theta=500000.0, rms_eps=1e-5),
 }
 # llama-quantize's type names for our --types.
-QUANT = {"f16": "F16", "q8_0": "Q8_0", "q4_K": "Q4_K", "bf16": "BF16", "q4_0": "Q4_0", "q6_K": "Q6_K", "q5_K": "Q5_K"}
+QUANT = {"f32": "F32", "f16": "F16", "q8_0": "Q8_0", "q4_K": "Q4_K", "bf16": "BF16", "q4_0": "Q4_0", "q6_K": "Q6_K", "q5_K": "Q5_K"}
 
 
 def log(message):
@@ -232,7 +232,7 @@ def main():
                 new_tokens = tokens if kind == "pp" else 1
                 bound = new_tokens / document["totals"]["seconds"]
                 rows.append(dict(model=name, type=weight_type, path=path, kind=kind, tokens=tokens, depth=depth,
-                                 phase="prefill" if kind == "pp" else "decode", weights=document["precision"]["weights"],
+                                 phase="prefill" if kind == "pp" else "decode", weights=QUANT.get(weight_type, weight_type.upper()),
                                  measured=mean, stddev=stddev, bound=bound, new_tokens=new_tokens))
                 log(f"{name} {weight_type} {kind}{tokens}@{depth}: {mean:.1f} t/s measured, bound {bound:.1f}")
 

@@ -74,8 +74,11 @@ struct ClassifyCommand: ParsableCommand {
         return (parsedPhase, try Quantity.parseCount(batch, name: "--batch"), mode)
     }
 
-    /// The weight type a host-engine calibration is keyed by: the data type the weights are counted at.
-    static func weightsLabel(_ config: ModelConfig, _ precision: Precision) -> String { precision.weights.rawValue }
+    /// The weight type a host-engine calibration is keyed by: a GGUF file's headline ggml type (`Q4_K`: the type
+    /// holding most matrix bytes), else the data type the weights are counted at.
+    static func weightsLabel(_ config: ModelConfig, _ precision: Precision) -> String {
+        config.weights.gguf?.headlineType.name ?? precision.weights.rawValue
+    }
 
     func run() throws {
         let step = try step()
