@@ -20,3 +20,7 @@ $B report --profile $P --model llama-3.1-70b --prompt 2048 --context 8k,32k --ba
     --output Reports/llama-3.1-70b-sweep-h200-b200-mi300x.md -q
 $B report --probe none --model llama-3.1-70b --prompt 1024 --context 8k --batch 1..256x2 --device h200,b200,mi300x \
     --max-tpot 50ms --max-ttft 2s --output Reports/llama-3.1-70b-latency-target-h200-b200-mi300x.md -q
+$B report --probe none --model llama-3.1-8b,mixtral-8x7b-v0.1 --weights bf16,fp8 --device h200 --csv \
+    --output Reports/side-by-side-llama-3.1-8b-mixtral-8x7b-bf16-fp8-h200.md -q
+$B report --probe none --model mixtral-8x7b-v0.1 --prompt 2048 --context 8k --batch 1..256x2 --device h200 \
+    --max-tpot 20ms --max-ttft 2s --prefill-schedule serial --output Reports/mixtral-8x7b-latency-target-serial-prefill-h200.md -q
