@@ -191,8 +191,8 @@ def fit(rows, models, engine, cpu_model, threads, source):
 
 def llama_version(tools):
     out = subprocess.run([tools["llama-bench"], "--version"], capture_output=True, text=True)
-    text = (out.stdout + out.stderr).strip().splitlines()
-    return "llama.cpp " + (text[-1].replace("version: ", "") if text else "unknown")
+    lines = [line for line in (out.stdout + out.stderr).splitlines() if line.startswith("version:")]
+    return "llama.cpp " + (lines[0].replace("version:", "").strip() if lines else "(version unknown)")
 
 
 def main():
