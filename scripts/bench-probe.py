@@ -24,7 +24,37 @@ PAIRS = [
     ("load", "load"), ("store", "store"), ("copy", "copy"), ("triad", "stream"),
     ("store_nt", "store_mem"), ("copy_nt", "copy_mem"), ("triad_nt", "stream_mem"),
 ]
-SIZES = [("L1", "32kB"), ("L2", "1MB"), ("DRAM", "2GB")]
+DRAM_SIZE = "2GB"
+
+
+def cache_bytes(level):
+    """Size of one instance of the level-`level` data or unified cache of CPU 0, from sysfs (None when unknown)."""
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    for index in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        folder = os.path.join(base, index)
+        try:
+            with open(os.path.join(folder, "level")) as f:
+                found = int(f.read())
+            with open(os.path.join(folder, "type")) as f:
+                kind = f.read().strip()
+            with open(os.path.join(folder, "size")) as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if found == level and kind in ("Data", "Unified"):
+            return int(text[:-1]) * {"K": 1 << 10, "M": 1 << 20}[text[-1]] if text[-1] in "KM" else int(text)
+    return None
+
+
+def sizes(threads):
+    """Working sets (all threads together) well inside L1 and L2 — half of one core's cache per thread, as the probe
+    sizes its own cache levels — and DRAM. A set the size of the whole cache (1 MB on a core with a 1 MiB L2)
+    measures the cache's edge, where the two tools' page placements decide the result."""
+    out = []
+    for name, level, fallback in (("L1", 1, 32 << 10), ("L2", 2, 512 << 10)):
+        per_thread = (cache_bytes(level) or 2 * fallback) // 2
+        out.append((name, f"{per_thread * threads // 1024}kB"))
+    return out + [("DRAM", DRAM_SIZE)]
 
 
 def log(message):
@@ -90,11 +120,12 @@ def main():
     all_threads = len(os.sched_getaffinity(0))
     thread_counts = sorted({1, all_threads})
     pairs = [p for p in PAIRS if p[0] in ("load", "triad")] if options.quick else PAIRS
-    sizes = [s for s in SIZES if s[0] != "L2"] if options.quick else SIZES
+    levels = ["L1", "DRAM"] if options.quick else ["L1", "L2", "DRAM"]
 
     cases = []
-    for level, size in sizes:
+    for level in levels:
         for threads in thread_counts:
+            size = dict(sizes(threads))[level]
             for our, theirs in pairs:
                 cases.append(("bandwidth", f"{our} {level} {size}", our, theirs + suffix, size, threads))
     for threads in thread_counts:
