@@ -28,8 +28,8 @@ let package = Package(
         // OpenBLAS is loaded with dlopen at run time (not linked), so the tool can set OPENBLAS_CORETYPE first.
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         // MPI (OpenMPI's ABI) is loaded with dlopen too, so the binary runs where no MPI is installed; only
-        // `probe --mpi` needs it.
-        .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
+        // `probe --mpi` needs it. Optimised in every configuration, as the timed ping-pong loop is here.
+        .target(name: "CMPI", cSettings: nativeC, linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CRooflineSupport", cSettings: nativeC),
         .target(name: "RooflineCore"),
         .target(

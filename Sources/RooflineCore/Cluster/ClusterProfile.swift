@@ -130,6 +130,12 @@ public struct NodeOutlier: Codable, Sendable, Equatable {
     /// The nodes whose ceiling c has value ÷ median − 1 < −margin (bandwidth, FLOP rate) or > +margin (latency),
     /// in rank order, then ceiling order. Needs at least two nodes with the ceiling.
     public static func find(in nodes: [ClusterNode], medians: NodeCeilings, marginFraction: Double) -> [NodeOutlier] {
+        find(ceilings: nodes.map { ($0.rank, $0.hostname, $0.ceilings) }, medians: medians, marginFraction: marginFraction)
+    }
+
+    /// `find(in:)` on each node's rank, host name and ceilings.
+    static func find(ceilings nodes: [(rank: Int, hostname: String, ceilings: NodeCeilings)], medians: NodeCeilings,
+                     marginFraction: Double) -> [NodeOutlier] {
         var found: [NodeOutlier] = []
         for node in nodes {
             for ceiling in NodeCeiling.allCases {
