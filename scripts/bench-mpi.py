@@ -4,7 +4,9 @@
 Two setups: 2 ranks on this machine (`mpirun -np 2`), and 3 "hosts" in network namespaces (scripts/mpi-netns.sh,
 root only; ranks 0 and 1 compared, on the same two hosts for both tools). Each round runs ours then mpi4py's with
 the same mpirun options; both time every round trip alone with MPI_Wtime after warm-up iterations and report the mean
-half round trip per size, with mpi4py.bench's iteration counts (ours: --message-timing mpi4py). Prints, per message
+half round trip per size, with mpi4py.bench's iteration counts (ours: --message-timing mpi4py) and, by default, from
+fresh buffers never written as mpi4py.bench's numpy.empty ones (ours: --untouched-buffers; --written-buffers
+compares our default instead: large sends of written data cost DRAM reads the zero page does not). Prints, per message
 size of 1 KiB and more, the ratio ours ÷ mpi4py of latency and of bandwidth (median, min and max over the rounds).
 
     python3 scripts/bench-mpi.py [--rounds 3] [--max-size 67108864] [--setups local,netns]
@@ -44,13 +46,15 @@ def mpirun_options(setup):
                    "--mca", "mpi_yield_when_idle", "1"]
 
 
-def ours(setup, max_size):
+def ours(setup, max_size, written):
     with tempfile.TemporaryDirectory() as folder:
         output = os.path.join(folder, "cluster.json")
         ranks = ["-np", "3"] if setup == "netns" else []
         command = ["mpirun"] + mpirun_options(setup) + ranks + [
             binary(), "probe", "--mpi", "--phases", "flops", "--threads", "1", "--samples", "1",
             "--message-timing", "mpi4py", "--max-message", str(max_size), "--quiet", "--output", output]
+        if not written:
+            command.append("--untouched-buffers")
         subprocess.run(command, check=True)
         with open(output) as handle:
             pair = json.load(handle)["network"]["pairs"][0]
@@ -81,6 +85,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--max-size", type=int, default=64 << 20)
     parser.add_argument("--setups", default="local,netns")
+    parser.add_argument("--written-buffers", action="store_true",
+                        help="ours from written buffers (the default of probe --mpi) instead of untouched ones as mpi4py's")
     args = parser.parse_args()
     for setup in args.setups.split(","):
         if setup == "netns":
@@ -91,7 +97,7 @@ def main():
             ratios = {}
             for round_index in range(args.rounds):
                 print(f"{setup}: round {round_index + 1} of {args.rounds}", file=sys.stderr, flush=True)
-                mine, other = ours(setup, args.max_size), theirs(setup, args.max_size)
+                mine, other = ours(setup, args.max_size, args.written_buffers), theirs(setup, args.max_size)
                 for size in sorted(set(mine) & set(other)):
                     if size >= 1024:
                         ratios.setdefault(size, []).append(mine[size] / other[size])

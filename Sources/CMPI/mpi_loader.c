@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 // OpenMPI's handles are pointers to its predefined objects; MPI_STATUS_IGNORE is ((MPI_Status *) 0) (mpi.h).
@@ -166,11 +167,26 @@ static void *buffer_of(size_t bytes) {
     return p;
 }
 
-int roofline_mpi_pingpong(int peer, int initiator, size_t bytes, int warmup, int iterations, double *half_round_trips) {
-    void *out = buffer_of(bytes), *in = buffer_of(bytes);
+// Fresh anonymous pages never written, as numpy.empty gives mpi4py.bench for large sizes: reads of them map the
+// kernel's shared zero page, so a send from them reads one cached page over and over.
+static void *untouched_buffer_of(size_t bytes) {
+    void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void release(void *p, size_t bytes, int untouched) {
+    if (!p) return;
+    if (untouched) munmap(p, bytes ? bytes : 1);
+    else free(p);
+}
+
+int roofline_mpi_pingpong(int peer, int initiator, size_t bytes, int warmup, int iterations, int untouched,
+                          double *half_round_trips) {
+    void *out = untouched ? untouched_buffer_of(bytes) : buffer_of(bytes);
+    void *in = untouched ? untouched_buffer_of(bytes) : buffer_of(bytes);
     if (!out || !in) {
-        free(out);
-        free(in);
+        release(out, bytes, untouched);
+        release(in, bytes, untouched);
         return -1;
     }
     // Both ranks start together (mpi4py.bench calls Barrier on its two-rank world; here other ranks may be waiting
@@ -195,8 +211,8 @@ int roofline_mpi_pingpong(int peer, int initiator, size_t bytes, int warmup, int
         double elapsed = mpi.wtime() - start;
         if (i >= warmup) half_round_trips[i - warmup] = elapsed / 2;
     }
-    free(out);
-    free(in);
+    release(out, bytes, untouched);
+    release(in, bytes, untouched);
     return rc;
 }
 

@@ -8,6 +8,9 @@ public struct ClusterProbeOptions: Sendable {
     /// Message sizes for the ping-pong and the all-reduce (8 B … 64 MiB, doubling, by default).
     public var messageSizes: [Int] = MessageTiming.sizes()
     public var outlierMarginFraction = 0.10
+    /// Ping-pong from fresh pages never written, as mpi4py.bench's numpy.empty buffers (for comparing with it: large
+    /// sends then read the kernel's shared zero page from cache); false writes the buffers first, as real data is.
+    public var untouchedBuffers = false
 
     public init() {}
 }
@@ -38,7 +41,8 @@ public enum ClusterProbe {
             named.hostnameB = nodes[pair.rankB].hostname
             return named
         }
-        let network = ClusterNetwork(ranks: session.size, method: options.timing, pairs: named, allReduce: allReduce)
+        let network = ClusterNetwork(ranks: session.size, method: options.timing, pairs: named, allReduce: allReduce,
+                                     untouchedBuffers: options.untouchedBuffers)
         return ClusterProfile(toolVersion: RooflineVersion.current, createdAt: ISO8601DateFormatter().string(from: Date()),
                               mpiLibrary: session.library, schedule: options.schedule, nodes: nodes,
                               outlierMarginFraction: options.outlierMarginFraction, network: network)
@@ -107,7 +111,8 @@ public enum ClusterProbe {
                 for bytes in options.messageSizes {
                     let (warmup, iterations) = options.timing.counts(bytes: bytes)
                     let seconds = try session.pingPong(peer: session.rank == a ? b : a, initiator: session.rank == a,
-                                                       bytes: bytes, warmup: warmup, iterations: iterations)
+                                                       bytes: bytes, warmup: warmup, iterations: iterations,
+                                                       untouched: options.untouchedBuffers)
                     points.append(MessagePoint(bytes: bytes, warmup: warmup, seconds: seconds))
                 }
                 if session.rank == a { mine.append(PairMeasurement(rankA: a, rankB: b, hostnameA: "", hostnameB: "", points: points)) }

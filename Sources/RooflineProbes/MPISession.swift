@@ -83,9 +83,11 @@ public final class MPISession {
     }
 
     /// Ping-pong with `peer` (both ranks call it): the initiator gets each timed iteration's half round trip, seconds.
-    public func pingPong(peer: Int, initiator: Bool, bytes: Int, warmup: Int, iterations: Int) throws -> [Double] {
+    /// `untouched`: send from fresh pages never written (as mpi4py.bench's numpy.empty buffers) instead of written ones.
+    public func pingPong(peer: Int, initiator: Bool, bytes: Int, warmup: Int, iterations: Int, untouched: Bool = false) throws -> [Double] {
         var seconds = [Double](repeating: 0, count: iterations)
-        try Self.check(roofline_mpi_pingpong(Int32(peer), initiator ? 1 : 0, bytes, Int32(warmup), Int32(iterations), &seconds),
+        try Self.check(roofline_mpi_pingpong(Int32(peer), initiator ? 1 : 0, bytes, Int32(warmup), Int32(iterations),
+                                             untouched ? 1 : 0, &seconds),
                        "ping-pong (MPI_Send/MPI_Recv)")
         return seconds
     }

@@ -184,6 +184,9 @@ struct ClusterProbeArguments: ParsableArguments {
     @Option(help: "With --mpi, iterations per message size: mpi4py (as `python3 -m mpi4py.bench pingpong`: 100 warm-up + 10,000 timed, fewer above 16 KiB and 1 MiB) or quick (a tenth; the default with --quick).")
     var messageTiming: MessageTimingChoice?
 
+    @Flag(help: "With --mpi, ping-pong from fresh buffers never written, as mpi4py.bench's numpy.empty (large sends then read the kernel's zero page from cache); for comparing with it.")
+    var untouchedBuffers = false
+
     enum MessageTimingChoice: String, ExpressibleByArgument, CaseIterable {
         case mpi4py, quick
     }
@@ -192,6 +195,7 @@ struct ClusterProbeArguments: ParsableArguments {
     func options(quick: Bool) throws -> ClusterProbeOptions {
         var options = ClusterProbeOptions()
         options.schedule = concurrent ? .concurrent : .sequential
+        options.untouchedBuffers = untouchedBuffers
         guard outlierMargin > 0, outlierMargin < 100 else {
             throw RooflineError.usage("--outlier-margin must be a percentage between 0 and 100, got \(Format.significant(outlierMargin, digits: 3))")
         }
@@ -213,7 +217,7 @@ struct ClusterProbeArguments: ParsableArguments {
     /// The cluster options without --mpi are a usage error naming --mpi.
     func refuseWithoutMPI() throws {
         let given = [(concurrent, "--concurrent"), (outlierMargin != 10, "--outlier-margin"), (maxMessage != nil, "--max-message"),
-                     (messageTiming != nil, "--message-timing")].filter(\.0).map(\.1)
+                     (messageTiming != nil, "--message-timing"), (untouchedBuffers, "--untouched-buffers")].filter(\.0).map(\.1)
         if let first = given.first {
             throw RooflineError.usage("\(first) applies to a cluster probe: add --mpi and run under mpirun")
         }

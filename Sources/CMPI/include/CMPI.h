@@ -43,9 +43,11 @@ int roofline_mpi_allreduce_sum(const double *input, double *output, int count);
 /// Ping-pong as the OSU latency test and mpi4py.bench time it: after an empty round trip, `warmup + iterations` round
 /// trips of `bytes` bytes with `peer` (the initiator sends then receives, the other receives then sends), each timed
 /// alone with MPI_Wtime; the initiator writes the last `iterations` half round trips (seconds) to
-/// `half_round_trips`. Both ranks must call it with the same sizes. Returns an MPI error code or -1 when the buffers
-/// cannot be allocated.
-int roofline_mpi_pingpong(int peer, int initiator, size_t bytes, int warmup, int iterations, double *half_round_trips);
+/// `half_round_trips`. Both ranks must call it with the same sizes. The buffers are written before the first round
+/// trip, or with `untouched` fresh pages never written (as numpy.empty gives mpi4py.bench: a send from them reads the
+/// kernel's zero page). Returns an MPI error code or -1 when the buffers cannot be allocated.
+int roofline_mpi_pingpong(int peer, int initiator, size_t bytes, int warmup, int iterations, int untouched,
+                          double *half_round_trips);
 /// All-reduce timing over MPI_COMM_WORLD: after an MPI_Barrier, `warmup + iterations` MPI_Allreduce calls (MPI_SUM)
 /// of bytes / 8 doubles, each timed alone; this rank's last `iterations` times (seconds) go to `seconds`.
 int roofline_mpi_allreduce_timing(size_t bytes, int warmup, int iterations, double *seconds);

@@ -6,6 +6,9 @@ public struct ClusterNetwork: Codable, Sendable, Equatable {
     public var ranks: Int
     /// How the messages were timed (the OSU / mpi4py.bench method).
     public var method: MessageTiming
+    /// Whether the ping-pong sent from fresh pages never written (`--untouched-buffers`, as mpi4py.bench's
+    /// numpy.empty: large sends then read the kernel's zero page from cache) instead of written buffers.
+    public var untouchedBuffers: Bool
     /// Every pair of ranks (rankA < rankB, rankA initiating), in order.
     public var pairs: [PairMeasurement]
     /// MPI_Allreduce (MPI_SUM of doubles) over all ranks per message size; nil seconds for fewer than two ranks.
@@ -20,8 +23,9 @@ public struct ClusterNetwork: Codable, Sendable, Equatable {
     /// measured all-reduce (lowest relative RMS error); what `plan --network-profile` uses.
     public var plannerFit: AlphaBetaFit?
 
-    public init(ranks: Int, method: MessageTiming, pairs: [PairMeasurement], allReduce: [MessagePoint]) {
+    public init(ranks: Int, method: MessageTiming, pairs: [PairMeasurement], allReduce: [MessagePoint], untouchedBuffers: Bool = false) {
         self.ranks = ranks
+        self.untouchedBuffers = untouchedBuffers
         self.method = method
         self.pairs = pairs
         self.allReduce = allReduce
