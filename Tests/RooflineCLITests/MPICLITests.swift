@@ -173,27 +173,49 @@ import Testing
         #expect(pairs.map { "\($0["rankA"]!)-\($0["rankB"]!)" } == ["0-1", "0-2", "1-2"])
     }
 
-    /// A 200 µs netem delay each way between hosts 0 and 1 shows as 200 µs ± 10 % more latency on pair 0–1 than on
-    /// the other pairs, and pairs 0–2 and 1–2 differ by less than 10 % of the delay.
-    @Test(.enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)"),
-          .enabled(if: namespacesWork, "cannot make network namespaces here (needs root and iproute2)"),
-          .enabled(if: netemWorks, "this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM is not set): the delay cannot be made"))
-    func aNetemDelayShowsOnThatPairOnly() throws {
+    /// Whether the user-space delay line can run: a C compiler and TUN devices.
+    static let delayLineWorks = namespacesWork && onPath("cc") != nil && FileManager.default.fileExists(atPath: "/dev/net/tun")
+
+    /// A 200 µs delay each way between hosts 0 and 1 (made by `setup`, data on `dataSubnet`) shows as 200 µs ± 10 %
+    /// more latency on pair 0–1 than the mean of the other pairs, and pairs 0–2 and 1–2 differ by less than 10 % of
+    /// the delay. Latency: the median over sizes up to 1 KiB of each size's median half round trip.
+    static func checkDelay(prefix: String, setup: String, dataSubnet: String, mechanism: String) throws {
         let delay = 200e-6
-        let setup = try CLIRunner.runShell("'\(Self.netns)' up rfmpid 200")
-        defer { _ = try? CLIRunner.runShell("'\(Self.netns)' down rfmpid") }
-        try #require(setup.status == 0, "\(setup.stderr)")
+        let made = try CLIRunner.runShell("'\(netns)' \(setup) \(prefix) 200")
+        defer { _ = try? CLIRunner.runShell("'\(netns)' down \(prefix)") }
+        try #require(made.status == 0, "\(made.stderr)")
         let folder = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("cluster.json").path
-        let result = try Self.mpirun(Self.namespaceOptions(prefix: "rfmpid"), Self.probeArguments(output: output, maxMessage: "1Ki"))
+        var withData = namespaceOptions(prefix: prefix)
+        if let index = withData.firstIndex(of: "btl_tcp_if_include") { withData[index + 1] = dataSubnet }
+        let result = try mpirun(withData, probeArguments(output: output, maxMessage: "1Ki"))
         #expect(result.status == 0, "\(result.stderr)")
-        let pairs = (try Self.document(output)["network"] as? [String: Any])?["pairs"] as? [[String: Any]] ?? []
+        let pairs = (try document(output)["network"] as? [String: Any])?["pairs"] as? [[String: Any]] ?? []
         try #require(pairs.count == 3)
-        let (delayed, other1, other2) = (Self.smallMessageLatency(pairs[0]), Self.smallMessageLatency(pairs[1]), Self.smallMessageLatency(pairs[2]))
+        let (delayed, other1, other2) = (smallMessageLatency(pairs[0]), smallMessageLatency(pairs[1]), smallMessageLatency(pairs[2]))
         let extra = delayed - (other1 + other2) / 2
-        print("netem 200 µs: pair 0-1 \(delayed * 1e6) µs, 0-2 \(other1 * 1e6) µs, 1-2 \(other2 * 1e6) µs, extra \(extra * 1e6) µs")
+        print("\(mechanism) 200 µs on pair 0-1: pair 0-1 \(Format(delayed)) µs, 0-2 \(Format(other1)) µs, 1-2 \(Format(other2)) µs, "
+              + "extra \(Format(extra)) µs")
         #expect(abs(extra - delay) <= 0.1 * delay)
         #expect(abs(other1 - other2) <= 0.1 * delay)
+    }
+
+    /// Microseconds with one decimal.
+    static func Format(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1e6) }
+
+    @Test(.enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)"),
+          .enabled(if: namespacesWork, "cannot make network namespaces here (needs root and iproute2)"),
+          .enabled(if: netemWorks, "this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM is not set): the delay cannot be made with tc"))
+    func aNetemDelayShowsOnThatPairOnly() throws {
+        try Self.checkDelay(prefix: "rfmpid", setup: "up", dataSubnet: "10.199.77.0/24", mechanism: "tc netem")
+    }
+
+    /// The same delay made by scripts/delay-line.c (TUN devices and a user-space switch) where the kernel lacks netem:
+    /// every pair's packets pass the switch, only pair 0–1's wait.
+    @Test(.enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)"),
+          .enabled(if: delayLineWorks, "cannot run the delay line here (needs namespaces, cc and /dev/net/tun)"))
+    func aDelayLineDelayShowsOnThatPairOnly() throws {
+        try Self.checkDelay(prefix: "rfmpil", setup: "up-delay-line", dataSubnet: "10.199.78.0/24", mechanism: "delay line")
     }
 }
