@@ -42,8 +42,9 @@ def mpirun_options(setup):
     return root + ["--host", hosts, "--mca", "plm_rsh_agent", f"{NETNS} agent {PREFIX}",
                    "--mca", "btl", "tcp,self", "--mca", "btl_tcp_if_include", "10.199.77.0/24",
                    "--mca", "oob_tcp_if_include", "10.199.77.0/24",
-                   # Three ranks on this machine's CPUs: waiting ranks yield (both tools alike).
-                   "--mca", "mpi_yield_when_idle", "1"]
+                   # Three ranks on this machine's CPUs: waiting ranks yield (both tools alike), and no binding, which
+                   # would put the rank of every namespace "node" on its first core, CPU 0 for all of them.
+                   "--mca", "mpi_yield_when_idle", "1", "--bind-to", "none"]
 
 
 def ours(setup, max_size, written):

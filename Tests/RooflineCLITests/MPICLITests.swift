@@ -151,7 +151,9 @@ import Testing
         ["-np", "3", "--host", "10.199.77.2,10.199.77.3,10.199.77.4", "--mca", "plm_rsh_agent", "\(netns) agent \(prefix)",
          "--mca", "btl", "tcp,self", "--mca", "btl_tcp_if_include", "10.199.77.0/24", "--mca", "oob_tcp_if_include", "10.199.77.0/24",
          // Three ranks share this machine's CPUs: ranks that wait yield instead of spinning, or an all-reduce waits for time slices.
-         "--mca", "mpi_yield_when_idle", "1"]
+         "--mca", "mpi_yield_when_idle", "1",
+         // Each namespace is a "node" to mpirun, which would bind its rank to that node's first core: CPU 0 for all.
+         "--bind-to", "none"]
     }
 
     /// The median over sizes up to 1 KiB of a pair's median half round trip, seconds.
