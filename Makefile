@@ -1,8 +1,8 @@
 # The two commands that matter: `make report` (the main job) and `make test`.
-# Both install missing system libraries first (libnuma-dev, libopenblas-dev).
+# Both install missing system libraries first (libnuma-dev, libopenblas-dev; OpenMPI and iproute2 for the MPI tests).
 BIN := .build/release/roofline
 
-.PHONY: deps build report probe test bench examples fuzz
+.PHONY: deps build report probe test bench bench-mpi examples fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -24,6 +24,9 @@ test: deps
 
 bench: build
 	python3 scripts/bench-probe.py
+
+bench-mpi: build
+	python3 scripts/bench-mpi.py
 
 fuzz:
 	scripts/fuzz.sh $${FUZZ_SECONDS:-120}

@@ -27,6 +27,9 @@ let package = Package(
             providers: [.apt(["libnuma-dev"])]),
         // OpenBLAS is loaded with dlopen at run time (not linked), so the tool can set OPENBLAS_CORETYPE first.
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
+        // MPI (OpenMPI's ABI) is loaded with dlopen too, so the binary runs where no MPI is installed; only
+        // `probe --mpi` needs it. Optimised in every configuration, as the timed ping-pong loop is here.
+        .target(name: "CMPI", cSettings: nativeC, linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CRooflineSupport", cSettings: nativeC),
         .target(name: "RooflineCore"),
         .target(
@@ -39,7 +42,7 @@ let package = Package(
             resources: [.copy("Data")]),
         .target(
             name: "RooflineProbes",
-            dependencies: ["RooflineCore", "CRooflineSupport", "CNuma", "COpenBLAS"],
+            dependencies: ["RooflineCore", "CRooflineSupport", "CNuma", "COpenBLAS", "CMPI"],
             swiftSettings: nativeSwift),
         .target(name: "RooflineReport", dependencies: ["RooflineCore", "RooflineModels", "RooflineDevices", "RooflineCalibration"]),
         // The analysis step: builds workloads, places them and plans deployments; RooflineReport renders the result.

@@ -32,6 +32,10 @@ public enum PlanAssumption: Codable, Sendable, Equatable {
     /// No calibration applies to the device (none of its architecture is bundled, or `--calibration none`): the
     /// plan gives bounds and the efficiency override only.
     case noCalibration(deviceID: String)
+    /// The scale-out network's latency and bandwidth are measured (`plan --network-profile`): the α and β of the
+    /// planner's all-reduce, min(ring, tree), fitted to an MPI all-reduce; they replace the stated network latency and
+    /// bandwidth. The scale-up link keeps its assumed latency (MPI between hosts does not measure it).
+    case measuredNetwork(network: MeasuredNetwork)
 }
 
 /// An assumption of one layout, with the numbers it rests on.

@@ -89,6 +89,26 @@ public enum DeploymentLayout: String, Codable, Sendable, CaseIterable {
     case contextParallel = "context-parallel"
 }
 
+/// The scale-out network's α and β fitted to an all-reduce measured with MPI (a cluster profile's planner fit).
+public struct MeasuredNetwork: Codable, Sendable, Equatable {
+    /// The cluster profile's file, as given.
+    public var profile: String
+    /// Ranks the all-reduce ran over.
+    public var ranks: Int
+    public var latencySeconds: Double
+    public var bytesPerSecond: Double
+    /// The fit's √(mean (model ÷ measured − 1)²) over the measured sizes.
+    public var relativeRMSError: Double
+
+    public init(profile: String, ranks: Int, latencySeconds: Double, bytesPerSecond: Double, relativeRMSError: Double) {
+        self.profile = profile
+        self.ranks = ranks
+        self.latencySeconds = latencySeconds
+        self.bytesPerSecond = bytesPerSecond
+        self.relativeRMSError = relativeRMSError
+    }
+}
+
 /// The planner's settings. Defaults: 8 devices per node, efficiency 1.0 (the roofline bound), 1 GB reserved per
 /// device, 400 Gb/s (50 GB/s) scale-out network per device with 10 µs per message, 5 µs per scale-up message,
 /// at most 1,000 nodes.
@@ -109,6 +129,9 @@ public struct DeploymentOptions: Codable, Sendable, Equatable {
     public var layouts: [DeploymentLayout] = DeploymentLayout.allCases
     /// A deployment shape the user chose (`--tp`, `--pp`, `--ep`); nil: the smallest deployment that holds the model.
     public var chosenShape: ParallelShape?
+    /// Where networkLatencySeconds and networkBytesPerSecond were measured (`plan --network-profile`); nil: they
+    /// are the stated assumptions.
+    public var measuredNetwork: MeasuredNetwork?
 
     public init() {}
 

@@ -1,4 +1,5 @@
 import Foundation
+import RooflineCore
 import RooflineCalibration
 
 /// Which all-reduce times a step's communication: the planner's α-β model with the assumed latencies
@@ -60,12 +61,9 @@ struct Timing {
     /// ring = 2(r − 1) × α + 2(r − 1)/r × bytes / bandwidth (reduce-scatter then all-gather, 2(r − 1) steps);
     /// tree = 2⌈log₂ r⌉ × α + 2 × bytes / bandwidth (reduce up a binary tree, broadcast down);
     /// time = min(ring, tree); 0 for one rank. α is the latency of one step (one message).
+    /// The forms live in RooflineCore (`AllReduceForm`), where a cluster profile's measured all-reduce is fitted to them.
     static func allReduceSeconds(_ bytes: Double, ranks: Int, latencySeconds: Double, bytesPerSecond: Double) -> Double {
-        guard ranks > 1 else { return 0 }
-        let r = Double(ranks)
-        let ring = 2 * (r - 1) * latencySeconds + 2 * (r - 1) / r * bytes / bytesPerSecond
-        let tree = 2 * log2(r).rounded(.up) * latencySeconds + 2 * bytes / bytesPerSecond
-        return min(ring, tree)
+        AllReduceForm.plannerSeconds(bytes, ranks: ranks, latencySeconds: latencySeconds, bytesPerSecond: bytesPerSecond)
     }
 
     /// An all-reduce over `ranks` devices on the scale-up link: assumed, `allReduceSeconds` with α_link and the

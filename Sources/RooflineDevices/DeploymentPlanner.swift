@@ -69,6 +69,7 @@ public enum DeploymentPlanner {
             assumptions.append(.noLinkBandwidth(deviceID: device.id))
         }
         assumptions.append(calibration.map { .calibrated($0.used) } ?? .noCalibration(deviceID: device.id))
+        if let measured = options.measuredNetwork { assumptions.append(.measuredNetwork(network: measured)) }
         var plan = DeploymentPlan(
             model: workload.modelName, deviceID: device.id, deviceName: device.name, batch: workload.batch,
             contextTokens: workload.contextTokens, promptTokens: workload.promptTokens, weightType: workload.weightType,

@@ -41,6 +41,11 @@ public enum DeploymentPlanWording {
         case let .noCalibration(deviceID):
             "No kernel calibration applies to \(deviceID) (none of its architecture is measured, or --calibration none): "
                 + "bounds and the efficiency override only."
+        case let .measuredNetwork(network: measured):
+            "Scale-out network measured, not assumed: α = \(Format.seconds(measured.latencySeconds)) per message and β = "
+                + "\(Format.bytesPerSecond(measured.bytesPerSecond)), the planner's all-reduce min(ring, tree) fitted to an MPI all-reduce over "
+                + "\(measured.ranks) ranks in \(measured.profile) (rms error \(Format.significant(measured.relativeRMSError * 100, digits: 3)) %); "
+                + "they replace --network-latency-us and --network-gbps. The scale-up link keeps its assumed latency."
         }
     }
 

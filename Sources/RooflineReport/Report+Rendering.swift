@@ -30,6 +30,15 @@ extension Report {
             let roofline = hostRoofline.map { chart("roofline-host", .roofline($0, title: "Hierarchical roofline: \(host.host.cpuModel)")) }
             md += Markdown.hostCeilings(host, bandwidthChart: bandwidth, rooflineChart: roofline)
         }
+        if let cluster {
+            let network = cluster.network
+            let names = ClusterProfileRendering.ChartNames(
+                latency: network.map { chart("cluster-latency", .clusterLatency($0)) },
+                bandwidth: network.map { chart("cluster-bandwidth", .clusterBandwidth($0)) },
+                allReduce: network.map { chart("cluster-allreduce", .clusterAllReduce($0)) })
+            md += ClusterProfileRendering.markdown(cluster, charts: names)
+                .replacingOccurrences(of: "## Cluster\n\n", with: "## Cluster\n\nThe machine sections above are rank 0's node (\(Markdown.escape(cluster.nodes.first?.hostname ?? ""))). ")
+        }
         if let operators {
             md += operators.renderMarkdown(heading: "##") + "\n"
         }

@@ -165,6 +165,9 @@ public struct Report: Sendable, Encodable {
     public var operators: OperatorValidation?
     /// One serving sweep per device (with its fronts, knees and latency choice); empty leaves the Serving section out.
     public var serving: [DeploymentSweep] = []
+    /// The cluster the host profile came from (`report --profile CLUSTER.json`: the host is rank 0's node); nil
+    /// leaves the Cluster section out.
+    public var cluster: ClusterProfile?
 
     public init(createdAt: String, toolVersion: String, command: String, subject: ReportSubject, host: HostProfile?,
                 hostRoofline: Roofline?, phases: [ReportPhase], deployment: [DevicePlan]?,

@@ -10,12 +10,15 @@ enum ExitStatus: Int32 {
     case usage = 64
     /// An input file or config was malformed.
     case badData = 65
+    /// A service the command needs is not installed (EX_UNAVAILABLE): `probe --mpi` without OpenMPI.
+    case unavailable = 69
 
     init(_ category: RooflineError.Category) {
         switch category {
         case .usage: self = .usage
         case .badData: self = .badData
         case .runtime: self = .runtime
+        case .unavailable: self = .unavailable
         }
     }
 }

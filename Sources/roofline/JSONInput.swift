@@ -1,5 +1,6 @@
 import Foundation
 import RooflineCore
+import RooflineDevices
 
 /// Reads a JSON file this tool wrote: a usage error when the file cannot be read, bad data when it is not a `what`
 /// (with where it failed); both name the command that writes one.
@@ -38,4 +39,39 @@ private func checked<Value>(_ path: String, _ command: String, _ load: () throws
     } catch let error as RooflineError where error.category == .badData && !error.message.hasPrefix(path) {
         throw RooflineError.badData("\(path): \(error.message): write a new one with `\(command) --output \(path)`")
     }
+}
+
+/// A cluster profile written by `roofline probe --mpi`.
+func loadClusterProfile(_ path: String) throws -> ClusterProfile {
+    try checked(path, "roofline probe --mpi --format json") {
+        try loadJSON(ClusterProfile.self, at: path, what: "cluster profile", writtenBy: "roofline probe --mpi --format json")
+    }
+}
+
+/// The planner fit of a cluster profile's network, as the planner's measured network; a profile without one (a
+/// single rank, or an all-reduce that did not grow with size) is bad data naming why.
+func loadMeasuredNetwork(_ path: String) throws -> MeasuredNetwork {
+    let profile = try loadClusterProfile(path)
+    guard let network = profile.network else {
+        throw RooflineError.badData("\(path): the cluster profile has one rank and no network: run `mpirun -np N roofline probe --mpi` with N ≥ 2")
+    }
+    guard let fit = network.plannerFit, fit.latencySeconds.isFinite, fit.bytesPerSecond > 0, fit.bytesPerSecond.isFinite else {
+        throw RooflineError.badData("\(path): the cluster profile has no all-reduce fit (too few message sizes): probe again with a larger --max-message")
+    }
+    return MeasuredNetwork(profile: path, ranks: network.ranks, latencySeconds: fit.latencySeconds, bytesPerSecond: fit.bytesPerSecond,
+                           relativeRMSError: fit.relativeRMSError)
+}
+
+/// `report --profile`: a host profile, or a cluster profile (a document with `nodes` and `schedule`), whose rank 0
+/// node is the host.
+func loadHostOrClusterProfile(_ path: String) throws -> (HostProfile, ClusterProfile?) {
+    if let data = FileManager.default.contents(atPath: path),
+       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["nodes"] != nil, object["schedule"] != nil {
+        let cluster = try loadClusterProfile(path)
+        guard let first = cluster.nodes.first else {
+            throw RooflineError.badData("\(path): the cluster profile has no nodes: write one with `roofline probe --mpi --output \(path)`")
+        }
+        return (try checked(path, "roofline probe --mpi --format json") { try first.profile.validated() }, cluster)
+    }
+    return (try loadHostProfile(path), nil)
 }

@@ -64,6 +64,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("network-latency-us"), help: "Latency of one message over the scale-out network, in µs.")
     var networkLatencyMicroseconds: Double = 10
 
+    @Option(help: ArgumentHelp("A cluster profile (`roofline probe --mpi`): its measured network α and β replace --network-latency-us and --network-gbps.", valueName: "CLUSTER.json"))
+    var networkProfile: String?
+
     @Option(name: .customLong("link-latency-us"), help: "Latency of one message (one all-reduce step) over the scale-up link, in µs.")
     var linkLatencyMicroseconds: Double = 5
 
@@ -87,6 +90,12 @@ struct PlanCommand: ParsableCommand {
         options.networkBytesPerSecond = networkGigabitsPerSecond * 1e9 / 8
         options.networkLatencySeconds = networkLatencyMicroseconds * 1e-6
         options.linkLatencySeconds = linkLatencyMicroseconds * 1e-6
+        if let networkProfile {
+            let measured = try loadMeasuredNetwork(networkProfile)
+            options.measuredNetwork = measured
+            options.networkLatencySeconds = measured.latencySeconds
+            options.networkBytesPerSecond = measured.bytesPerSecond
+        }
         options.maxNodes = maxNodes
         if layout.lowercased() != "all" {
             guard let chosen = DeploymentLayout(rawValue: layout.lowercased()) else {

@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A JSON file describing more accelerators (as `roofline devices --device-file` takes); repeatable.", valueName: "file"))
     var deviceFile: [String] = []
 
-    @Option(help: ArgumentHelp("A host profile written by `roofline probe --format json` instead of probing now.", valueName: "PROFILE.json"))
+    @Option(help: ArgumentHelp("A host profile written by `roofline probe --format json` instead of probing now, or a cluster profile (`probe --mpi`): rank 0's node as the host, and a Cluster section.", valueName: "PROFILE.json"))
     var profile: String?
 
     @Option(help: "Probe this host now: quick (about 10 s), full (about a minute), or none to leave the host out.")
@@ -161,8 +161,9 @@ struct ReportCommand: ParsableCommand {
         // Charts go beside the file the markdown really is (a link's target), since it links them by name.
         let outputURL = URL(fileURLWithPath: AtomicFile.resolvedPath(output))
         var hostProfile: HostProfile?
+        var cluster: ClusterProfile?
         if let profile {
-            hostProfile = try loadHostProfile(profile)
+            (hostProfile, cluster) = try loadHostOrClusterProfile(profile)
         }
         var operators = try validation.map(loadOperatorValidation)
 
@@ -199,7 +200,9 @@ struct ReportCommand: ParsableCommand {
             request.servingContexts = contexts
             request.targets = targets
             request.prefillSchedule = latency.prefillSchedule
-            return try ReportAssembly.report(for: request)
+            var report = try ReportAssembly.report(for: request)
+            report.cluster = cluster
+            return report
         }
         let comparison = reports.count > 1
             ? ReportAssembly.comparison(

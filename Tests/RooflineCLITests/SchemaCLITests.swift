@@ -17,6 +17,11 @@ import Testing
     /// Schema name, then the command line (words split on spaces; `M/` is the bundled measured tables' folder).
     static let commandLines: [(String, String)] = [
         ("probe", "probe --phases bandwidth,flops,latency --kernels triad --threads 1 --sizes 64KiB --samples 2"),
+        // A cluster profile: one rank without mpirun (an MPI singleton), and a kept one of three namespace hosts read
+        // back by plan and report (MPICLITests validates real multi-rank outputs too).
+        ("cluster-profile", "probe --mpi --phases flops --threads 1 --samples 2"),
+        ("plan", "plan --model llama-3.1-70b --device h200 --context 8k --network-profile Reports/dev-cluster-profile.json"),
+        ("report", "report --profile Reports/dev-cluster-profile.json --model llama-3.1-8b --device h200 -q"),
         ("validate", "validate --profile Reports/dev-host-profile.json --kernels rmsnorm,softmax"),
         ("models", "models"),
         ("models", "models --kv fp8 --model deepseek-v3"),
