@@ -27,14 +27,21 @@ import tarfile
 CACHE = os.path.expanduser(os.environ.get("ROOFLINE_CACHE", "~/.cache/roofline"))
 LLAMA_CPP_PYTHON = "llama-cpp-python==0.3.36"
 
-# Shapes of real checkpoints (Llama architecture, tied embeddings), from their Hugging Face config.json files:
+# Shapes of real checkpoints (Llama architecture; SmolLM2 and Llama 3.2 tie the output to the embedding), from their
+# Hugging Face config.json files:
+# https://huggingface.co/HuggingFaceTB/SmolLM2-135M/blob/main/config.json
 # https://huggingface.co/HuggingFaceTB/SmolLM2-360M/blob/main/config.json
 # https://huggingface.co/meta-llama/Llama-3.2-1B/blob/main/config.json
+# https://huggingface.co/TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T/blob/main/config.json
 MODELS = {
+    "smollm2-135m": dict(hidden=576, intermediate=1536, layers=30, heads=9, kv_heads=3, vocab=49152,
+                         rope_theta=100000.0, rms_eps=1e-5),
     "smollm2-360m": dict(hidden=960, intermediate=2560, layers=32, heads=15, kv_heads=5, vocab=49152,
                          rope_theta=100000.0, rms_eps=1e-5),
     "llama-3.2-1b": dict(hidden=2048, intermediate=8192, layers=16, heads=32, kv_heads=8, vocab=128256,
                          rope_theta=500000.0, rms_eps=1e-5),
+    "tinyllama-1.1b": dict(hidden=2048, intermediate=5632, layers=22, heads=32, kv_heads=4, vocab=32000,
+                           rope_theta=10000.0, rms_eps=1e-5, tied=False),
 }
 # llama-quantize's type names for our --types.
 QUANT = {"f32": "F32", "f16": "F16", "q8_0": "Q8_0", "q4_K": "Q4_K", "bf16": "BF16", "q4_0": "Q4_0", "q6_K": "Q6_K", "q5_K": "Q5_K"}
@@ -111,6 +118,8 @@ def write_f32_gguf(name, shape, path):
 
     writer.add_tensor("token_embd.weight", weight(vocab, h))
     writer.add_tensor("output_norm.weight", np.ones(h, dtype=np.float32))
+    if not shape.get("tied", True):
+        writer.add_tensor("output.weight", weight(vocab, h))
     for i in range(layers):
         p = f"blk.{i}."
         writer.add_tensor(p + "attn_norm.weight", np.ones(h, dtype=np.float32))
@@ -175,16 +184,56 @@ def classify(binary, path, profile, kind, tokens, depth, calibration=None):
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
+def headline_type(binary, path):
+    """The GGUF's headline ggml type as roofline keys calibrations by it: the type holding most matrix bytes (a
+    `--pure` Q4_K file of a model whose rows are not a multiple of 256 wide is mostly Q5_0, llama-quantize's fallback)."""
+    out = subprocess.run([binary, "models", "--model", path, "--format", "json"], check=True, capture_output=True,
+                         text=True).stdout
+    document = json.loads(out)
+    entry = document["models"][0] if "models" in document else document
+    return entry["weightFormat"].split()[1]
+
+
 def fit(rows, models, engine, cpu_model, threads, source):
-    """A host-engine calibration from `rows` of `models`: per phase and weight label, the median of measured ÷ bound
-    tokens/s (rows: dicts with model, phase, weights, measured, bound)."""
+    """A host-engine calibration from the `rows` of `models`: per phase and weight label, measured seconds =
+    bound seconds × a + layers × c, fitted by least squares on the relative error (a ≥ 1, c ≥ 0); the fraction of the
+    bound is 1 ÷ a and c the seconds per layer. Rows: dicts with model, phase, weights, measured and bound (tokens/s),
+    new_tokens and layers."""
     groups = {}
     for row in rows:
         if row["model"] in models:
-            groups.setdefault((row["phase"], row["weights"]), []).append(row["measured"] / row["bound"])
-    entries = [dict(phase=phase, weights=weights, fractionOfBound=min(1.0, statistics.median(fractions)), rows=len(fractions),
-                    minimumFraction=min(fractions), maximumFraction=max(fractions))
-               for (phase, weights), fractions in sorted(groups.items())]
+            groups.setdefault((row["phase"], row["weights"]), []).append(row)
+    entries = []
+    for (phase, weights), group in sorted(groups.items()):
+        points = [(r["new_tokens"] / r["bound"], r["layers"], r["new_tokens"] / r["measured"]) for r in group]
+
+        def solve(fix_a=None, fix_c=None):
+            # Weighted normal equations of Σ ((a·B + c·L − T) ÷ T)², with a or c held where asked.
+            if fix_c is not None:
+                num = sum(b / t * (1 - fix_c * l / t) for b, l, t in points)
+                return max(1.0, num / sum((b / t) ** 2 for b, l, t in points)), fix_c
+            if fix_a is not None:
+                num = sum(l / t * (1 - fix_a * b / t) for b, l, t in points)
+                return fix_a, max(0.0, num / sum((l / t) ** 2 for b, l, t in points))
+            sbb = sum((b / t) ** 2 for b, l, t in points)
+            sll = sum((l / t) ** 2 for b, l, t in points)
+            sbl = sum(b * l / t ** 2 for b, l, t in points)
+            sb = sum(b / t for b, l, t in points)
+            sl = sum(l / t for b, l, t in points)
+            det = sbb * sll - sbl ** 2
+            if abs(det) < 1e-30 * sbb * sll:
+                return solve(fix_c=0.0)
+            a, c = (sb * sll - sl * sbl) / det, (sl * sbb - sb * sbl) / det
+            if c < 0:
+                return solve(fix_c=0.0)
+            if a < 1:
+                return solve(fix_a=1.0)
+            return a, c
+
+        a, c = solve()
+        fractions = [r["measured"] / r["bound"] for r in group]
+        entries.append(dict(phase=phase, weights=weights, fractionOfBound=1 / a, secondsPerLayer=c, rows=len(group),
+                            minimumFraction=min(fractions), maximumFraction=max(fractions)))
     return dict(schemaVersion=1, kind="host-engine", engine=engine, cpuModel=cpu_model, threads=threads,
                 fittedOn=sorted(models), source=source, entries=entries)
 
@@ -199,7 +248,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default=".build/release/roofline")
     parser.add_argument("--profile", help="a host profile from `roofline probe` (default: probe now, full)")
-    parser.add_argument("--models", default="smollm2-360m,llama-3.2-1b")
+    parser.add_argument("--models", default="smollm2-135m,smollm2-360m,llama-3.2-1b,tinyllama-1.1b")
     parser.add_argument("--types", default="f32,f16,q8_0,q4_K")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--repetitions", type=int, default=3)
@@ -207,6 +256,7 @@ def main():
     parser.add_argument("--depths", default="0,1024")
     parser.add_argument("--generate", type=int, default=32)
     parser.add_argument("--write-calibration", help="also write the calibration fitted on every model to this file")
+    parser.add_argument("--rows", help="reuse the measured rows saved by an earlier run (JSON) instead of running llama-bench")
     args = parser.parse_args()
 
     tools = llama_tools()
@@ -223,8 +273,17 @@ def main():
     source = (f"scripts/bench-llamacpp.py: llama-bench -t {args.threads} -r {args.repetitions} -p {args.prompts} "
               f"and -n {args.generate} -d {args.depths}, random-weight GGUFs quantized --pure")
     rows = []
+    if args.rows:
+        with open(args.rows) as f:
+            rows = [r for r in json.load(f) if r["model"] in models]
+        for r in rows:
+            # The profile may be newer than the rows: the label and the bound are roofline's, so compute them again.
+            r["weights"] = headline_type(args.binary, r["path"])
+            r["bound"] = r["new_tokens"] / classify(args.binary, r["path"], profile, r["kind"], r["tokens"], r["depth"])["totals"]["seconds"]
     for name in models:
         for weight_type in args.types.split(","):
+            if any(r["model"] == name and r["type"] == weight_type for r in rows):
+                continue
             path = model_file(tools, name, weight_type)
             measured = llama_bench(tools, path, args.threads, args.repetitions, prompts, depths, args.generate)
             for (kind, tokens, depth), (mean, stddev) in sorted(measured.items()):
@@ -232,10 +291,13 @@ def main():
                 new_tokens = tokens if kind == "pp" else 1
                 bound = new_tokens / document["totals"]["seconds"]
                 rows.append(dict(model=name, type=weight_type, path=path, kind=kind, tokens=tokens, depth=depth,
-                                 phase="prefill" if kind == "pp" else "decode", weights=QUANT.get(weight_type, weight_type.upper()),
-                                 measured=mean, stddev=stddev, bound=bound, new_tokens=new_tokens))
+                                 phase="prefill" if kind == "pp" else "decode", weights=headline_type(args.binary, path),
+                                 measured=mean, stddev=stddev, bound=bound, new_tokens=new_tokens,
+                                 layers=MODELS[name]["layers"]))
                 log(f"{name} {weight_type} {kind}{tokens}@{depth}: {mean:.1f} t/s measured, bound {bound:.1f}")
 
+    with open(os.path.join(CACHE, "llamacpp-rows.json"), "w") as f:
+        json.dump(rows, f, indent=1)
     # Each model predicted with the calibration fitted on the others only (held out), through `classify --calibration`.
     for held_out in models:
         others = [m for m in models if m != held_out]
@@ -256,14 +318,16 @@ def main():
         log(f"wrote {args.write_calibration}")
 
     print(f"{engine} ({args.threads} threads, llama-bench mean of {args.repetitions}) against roofline on {profile} "
-          f"({cpu_model}); predicted = bound ÷ the fraction fitted on the other model(s)\n")
+          f"({cpu_model}); predicted = bound ÷ fraction + layers × seconds per layer, both fitted on the other models "
+          f"(each model held out in turn)\n")
     print("| model | weights | test | llama.cpp t/s | bound t/s | measured ÷ bound | predicted t/s | measured ÷ predicted |")
     print("|---|---|---|--:|--:|--:|--:|--:|")
     for r in rows:
         test = f"pp{r['tokens']}" if r["kind"] == "pp" else f"tg{r['tokens']} @ {r['depth']}"
+        label = r["type"] if r["weights"].lower() == r["type"].lower() else f"{r['type']} (mostly {r['weights']})"
         beaten = " **beaten**" if r["measured"] > r["bound"] else ""
         p = f"{r['predicted']:.1f} | {r['measured'] / r['predicted']:.2f}" if r.get("predicted") else "– | –"
-        print(f"| {r['model']} | {r['type']} | {test} | {r['measured']:.1f} ± {r['stddev']:.1f} | {r['bound']:.1f} | "
+        print(f"| {r['model']} | {label} | {test} | {r['measured']:.1f} ± {r['stddev']:.1f} | {r['bound']:.1f} | "
               f"{r['measured'] / r['bound']:.2f}{beaten} | {p} |")
     errors = [abs(r["measured"] / r["predicted"] - 1) for r in rows if r.get("predicted")]
     beaten = sum(r["measured"] > r["bound"] for r in rows)

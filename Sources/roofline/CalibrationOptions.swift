@@ -31,7 +31,7 @@ struct CalibrationOptions: ParsableArguments {
     /// On a host roofline, the predicted step from a host-engine calibration file (`--calibration FILE.json` written
     /// by scripts/bench-llamacpp.py --fit): the bound ÷ the fraction the engine reached for this phase and weight
     /// type on other models; nil, with a note saying why, when no such file or entry applies.
-    func hostPrediction(boundSeconds: Double, phase: PhaseKind, weights: String) throws -> (HostPrediction?, [String]) {
+    func hostPrediction(boundSeconds: Double, layers: Int, phase: PhaseKind, weights: String) throws -> (HostPrediction?, [String]) {
         guard calibration.lowercased().hasSuffix(".json") else { return (nil, []) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: calibration)) } catch {
@@ -40,11 +40,12 @@ struct CalibrationOptions: ParsableArguments {
         guard let host = try HostEngineCalibration.load(data, path: calibration) else {
             throw RooflineError.usage("--calibration \(calibration) is a GPU calibration; on a host roofline give a host-engine calibration (scripts/bench-llamacpp.py --fit) or none")
         }
-        guard let prediction = HostPrediction(boundSeconds: boundSeconds, phase: phase.rawValue, weights: weights, calibration: host) else {
+        guard let prediction = HostPrediction(boundSeconds: boundSeconds, layers: layers, phase: phase.rawValue, weights: weights,
+                                              calibration: host) else {
             let known = host.entries.map { "\($0.phase) \($0.weights)" }.joined(separator: ", ")
             return (nil, ["\(calibration) has no entry for \(phase.rawValue) with \(weights) weights (it has \(known)): bounds only"])
         }
-        return (prediction, ["predicted with \(host.engine)'s measured fraction of the bound on this host (\(Format.significant(prediction.fractionOfBound, digits: 3)) for \(phase.rawValue) with \(prediction.weights) weights, fitted on \(host.fittedOn.joined(separator: ", ")))"])
+        return (prediction, ["predicted with \(host.engine)'s measured fraction of the bound on \(host.cpuModel) with \(host.threads) threads (\(Format.significant(prediction.fractionOfBound, digits: 3)) of the bound plus \(Format.seconds(prediction.secondsPerLayer)) per layer for \(phase.rawValue) with \(prediction.weights) weights, fitted on \(host.fittedOn.joined(separator: ", ")))"])
     }
 
     /// The predicted step of `analysis` on `device` (nil without a calibration), with the notes of `applied(on:)`.

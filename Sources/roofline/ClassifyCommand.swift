@@ -98,7 +98,8 @@ struct ClassifyCommand: ParsableCommand {
         var hostPrediction: HostPrediction?
         if bundled == nil {
             let host = try calibrationOptions.hostPrediction(
-                boundSeconds: analysis.totalSeconds, phase: step.phase.kind, weights: Self.weightsLabel(config, precision))
+                boundSeconds: analysis.totalSeconds, layers: config.layerCount, phase: step.phase.kind,
+                weights: Self.weightsLabel(config, precision))
             hostPrediction = host.0
             calibrationNotes += host.1
         }

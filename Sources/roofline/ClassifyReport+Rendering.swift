@@ -43,8 +43,9 @@ extension ClassifyReport {
     var predictionSummary: String? {
         if let host = hostPrediction, let rate = totals.predictedTokensPerSecond {
             return "predicted step \(Format.seconds(host.seconds)), \(Format.significant(rate)) tokens/s (bound \(Format.seconds(totals.seconds)), "
-                + "\(Format.significant(totals.tokensPerSecond)) tokens/s): \(host.engine) reached \(Format.significant(host.fractionOfBound, digits: 3)) "
-                + "of the bound for \(host.phase) with \(host.weights) weights on this host, fitted on \(host.fittedOn.joined(separator: ", "))"
+                + "\(Format.significant(totals.tokensPerSecond)) tokens/s) = bound ÷ \(Format.significant(host.fractionOfBound, digits: 3)) + "
+                + "\(host.layers) layers × \(Format.seconds(host.secondsPerLayer)): \(host.engine) on \(host.cpuModel) (\(host.threads) threads) for \(host.phase) with "
+                + "\(host.weights) weights, fitted on \(host.fittedOn.joined(separator: ", "))"
         }
         guard let calibration, let seconds = totals.predictedSeconds, let rate = totals.predictedTokensPerSecond else { return nil }
         return "predicted step \(Format.seconds(seconds)), \(Format.significant(rate)) tokens/s (bound \(Format.seconds(totals.seconds)), "

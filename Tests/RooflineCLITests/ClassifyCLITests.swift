@@ -189,7 +189,8 @@ import Testing
         #expect(object["ridgeFlopsPerByte"] as? Double == 10)
     }
 
-    /// A host-engine calibration predicts the step as bound ÷ the fraction fitted for its phase and weight type;
+    /// A host-engine calibration predicts the step as bound ÷ the fraction fitted for its phase and weight type plus
+    /// its layers × the fitted time per layer;
     /// a phase it lacks leaves bounds only with a note; a malformed file or a fraction above 1 is a data error.
     @Test func hostEngineCalibrationPredictsBoundOverFraction() throws {
         let profile = try CLIRunner.temporaryFile("host.json", contents: Self.hostProfile())
@@ -198,7 +199,8 @@ import Testing
             try CLIRunner.temporaryFile("llama.json", contents: Data("""
                 {"schemaVersion": 1, "kind": "host-engine", "engine": "llama.cpp test", "cpuModel": "Test CPU", "threads": 2,
                  "fittedOn": ["smollm2-360m"], "source": "test", "entries": [{"phase": "decode", "weights": "fp32",
-                 "fractionOfBound": \(fraction), "rows": 2, "minimumFraction": 0.4, "maximumFraction": 0.5}]}
+                 "fractionOfBound": \(fraction), "secondsPerLayer": 0.001, "rows": 2, "minimumFraction": 0.4,
+                 "maximumFraction": 0.5}]}
                 """.utf8))
         }
         let file = try calibration(0.4)
@@ -211,11 +213,12 @@ import Testing
         let totals = try #require(object["totals"] as? [String: Any])
         let bound = try #require(totals["seconds"] as? Double)
         let predicted = try #require(totals["predictedSeconds"] as? Double)
-        #expect(predicted.isApproximatelyEqual(to: bound / 0.4, relativeTolerance: 1e-12))
+        // Llama 3.1 8B has 32 layers: bound ÷ 0.4 + 32 × 1 ms.
+        #expect(predicted.isApproximatelyEqual(to: bound / 0.4 + 32 * 0.001, relativeTolerance: 1e-12))
         let host = try #require(object["hostPrediction"] as? [String: Any])
         #expect(host["fractionOfBound"] as? Double == 0.4 && host["weights"] as? String == "fp32")
         let text = try CLIRunner.run(Array(arguments.dropLast(2)) + ["--phase", "decode", "--context", "4096"])
-        #expect(text.stdout.contains("llama.cpp test reached 0.400 of the bound for decode with fp32 weights on this host, fitted on smollm2-360m"))
+        #expect(text.stdout.contains("= bound ÷ 0.400 + 32 layers × 1.00 ms: llama.cpp test on Test CPU (2 threads) for decode with fp32 weights, fitted on smollm2-360m"), "\(text.stdout)")
 
         let prefill = try CLIRunner.run(arguments + ["--phase", "prefill", "--tokens", "128"])
         #expect(prefill.status == 0)

@@ -69,10 +69,25 @@ import Testing
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/gpt-oss-120b.json --device h200 -q"),
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/configs/Meta-Llama-3.1-8B-Instruct-FP8.json --device h200 -q"),
         ("report", "report --probe none --model Tests/RooflineModelsTests/Fixtures/gguf/tiny-llama-mixed.gguf --device h200 --context 2k --prompt 512 -q"),
+        // A GGUF on a host profile with the kept llama.cpp host-engine calibration: the predicted step beside the bound.
+        ("classify", "classify --model Tests/RooflineModelsTests/Fixtures/gguf/tiny-llama-f16.gguf --phase decode --context 1k --device Reports/dev-host-profile.json --calibration Reports/llamacpp-host-calibration.json --kv fp16 --activations fp32"),
         ("calibration", "calibrate M/h100_sxm_gemm.csv M/h100_sxm_generation_attention.csv --device h100"),
         ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check"),
         ("calibration-check", "calibrate M/h100_sxm_collectives.csv --device h200 --check --summary-only"),
     ]
+
+    /// Kept input documents that no command prints, and their schemas.
+    static let keptDocuments: [(schema: String, path: String)] = [
+        ("host-engine-calibration", "Reports/llamacpp-host-calibration.json"),
+    ]
+
+    @Test func keptDocumentsMatchTheirSchemas() throws {
+        for (schema, path) in Self.keptDocuments {
+            let document = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.root.appendingPathComponent(path)))
+            let problems = try Self.validator(schema).problems(in: document)
+            #expect(problems.isEmpty, "\(path): \(problems.prefix(10).joined(separator: "\n"))")
+        }
+    }
 
     static let cases: [Case] = commandLines.map { schema, line in
         Case(schema: schema, arguments: line.split(separator: " ").map {
@@ -123,7 +138,7 @@ import Testing
     @Test func everySchemaFileIsTested() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Schemas").path)
         let names = Set(files.filter { $0.hasSuffix(".schema.json") }.map { String($0.dropLast(".schema.json".count)) })
-        #expect(names == Set(Self.cases.map(\.schema)))
+        #expect(names == Set(Self.cases.map(\.schema) + Self.keptDocuments.map(\.schema)))
     }
 
     /// A wrong type, a missing required key, an unknown key, a value outside an enum and a wrong schemaVersion fail.

@@ -64,7 +64,7 @@ public struct NodeCeilings: Codable, Sendable, Equatable {
     /// DRAM bandwidth at the most threads measured: the best of the `load` kernel, else of any kernel, at the largest
     /// working set (as the host roofline takes it).
     public var dramBytesPerSecond: Double?
-    /// The best measured FLOP rate of any data type at the most threads measured.
+    /// The best measured FMA rate (fp64 or fp32) at the most threads measured.
     public var peakFlopsPerSecond: Double?
     /// Median DRAM load-to-use latency (the pointer chase at the largest working set); nil when latency was not probed.
     public var latencySeconds: Double?
@@ -79,11 +79,12 @@ public struct NodeCeilings: Codable, Sendable, Equatable {
     public init(_ profile: HostProfile) {
         let threads = profile.flops.map(\.threads).max() ?? profile.levels.map(\.threads).max() ?? 1
         let dram = profile.levels.filter { $0.level == "DRAM" && $0.threads == threads }
-        let reads = dram.filter { $0.kernel == HostProfile.readKernel }
+        let reads = dram.filter { HostProfile.readKernels.contains($0.kernel) }
         let dramPick = (reads.isEmpty ? dram : reads).max {
             ($0.fromWorkingSetBytes.max() ?? 0, $0.bytesPerSecond.best) < ($1.fromWorkingSetBytes.max() ?? 0, $1.bytesPerSecond.best)
         }
-        let flops = profile.flops.filter { $0.threads == threads }.map(\.flopsPerSecond.best).max()
+        // The FMA probe's peak (fp64/fp32): the int8/bf16/fp16 paths differ by CPU feature, not by node health.
+        let flops = profile.flops.filter { $0.threads == threads && ($0.path ?? "fma") == "fma" }.map(\.flopsPerSecond.best).max()
         let latency = profile.latency.max { $0.workingSetBytes < $1.workingSetBytes }
         self.init(dramBytesPerSecond: dramPick?.bytesPerSecond.best, peakFlopsPerSecond: flops,
                   latencySeconds: latency.map { $0.nanosecondsPerLoad.median * 1e-9 })
