@@ -22,24 +22,8 @@ struct FlopsProbe {
             for type in [DataType.fp64, .fp32] {
                 progress("flops: \(type.rawValue) FMA, \(threads) thread\(threads == 1 ? "" : "s")")
                 let kernel = try FlopsKernel.forBuild(type)
-                let times = ThreadTimes(count: threads)
-                let sinks = ThreadSums(count: threads)
-                let iterationsPerRepetition = 1000
-                let seconds = sampler.selfTimedSecondsPerRepetition { repetitions in
-                    team.run { t in
-                        let start = MonotonicClock.now()
-                        let result = kernel.run(iterations: repetitions * iterationsPerRepetition)
-                        let end = MonotonicClock.now()
-                        times.record(thread: t, start: start, end: end)
-                        sinks[t] = result
-                    }
-                    return times.elapsedSeconds
-                }
-                for t in 0..<threads where !sinks[t].isFinite {
-                    throw RooflineError.runtime("validation failed, no number reported: the FMA chains produced \(sinks[t])")
-                }
-                let flopsPerRepetition = kernel.flops(iterations: iterationsPerRepetition) * Double(threads)
-                rates.append((type, threads, SampleSummary(seconds.map { flopsPerRepetition / $0 }, higherIsBetter: true)))
+                rates.append((type, threads, try rate(on: team, name: "the FMA chains",
+                                                      operations: { kernel.flops(iterations: $0) }, run: { kernel.run(iterations: $0) })))
             }
         }
         // FMA units: vector FMAs per cycle on one core at the compiled width, rounded to a whole number of units.
@@ -95,6 +79,32 @@ struct FlopsProbe {
         return (chosen, absent)
     }
 
+    /// Operations per second of `run` on every thread of `team` at once, one sample per timed repetition of 1,000
+    /// iterations each: operations(1000) × threads ÷ seconds. Throws when a thread's result is not finite (the
+    /// kernel's arithmetic went wrong), naming `name`.
+    private func rate(on team: ThreadTeam, name: String, operations: (Int) -> Double,
+                      run: @escaping @Sendable (Int) -> Double) throws -> SampleSummary {
+        let threads = team.count
+        let times = ThreadTimes(count: threads)
+        let sinks = ThreadSums(count: threads)
+        let iterationsPerRepetition = 1000
+        let seconds = sampler.selfTimedSecondsPerRepetition { repetitions in
+            team.run { t in
+                let start = MonotonicClock.now()
+                let result = run(repetitions * iterationsPerRepetition)
+                let end = MonotonicClock.now()
+                times.record(thread: t, start: start, end: end)
+                sinks[t] = result
+            }
+            return times.elapsedSeconds
+        }
+        for t in 0..<threads where !sinks[t].isFinite {
+            throw RooflineError.runtime("validation failed, no number reported: \(name) produced \(sinks[t])")
+        }
+        let perRepetition = operations(iterationsPerRepetition) * Double(threads)
+        return SampleSummary(seconds.map { perRepetition / $0 }, higherIsBetter: true)
+    }
+
     /// Whole execution units behind a measured rate: ⌈instructions per cycle ÷ 1.03⌉, at least 1. Rounded up, not to
     /// the nearest, so a path limited by a companion instruction (F16C's conversions at 1.14 FMAs per cycle on a
     /// 2-FMA core) keeps its units and shows the shortfall as a fraction below 1; the 3 % lets a clock measured a
@@ -112,24 +122,8 @@ struct FlopsProbe {
         for threads in threadCounts {
             let team = try ThreadTeam(cpus: Array(cpus.prefix(threads)))
             progress("flops: \(path.dataType.rawValue) \(path.instruction), \(threads) thread\(threads == 1 ? "" : "s")")
-            let times = ThreadTimes(count: threads)
-            let sinks = ThreadSums(count: threads)
-            let iterationsPerRepetition = 1000
-            let seconds = sampler.selfTimedSecondsPerRepetition { repetitions in
-                team.run { t in
-                    let start = MonotonicClock.now()
-                    let result = path.run(iterations: repetitions * iterationsPerRepetition)
-                    let end = MonotonicClock.now()
-                    times.record(thread: t, start: start, end: end)
-                    sinks[t] = result
-                }
-                return times.elapsedSeconds
-            }
-            for t in 0..<threads where !sinks[t].isFinite {
-                throw RooflineError.runtime("validation failed, no number reported: the \(path.id) kernel produced \(sinks[t])")
-            }
-            let operations = path.operations(iterations: iterationsPerRepetition) * Double(threads)
-            rates.append((threads, SampleSummary(seconds.map { operations / $0 }, higherIsBetter: true)))
+            rates.append((threads, try rate(on: team, name: "the \(path.id) kernel",
+                                            operations: { path.operations(iterations: $0) }, run: { path.run(iterations: $0) })))
         }
         let single = rates.min { $0.0 < $1.0 }!
         let perCycle = single.1.best / Double(single.0) / path.operationsPerInstruction / clockHertz
