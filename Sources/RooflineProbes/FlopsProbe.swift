@@ -10,11 +10,11 @@ struct FlopsProbe {
         var measurements: [FlopsMeasurement]
         var fmaUnitsPerCore: Int
         var fmaUnitsMethod: String
-        var absentPaths: [AbsentComputePath]
     }
 
-    /// The FMA probe (fp64, fp32), then the int8/bf16/fp16 paths `paths` picks for this CPU, at every thread count.
-    func measure(cpus: [Int], threadCounts: [Int], flags: Set<String>, allPaths: Bool,
+    /// The FMA probe (fp64, fp32), then `paths` (the int8/bf16/fp16 paths `paths(flags:allPaths:)` chose for this
+    /// CPU), at every thread count.
+    func measure(cpus: [Int], threadCounts: [Int], paths: [ComputePath],
                  progress: HostProbe.Progress) throws -> Result {
         var rates: [(DataType, Int, SampleSummary)] = []
         for threads in threadCounts {
@@ -40,11 +40,10 @@ struct FlopsProbe {
                              path: "fma", instruction: "vfmadd231\(type == .fp64 ? "pd" : "ps") \(vectorBits)-bit (FMA probe)",
                              theoreticalMethod: method)
         }
-        let (chosen, absent) = Self.paths(flags: flags, allPaths: allPaths)
-        for path in chosen {
+        for path in paths {
             measurements += try measure(path, cpus: cpus, threadCounts: threadCounts, progress: progress)
         }
-        return Result(measurements: measurements, fmaUnitsPerCore: units, fmaUnitsMethod: method, absentPaths: absent)
+        return Result(measurements: measurements, fmaUnitsPerCore: units, fmaUnitsMethod: method)
     }
 
     /// The paths to measure on a CPU with `flags`: every available one, or (`allPaths` false, the quick probe) the

@@ -95,7 +95,7 @@ public struct HostProbe {
         let plan = try ProbePlan(options: options, host: host)
         let phases = PhaseRunner(plan: plan, sampler: sampler, progress: numbered(progress, steps: plan.steps))
 
-        let (flops, peak, absentPaths) = try phases.clockAndFlops()
+        let (flops, peak) = try phases.clockAndFlops()
         let (bandwidth, levels) = try phases.bandwidth()
         let latency = try phases.latency()
         let numa = try phases.numa()
@@ -114,7 +114,7 @@ public struct HostProbe {
             toolVersion: RooflineVersion.current, createdAt: ISO8601DateFormatter().string(from: Date()), mode: options.mode,
             host: host, theoreticalPeak: peak, bandwidth: bandwidth, levels: levels, flops: flops, latency: latency,
             numa: numa, timerResolutionSeconds: resolution, minimumSampleSeconds: sampler.minimumSampleSeconds, notes: notes,
-            absentComputePaths: options.phases.contains(.flops) ? absentPaths : nil)
+            absentComputePaths: options.phases.contains(.flops) ? plan.absentComputePaths : nil)
     }
 
     /// `progress` with each line prefixed by how far the probe is: "[3/12] ".
@@ -197,25 +197,23 @@ private struct PhaseRunner {
     private var host: HostInfo { plan.host }
 
     /// The core clock, always; then the FLOP peaks and FMA units per core when the phase runs (else 1 unit assumed).
-    func clockAndFlops() throws -> ([FlopsMeasurement], TheoreticalPeak, [AbsentComputePath]) {
+    func clockAndFlops() throws -> ([FlopsMeasurement], TheoreticalPeak) {
         progress("clock: measuring the core clock with a dependent add chain")
         let clockHertz = CoreClock.measureHertz(sampler: sampler)
         var flops: [FlopsMeasurement] = []
-        var absent: [AbsentComputePath] = []
         var fmaUnits = (count: 1, method: "not measured (FLOP phase skipped); 1 assumed")
         if options.phases.contains(.flops) {
             let result = try FlopsProbe(sampler: sampler, clockHertz: clockHertz, vectorBits: host.vectorBits)
-                .measure(cpus: host.cpusAvailable, threadCounts: plan.threadCounts, flags: Set(host.cpuFeatures),
-                         allPaths: options.allComputePaths, progress: progress)
+                .measure(cpus: host.cpusAvailable, threadCounts: plan.threadCounts, paths: plan.computePaths,
+                         progress: progress)
             flops = result.measurements
-            absent = result.absentPaths
             fmaUnits = (result.fmaUnitsPerCore, result.fmaUnitsMethod)
         }
         let peak = TheoreticalPeak(
             clockHertz: clockHertz, clockMethod: "dependent register add chain (1 add per cycle), best of \(options.samples)",
             fmaUnitsPerCore: fmaUnits.count, fmaUnitsMethod: fmaUnits.method, vectorBits: host.vectorBits,
             vectorMethod: "compiled kernel width (\(host.kernelISA)), \(host.vectorBits)-bit vectors")
-        return (flops, peak, absent)
+        return (flops, peak)
     }
 
     /// The fixed-size measurements and the sweep at each thread count, with the level ceilings taken from them.

@@ -9,6 +9,10 @@ struct ProbePlan {
     /// `HostProbe.lastLevelCacheBytes(of: host)`.
     let lastCacheBytes: Int
     let dramBytes: Int
+    /// The int8/bf16/fp16 paths the FLOP phase measures on this CPU (all available in a full probe, the widest per
+    /// data type in a quick one), and the known paths it leaves out with why (`FlopsProbe.paths`), chosen once.
+    let computePaths: [ComputePath]
+    let absentComputePaths: [AbsentComputePath]
     /// What the profile should say about the plan (a DRAM size capped by memory).
     private(set) var notes: [String] = []
 
@@ -25,6 +29,7 @@ struct ProbePlan {
             notes.append("DRAM working set capped at half of MemAvailable: \(Format.bytes(Double(maxBytes)))")
         }
         self.dramBytes = dramBytes
+        (computePaths, absentComputePaths) = FlopsProbe.paths(flags: Set(host.cpuFeatures), allPaths: options.allComputePaths)
         try checkSizes()
     }
 
@@ -39,10 +44,6 @@ struct ProbePlan {
                 "working set \(Format.bytes(Double(size))) is more than half of available memory (\(Format.bytes(Double(maxBytes)))): choose a smaller size")
         }
     }
-
-    /// The int8/bf16/fp16 paths the FLOP phase measures on this CPU (all available in a full probe, the widest per
-    /// data type in a quick one), and the known paths it leaves out with why.
-    var computePaths: [ComputePath] { FlopsProbe.paths(flags: Set(host.cpuFeatures), allPaths: options.allComputePaths).0 }
 
     /// Progress steps: the clock, then one for each measurement.
     var steps: Int {

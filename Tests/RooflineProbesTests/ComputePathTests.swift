@@ -55,8 +55,7 @@ import Testing
         let clock = CoreClock.measureHertz(sampler: sampler)
         for path in paths { #expect(path.run(iterations: 100).isFinite, "\(path.id)") }
         let measured = try FlopsProbe(sampler: sampler, clockHertz: clock, vectorBits: host.vectorBits)
-            .measure(cpus: Array(host.cpusAvailable.prefix(1)), threadCounts: [1], flags: Set(host.cpuFeatures),
-                     allPaths: true, progress: { _ in })
+            .measure(cpus: Array(host.cpusAvailable.prefix(1)), threadCounts: [1], paths: paths, progress: { _ in })
         for m in measured.measurements {
             #expect(m.flopsPerSecond.best > 0 && m.flopsPerSecond.best <= m.theoreticalFlopsPerSecond * 1.1,
                     "\(m.path ?? "") \(m.flopsPerSecond.best) vs \(m.theoreticalFlopsPerSecond)")
