@@ -16,6 +16,15 @@
 /// Horizontal sum of 16 int32 lanes as a double.
 __attribute__((target("avx512f"))) static double sum_epi32x16(__m512i v) { return (double)_mm512_reduce_add_epi32(v); }
 
+/// Sum of 8 int32 lanes as a double.
+__attribute__((target("avx2"))) static double sum_epi32x8(__m256i v) {
+    int32_t lanes[8];
+    _mm256_storeu_si256((__m256i *)lanes, v);
+    double sum = 0;
+    for (int i = 0; i < 8; i++) sum += lanes[i];
+    return sum;
+}
+
 // vpdpbusd zmm: 64 u8×s8 products summed by fours into 16 int32 lanes per instruction.
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 double roofline_path_int8_avx512_vnni(uint64_t iterations) {
@@ -43,11 +52,7 @@ double roofline_path_int8_avx512_vnni_ymm(uint64_t iterations) {
     }
     __m256i total = acc[0];
     for (int i = 1; i < 12; i++) total = _mm256_add_epi32(total, acc[i]);
-    int32_t lanes[8];
-    _mm256_storeu_si256((__m256i *)lanes, total);
-    double sum = 0;
-    for (int i = 0; i < 8; i++) sum += lanes[i];
-    return sum;
+    return sum_epi32x8(total);
 }
 
 // vpdpbusd ymm in its VEX form (AVX-VNNI): 32 u8×s8 products summed by fours into 8 int32 lanes.
@@ -62,11 +67,7 @@ double roofline_path_int8_avx_vnni(uint64_t iterations) {
     }
     __m256i total = acc[0];
     for (int i = 1; i < 12; i++) total = _mm256_add_epi32(total, acc[i]);
-    int32_t lanes[8];
-    _mm256_storeu_si256((__m256i *)lanes, total);
-    double sum = 0;
-    for (int i = 0; i < 8; i++) sum += lanes[i];
-    return sum;
+    return sum_epi32x8(total);
 }
 
 // The AVX2 int8 dot product ggml uses without VNNI (mul_sum_us8_pairs): vpmaddubsw (32 u8×s8 products summed in
@@ -86,11 +87,7 @@ double roofline_path_int8_avx2(uint64_t iterations) {
     }
     __m256i total = acc[0];
     for (int i = 1; i < 8; i++) total = _mm256_add_epi32(total, acc[i]);
-    int32_t lanes[8];
-    _mm256_storeu_si256((__m256i *)lanes, total);
-    double sum = 0;
-    for (int i = 0; i < 8; i++) sum += lanes[i];
-    return sum;
+    return sum_epi32x8(total);
 }
 
 // vdpbf16ps zmm: 32 bf16 pairs multiplied and summed by twos into 16 fp32 lanes per instruction.
