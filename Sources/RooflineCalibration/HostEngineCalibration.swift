@@ -1,30 +1,46 @@
 import Foundation
 import RooflineCore
 
-/// What one CPU inference engine reaches of the host roofline's bound on one host, per phase and weight type:
-/// fitted from the engine's measured tokens/s on models other than the one predicted (scripts/bench-llamacpp.py
-/// writes it with `--fit`), so a prediction is held against models the fit never saw.
+/// What one CPU inference engine reaches of the host roofline on one host, per phase and weight type: fitted from
+/// the engine's measured tokens/s on models other than the one predicted (scripts/bench-llamacpp.py
+/// `--write-calibration`), so a prediction is held against models the fit never saw.
 ///
-/// Predicted step time = bound ÷ fractionOfBound + layers × secondsPerLayer for the step's phase and weight type.
-/// The first term is the kernels' own work per weight (dequantization, integer dot products, scale handling:
-/// llama.cpp's q8_0 prefill reaches a fifth of the int8 bound where f32 reaches half of the FMA bound), which scales
-/// with the weights as the bound does; the second is what each layer costs besides its bytes and FLOPs (the engine
-/// synchronises its threads after every graph node, quantizes activations per matmul, dispatches per op), which is
-/// why a small model with many layers falls further short of its bound than a large one.
+/// Predicted step time = M ÷ memoryFraction + C ÷ computeFraction + A ÷ attentionFraction + L × secondsPerLayer,
+/// where M and C are the memory and compute times at the roofline's ceilings summed over the step's operators other
+/// than attention, A the attention operators' bound and L the layers. With every fraction ≤ 1 the prediction is never
+/// below the bound (M + C ≥ the sum of each operator's max). The terms:
+/// - memory: the weights and activations streamed at a share of the DRAM read ceiling, one share per phase for every
+///   weight type (the same loads);
+/// - compute: each weight type's kernels at their own share of the ceiling their kernel uses, which is where
+///   dequantization, integer dot products and scale handling go (llama.cpp's q8_0 decode on 2 Zen 5 threads spends
+///   about 11× its int8 compute bound, f32 about 2.6× its FMA bound): on a few threads they do not hide under the
+///   streaming, so they add to it, and a quantized step does not speed up when the memory system does;
+/// - attention: the engine's attention runs apart from the weights' kernels (llama.cpp's CPU attention takes f16 dot
+///   products over the cache at a small share of its bound whatever the weights), and is what makes a step at a long
+///   context slower than one at a short context (SmolLM2-360M q8_0 at 2 threads: 83.5 tokens/s at depth 0, 59.0 at
+///   1024, where the bound moves from 138.5 to 125.0);
+/// - per layer: what each layer costs besides its bytes and FLOPs (the engine synchronises its threads after every
+///   graph node, quantizes activations per matmul, dispatches per op), which is why a small model with many layers
+///   falls further short of its bound than a large one.
 public struct HostEngineCalibration: Codable, Sendable, Equatable {
     public static let kind = "host-engine"
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public struct Entry: Codable, Sendable, Equatable {
         /// "prefill" or "decode".
         public var phase: String
         /// The weight type as the model names it: a ggml type for GGUF files (`q8_0`, `q4_K`, `f16`), else a data type.
         public var weights: String
-        /// The bound's share of the time the engine takes for the bound's work: fitted with `secondsPerLayer` by
-        /// least squares over the fitted rows (measured seconds = bound ÷ fraction + layers × secondsPerLayer).
-        public var fractionOfBound: Double
-        /// Seconds each layer adds per step beyond its share of the bound (≥ 0; 0 in files fitted without it).
-        public var secondsPerLayer: Double?
+        /// The share of the memory time at the ceiling the engine reaches; fitted per phase, the same in every entry
+        /// of the phase.
+        public var memoryFraction: Double
+        /// The share of the compute time at the ceiling this weight type's kernels reach.
+        public var computeFraction: Double
+        /// The share of the attention operators' bound (`OperatorKind.attentionKinds`) the engine reaches; fitted per
+        /// phase.
+        public var attentionFraction: Double
+        /// Seconds each layer adds per step beyond its work (≥ 0); fitted per phase.
+        public var secondsPerLayer: Double
         /// Rows fitted, and the smallest and largest measured ÷ bound among them.
         public var rows: Int
         public var minimumFraction: Double
@@ -66,31 +82,37 @@ public struct HostEngineCalibration: Codable, Sendable, Equatable {
     public static func load(_ data: Data, path: String) throws -> HostEngineCalibration? {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               object["kind"] as? String == kind else { return nil }
+        if let version = object["schemaVersion"] as? Int, version != currentSchemaVersion {
+            throw RooflineError.badData("\(path): host-engine calibration schemaVersion \(version), this roofline reads \(currentSchemaVersion): fit it again with scripts/bench-llamacpp.py --write-calibration")
+        }
         let calibration: HostEngineCalibration
         do {
             calibration = try JSONDecoder().decode(HostEngineCalibration.self, from: data)
         } catch {
-            throw RooflineError.badData("\(path): not a host-engine calibration (\(RooflineError.decodingProblem(error))): write it with scripts/bench-llamacpp.py --fit")
+            throw RooflineError.badData("\(path): not a host-engine calibration (\(RooflineError.decodingProblem(error))): write it with scripts/bench-llamacpp.py --write-calibration")
         }
         guard calibration.schemaVersion == currentSchemaVersion else {
-            throw RooflineError.badData("\(path): host-engine calibration schemaVersion \(calibration.schemaVersion), this roofline reads \(currentSchemaVersion): fit it again")
+            throw RooflineError.badData("\(path): host-engine calibration schemaVersion \(calibration.schemaVersion), this roofline reads \(currentSchemaVersion): fit it again with scripts/bench-llamacpp.py --write-calibration")
         }
         for entry in calibration.entries {
             guard ["prefill", "decode"].contains(entry.phase) else {
                 throw RooflineError.badData("\(path): entry phase '\(entry.phase)': use prefill or decode")
             }
-            guard (entry.secondsPerLayer ?? 0).isFinite, (entry.secondsPerLayer ?? 0) >= 0 else {
-                throw RooflineError.badData("\(path): \(entry.phase) \(entry.weights) secondsPerLayer \(entry.secondsPerLayer ?? 0) is negative: fit it again")
+            guard entry.secondsPerLayer.isFinite, entry.secondsPerLayer >= 0 else {
+                throw RooflineError.badData("\(path): \(entry.phase) \(entry.weights) secondsPerLayer \(entry.secondsPerLayer) is negative or not finite: fit it again")
             }
-            guard entry.fractionOfBound.isFinite, entry.fractionOfBound > 0, entry.fractionOfBound <= 1 else {
-                throw RooflineError.badData("\(path): \(entry.phase) \(entry.weights) fractionOfBound \(entry.fractionOfBound) is outside (0, 1]: a bound an engine beats is a bug to report, not to calibrate")
+            for (name, fraction) in [("memoryFraction", entry.memoryFraction), ("computeFraction", entry.computeFraction),
+                                     ("attentionFraction", entry.attentionFraction)] {
+                guard fraction.isFinite, fraction > 0, fraction <= 1 else {
+                    throw RooflineError.badData("\(path): \(entry.phase) \(entry.weights) \(name) \(fraction) is outside (0, 1]: a bound an engine beats is a bug to report, not to calibrate")
+                }
             }
         }
         return calibration
     }
 }
 
-/// A step's predicted time on the host from a `HostEngineCalibration`: the bound ÷ the fraction the engine reaches.
+/// A step's predicted time on the host from a `HostEngineCalibration` (see there for the form).
 public struct HostPrediction: Codable, Sendable, Equatable {
     public var engine: String
     /// The CPU and thread count the engine was measured with (the calibration's), which may not be this profile's.
@@ -99,15 +121,25 @@ public struct HostPrediction: Codable, Sendable, Equatable {
     public var fittedOn: [String]
     public var phase: String
     public var weights: String
-    public var fractionOfBound: Double
+    /// The step's memory and compute times at the roofline's ceilings over its operators other than attention, and
+    /// its attention operators' bound.
+    public var memorySeconds: Double
+    public var computeSeconds: Double
+    public var attentionBoundSeconds: Double
+    /// The entry's fractions and time per layer.
+    public var memoryFraction: Double
+    public var computeFraction: Double
+    public var attentionFraction: Double
     public var secondsPerLayer: Double
     public var layers: Int
-    /// boundSeconds ÷ fractionOfBound + layers × secondsPerLayer.
+    /// memorySeconds ÷ memoryFraction + computeSeconds ÷ computeFraction + attentionBoundSeconds ÷ attentionFraction
+    /// + layers × secondsPerLayer.
     public var seconds: Double
 
-    /// The prediction of a step of `layers` layers whose bound is `boundSeconds`, or nil when the calibration has no
-    /// entry for its phase and weights.
-    public init?(boundSeconds: Double, layers: Int, phase: String, weights: String, calibration: HostEngineCalibration) {
+    /// The prediction of a step of `layers` layers from its parts (see the properties), or nil when the calibration
+    /// has no entry for its phase and weights.
+    public init?(memorySeconds: Double, computeSeconds: Double, attentionBoundSeconds: Double, layers: Int,
+                 phase: String, weights: String, calibration: HostEngineCalibration) {
         guard let entry = calibration.entry(phase: phase, weights: weights) else { return nil }
         engine = calibration.engine
         cpuModel = calibration.cpuModel
@@ -115,9 +147,15 @@ public struct HostPrediction: Codable, Sendable, Equatable {
         fittedOn = calibration.fittedOn
         self.phase = phase
         self.weights = entry.weights
-        fractionOfBound = entry.fractionOfBound
-        secondsPerLayer = entry.secondsPerLayer ?? 0
+        self.memorySeconds = memorySeconds
+        self.computeSeconds = computeSeconds
+        self.attentionBoundSeconds = attentionBoundSeconds
+        memoryFraction = entry.memoryFraction
+        computeFraction = entry.computeFraction
+        attentionFraction = entry.attentionFraction
+        secondsPerLayer = entry.secondsPerLayer
         self.layers = layers
-        seconds = boundSeconds / entry.fractionOfBound + Double(layers) * secondsPerLayer
+        seconds = memorySeconds / memoryFraction + computeSeconds / computeFraction
+            + attentionBoundSeconds / attentionFraction + Double(layers) * secondsPerLayer
     }
 }

@@ -28,24 +28,30 @@ struct CalibrationOptions: ParsableArguments {
         return (AppliedCalibration(found, peaks: peaks, engine: profile), [])
     }
 
-    /// On a host roofline, the predicted step from a host-engine calibration file (`--calibration FILE.json` written
-    /// by scripts/bench-llamacpp.py --fit): the bound ÷ the fraction the engine reached for this phase and weight
-    /// type on other models; nil, with a note saying why, when no such file or entry applies.
-    func hostPrediction(boundSeconds: Double, layers: Int, phase: PhaseKind, weights: String) throws -> (HostPrediction?, [String]) {
+    /// On a host roofline, the predicted step of `analysis` from a host-engine calibration file (`--calibration
+    /// FILE.json` written by scripts/bench-llamacpp.py --write-calibration): its memory, compute and attention times at
+    /// the ceilings, each ÷ the fraction the engine reached of it on other models, plus its layers × the time per
+    /// layer (`HostPrediction`); nil, with a note saying why, when no such file or entry applies.
+    func hostPrediction(_ analysis: Analysis, layers: Int, phase: PhaseKind,
+                        weights: String) throws -> (HostPrediction?, [String]) {
         guard calibration.lowercased().hasSuffix(".json") else { return (nil, []) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: calibration)) } catch {
             throw RooflineError.usage("cannot read --calibration \(calibration): \(error.localizedDescription)")
         }
         guard let host = try HostEngineCalibration.load(data, path: calibration) else {
-            throw RooflineError.usage("--calibration \(calibration) is a GPU calibration; on a host roofline give a host-engine calibration (scripts/bench-llamacpp.py --fit) or none")
+            throw RooflineError.usage("--calibration \(calibration) is a GPU calibration; on a host roofline give a host-engine calibration (scripts/bench-llamacpp.py --write-calibration) or none")
         }
-        guard let prediction = HostPrediction(boundSeconds: boundSeconds, layers: layers, phase: phase.rawValue, weights: weights,
-                                              calibration: host) else {
+        let attention = analysis.restricted(to: OperatorKind.attentionKinds)
+        let rest = analysis.placements.filter { !OperatorKind.attentionKinds.contains($0.operator.kind) }
+        guard let prediction = HostPrediction(
+            memorySeconds: rest.reduce(0) { $0 + $1.memorySeconds }, computeSeconds: rest.reduce(0) { $0 + $1.computeSeconds },
+            attentionBoundSeconds: attention.totalSeconds, layers: layers, phase: phase.rawValue, weights: weights,
+            calibration: host) else {
             let known = host.entries.map { "\($0.phase) \($0.weights)" }.joined(separator: ", ")
             return (nil, ["\(calibration) has no entry for \(phase.rawValue) with \(weights) weights (it has \(known)): bounds only"])
         }
-        return (prediction, ["predicted with \(host.engine)'s measured fraction of the bound on \(host.cpuModel) with \(host.threads) threads (\(Format.significant(prediction.fractionOfBound, digits: 3)) of the bound plus \(Format.seconds(prediction.secondsPerLayer)) per layer for \(phase.rawValue) with \(prediction.weights) weights, fitted on \(host.fittedOn.joined(separator: ", ")))"])
+        return (prediction, ["predicted with \(host.engine)'s measured fractions on \(host.cpuModel) with \(host.threads) threads for \(phase.rawValue) with \(prediction.weights) weights (memory \(Format.significant(prediction.memoryFraction, digits: 3)), compute \(Format.significant(prediction.computeFraction, digits: 3)), attention \(Format.significant(prediction.attentionFraction, digits: 3)), plus \(Format.seconds(prediction.secondsPerLayer)) per layer), fitted on \(host.fittedOn.joined(separator: ", "))"])
     }
 
     /// The predicted step of `analysis` on `device` (nil without a calibration), with the notes of `applied(on:)`.

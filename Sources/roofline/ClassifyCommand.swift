@@ -98,7 +98,7 @@ struct ClassifyCommand: ParsableCommand {
         var hostPrediction: HostPrediction?
         if bundled == nil {
             let host = try calibrationOptions.hostPrediction(
-                boundSeconds: analysis.totalSeconds, layers: config.layerCount, phase: step.phase.kind,
+                analysis, layers: config.layerCount, phase: step.phase.kind,
                 weights: Self.weightsLabel(config, precision))
             hostPrediction = host.0
             calibrationNotes += host.1

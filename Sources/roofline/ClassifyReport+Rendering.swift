@@ -43,8 +43,10 @@ extension ClassifyReport {
     var predictionSummary: String? {
         if let host = hostPrediction, let rate = totals.predictedTokensPerSecond {
             return "predicted step \(Format.seconds(host.seconds)), \(Format.significant(rate)) tokens/s (bound \(Format.seconds(totals.seconds)), "
-                + "\(Format.significant(totals.tokensPerSecond)) tokens/s) = bound ÷ \(Format.significant(host.fractionOfBound, digits: 3)) + "
-                + "\(host.layers) layers × \(Format.seconds(host.secondsPerLayer)): \(host.engine) on \(host.cpuModel) (\(host.threads) threads) for \(host.phase) with "
+                + "\(Format.significant(totals.tokensPerSecond)) tokens/s) = memory \(Format.seconds(host.memorySeconds)) ÷ "
+                + "\(Format.significant(host.memoryFraction, digits: 3)) + compute \(Format.seconds(host.computeSeconds)) ÷ "
+                + "\(Format.significant(host.computeFraction, digits: 3)) + attention \(Format.seconds(host.attentionBoundSeconds)) ÷ "
+                + "\(Format.significant(host.attentionFraction, digits: 3)) + \(host.layers) layers × \(Format.seconds(host.secondsPerLayer)): \(host.engine) on \(host.cpuModel) (\(host.threads) threads) for \(host.phase) with "
                 + "\(host.weights) weights, fitted on \(host.fittedOn.joined(separator: ", "))"
         }
         guard let calibration, let seconds = totals.predictedSeconds, let rate = totals.predictedTokensPerSecond else { return nil }

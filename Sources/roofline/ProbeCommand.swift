@@ -33,6 +33,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Working set for DRAM measurements (default max(8 × last-level cache, 256 MiB)).")
     var dramSize: String?
 
+    @Option(help: "How long the DRAM read ceilings are sampled, per kernel and thread count (full probe: 3s; the quick probe samples none). Give a minute or more on a virtual machine whose bandwidth drifts with its host's other tenants, so a quiet moment is caught.")
+    var dramWindow: String?
+
     @Option(help: "Comma-separated phases to run: \(ProbeOptions.Phase.allCases.map(\.rawValue).joined(separator: ", ")).")
     var phases: String?
 
@@ -77,6 +80,13 @@ struct ProbeCommand: ParsableCommand {
             })
         }
         if let samples { options.samples = samples }
+        if let dramWindow {
+            let seconds = try Quantity.parseDuration(dramWindow, name: "--dram-window")
+            guard seconds <= Self.maximumDRAMWindowSeconds else {
+                throw RooflineError.usage("--dram-window '\(dramWindow)' is longer than \(Int(Self.maximumDRAMWindowSeconds)) s: give a shorter window")
+            }
+            options.dramReadWindowSeconds = seconds
+        }
         if kernels != nil || sweepKernels != nil || threads != nil || sizes != nil || phases != nil || dramSize != nil {
             options.mode = .custom
         }
@@ -85,6 +95,8 @@ struct ProbeCommand: ParsableCommand {
 
     /// Timed samples per point at most: far more than any summary needs, few enough to stay in memory and time.
     static let maximumSamples = 1000
+    /// The longest `--dram-window`: an hour per kernel and thread count is already longer than anyone waits.
+    static let maximumDRAMWindowSeconds = 3600.0
 
     func run() throws {
         Diagnostics.quiet = quiet

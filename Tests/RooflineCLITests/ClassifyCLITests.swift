@@ -189,21 +189,22 @@ import Testing
         #expect(object["ridgeFlopsPerByte"] as? Double == 10)
     }
 
-    /// A host-engine calibration predicts the step as bound ÷ the fraction fitted for its phase and weight type plus
-    /// its layers × the fitted time per layer;
-    /// a phase it lacks leaves bounds only with a note; a malformed file or a fraction above 1 is a data error.
-    @Test func hostEngineCalibrationPredictsBoundOverFraction() throws {
+    /// A host-engine calibration predicts the step as the memory and compute times of its operators other than
+    /// attention, each ÷ its fitted fraction, plus the attention's bound ÷ its fraction, plus its layers × the fitted time
+    /// per layer; a phase it lacks leaves bounds only with a note; a fraction above 1, or a file of the old schema, is a
+    /// data error.
+    @Test func hostEngineCalibrationPredictsEachPartOverItsFraction() throws {
         let profile = try CLIRunner.temporaryFile("host.json", contents: Self.hostProfile())
         defer { try? FileManager.default.removeItem(at: profile.deletingLastPathComponent()) }
-        func calibration(_ fraction: Double) throws -> URL {
+        func calibration(memory: Double = 0.8, version: Int = 2) throws -> URL {
             try CLIRunner.temporaryFile("llama.json", contents: Data("""
-                {"schemaVersion": 1, "kind": "host-engine", "engine": "llama.cpp test", "cpuModel": "Test CPU", "threads": 2,
-                 "fittedOn": ["smollm2-360m"], "source": "test", "entries": [{"phase": "decode", "weights": "fp32",
-                 "fractionOfBound": \(fraction), "secondsPerLayer": 0.001, "rows": 2, "minimumFraction": 0.4,
-                 "maximumFraction": 0.5}]}
+                {"schemaVersion": \(version), "kind": "host-engine", "engine": "llama.cpp test", "cpuModel": "Test CPU",
+                 "threads": 2, "fittedOn": ["smollm2-360m"], "source": "test", "entries": [{"phase": "decode",
+                 "weights": "fp32", "memoryFraction": \(memory), "computeFraction": 0.5, "attentionFraction": 0.1,
+                 "secondsPerLayer": 0.001, "rows": 2, "minimumFraction": 0.4, "maximumFraction": 0.5}]}
                 """.utf8))
         }
-        let file = try calibration(0.4)
+        let file = try calibration()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         let arguments = ["classify", "--model", "llama-3.1-8b", "--weights", "fp32", "--device", profile.path,
                          "--calibration", file.path, "--format", "json"]
@@ -211,26 +212,41 @@ import Testing
         #expect(decode.status == 0, "\(decode.stderr)")
         let object = try json(decode)
         let totals = try #require(object["totals"] as? [String: Any])
-        let bound = try #require(totals["seconds"] as? Double)
         let predicted = try #require(totals["predictedSeconds"] as? Double)
-        // Llama 3.1 8B has 32 layers: bound ÷ 0.4 + 32 × 1 ms.
-        #expect(predicted.isApproximatelyEqual(to: bound / 0.4 + 32 * 0.001, relativeTolerance: 1e-12))
+        // Sums over the operator rows: memory and compute times outside attention, the attention's bound.
+        let operators = try #require(object["operators"] as? [[String: Any]])
+        let isAttention = { (row: [String: Any]) in
+            ["attention", "attention-scores", "softmax", "attention-values"].contains(row["kind"] as? String ?? "")
+        }
+        func sum(_ key: String, _ rows: [[String: Any]]) -> Double { rows.compactMap { $0[key] as? Double }.reduce(0, +) }
+        let rest = operators.filter { !isAttention($0) }
+        let (memory, compute) = (sum("memorySeconds", rest), sum("computeSeconds", rest))
+        let attention = sum("seconds", operators.filter(isAttention))
+        #expect(memory > 0 && compute > 0 && attention > 0)
+        // Llama 3.1 8B has 32 layers.
+        #expect(predicted.isApproximatelyEqual(to: memory / 0.8 + compute / 0.5 + attention / 0.1 + 32 * 0.001,
+                                               relativeTolerance: 1e-12))
+        #expect(predicted > (totals["seconds"] as? Double ?? .infinity))
         let host = try #require(object["hostPrediction"] as? [String: Any])
-        #expect(host["fractionOfBound"] as? Double == 0.4 && host["weights"] as? String == "fp32")
+        #expect(host["memoryFraction"] as? Double == 0.8 && host["weights"] as? String == "fp32")
+        #expect((host["attentionBoundSeconds"] as? Double)?.isApproximatelyEqual(to: attention, relativeTolerance: 1e-12) == true)
         let text = try CLIRunner.run(Array(arguments.dropLast(2)) + ["--phase", "decode", "--context", "4096"])
-        #expect(text.stdout.contains("= bound ÷ 0.400 + 32 layers × 1.00 ms: llama.cpp test on Test CPU (2 threads) for decode with fp32 weights, fitted on smollm2-360m"), "\(text.stdout)")
+        #expect(text.stdout.contains("÷ 0.800 + compute"), "\(text.stdout)")
+        #expect(text.stdout.contains("÷ 0.100 + 32 layers × 1.00 ms: llama.cpp test on Test CPU (2 threads) for decode with fp32 weights, fitted on smollm2-360m"), "\(text.stdout)")
 
         let prefill = try CLIRunner.run(arguments + ["--phase", "prefill", "--tokens", "128"])
         #expect(prefill.status == 0)
         #expect(try json(prefill)["hostPrediction"] == nil)
         #expect(prefill.stdout.contains("has no entry for prefill with fp32 weights (it has decode fp32): bounds only"))
 
-        let beaten = try calibration(1.3)
-        defer { try? FileManager.default.removeItem(at: beaten.deletingLastPathComponent()) }
-        let refused = try CLIRunner.run(["classify", "--model", "llama-3.1-8b", "--device", profile.path, "--calibration",
-                                         beaten.path, "--phase", "decode", "--context", "4096"])
-        #expect(refused.status == 65 && refused.stderrLines.count == 1)
-        #expect(refused.stderr.contains("outside (0, 1]"))
+        for (bad, message) in [(try calibration(memory: 1.3), "memoryFraction 1.3 is outside (0, 1]"),
+                               (try calibration(version: 1), "schemaVersion 1, this roofline reads 2")] {
+            defer { try? FileManager.default.removeItem(at: bad.deletingLastPathComponent()) }
+            let refused = try CLIRunner.run(["classify", "--model", "llama-3.1-8b", "--device", profile.path,
+                                             "--calibration", bad.path, "--phase", "decode", "--context", "4096"])
+            #expect(refused.status == 65 && refused.stderrLines.count == 1)
+            #expect(refused.stderr.contains(message), "\(refused.stderr)")
+        }
     }
 
     @Test func malformedHostProfileExitsSixtyFive() throws {
