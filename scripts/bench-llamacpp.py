@@ -9,10 +9,11 @@ beats is a bug; the prediction's target is ±25 %.
 
 The main-memory bandwidth of a virtual machine drifts with its host's other tenants (on this project's 2-vCPU guest,
 2-thread DRAM reads measured 48 GB/s and 84 GB/s within minutes), so a profile measured at one time can be beaten by an
-engine measured at another. Each llama-bench run is therefore bracketed by two short DRAM read probes
-(`roofline probe --kernels load,load4`, 1 GB), and every row has two bounds: the profile's, and the window's — the
-profile with its DRAM read ceiling raised to the best the read kernels reached around that run. The fit and the
-prediction use the window's (on a quiet machine the two are the same); both bounds are printed.
+engine measured at another. The profile is probed with `--dram-window 60s` (a minute per DRAM read kernel and thread
+count, to catch the host's quiet moments), and each llama-bench run is bracketed by two short DRAM read probes
+(`roofline probe --kernels load,load4`, 1 GB). Every row has two bounds: the profile's, which llama.cpp must never
+beat, and the window's — the profile with its DRAM read ceiling set to the best the read kernels reached around that
+run. The fit and the prediction use the window's (on a quiet machine the two are the same); both are printed.
 
 llama.cpp is built once from PyPI's llama-cpp-python sdist (which vendors llama.cpp) into ~/.cache/roofline
 (cmake, release, native CPU; ~10 minutes on 2 cores), outside the repository; GGUF files are cached there too.
@@ -23,6 +24,7 @@ Progress goes to stderr, the table to stdout.
 """
 import argparse
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -207,15 +209,17 @@ def window_bandwidth(binary, threads):
 
 
 def window_profile(profile, bandwidth, threads):
-    """A copy of `profile` whose DRAM read ceilings at `threads` threads are raised to `bandwidth` where below it, in
-    CACHE (one file per rate, so rows can share it)."""
-    path = os.path.join(CACHE, "window-profiles", f"dram-{bandwidth / 1e9:.2f}GBps-{threads}t.json")
+    """A copy of `profile` whose DRAM read ceilings at `threads` threads are `bandwidth` (what the read kernels reached
+    around one llama-bench run), in CACHE (one file per profile and rate, so rows can share it)."""
+    with open(profile, "rb") as f:
+        tag = hashlib.sha256(f.read()).hexdigest()[:12]
+    path = os.path.join(CACHE, "window-profiles", f"{tag}-dram-{bandwidth / 1e9:.2f}GBps-{threads}t.json")
     if not os.path.exists(path):
         with open(profile) as f:
             document = json.load(f)
         for level in document["levels"]:
             if level["level"] == "DRAM" and level["kernel"] in ("load", "load4") and level["threads"] == threads:
-                level["bytesPerSecond"]["best"] = max(level["bytesPerSecond"]["best"], bandwidth)
+                level["bytesPerSecond"].update(best=bandwidth, median=bandwidth, worst=bandwidth)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path + ".part", "w") as f:
             json.dump(document, f)
@@ -388,7 +392,7 @@ def main():
 
     print(f"{engine} ({args.threads} threads, llama-bench mean of {args.repetitions}) against roofline on {profile} "
           f"({cpu_model}). Bound: the profile's; window: the profile with its DRAM read ceiling raised to what our read "
-          f"kernels reached around that llama-bench run. Predicted = memory ÷ memory fraction + compute ÷ compute fraction "
+          f"kernels reached around that llama-bench run (set to it). Predicted = memory ÷ memory fraction + compute ÷ compute fraction "
           f"+ attention ÷ attention fraction + layers × seconds per layer at the window's ceilings, fitted on the other "
           f"models (each model held out in turn)\n")
     print("| model | weights | test | llama.cpp t/s | bound t/s | measured ÷ bound | DRAM read in window | window bound t/s "
