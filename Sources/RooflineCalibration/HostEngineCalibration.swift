@@ -25,6 +25,11 @@ import RooflineCore
 public struct HostEngineCalibration: Codable, Sendable, Equatable {
     public static let kind = "host-engine"
     public static let currentSchemaVersion = 2
+    /// The smallest fraction a file may hold: below it the prediction is not a time anyone would act on (and a
+    /// fraction near 0 makes it infinite).
+    public static let minimumFraction = 1e-6
+    /// The largest time per layer a file may hold: a minute per layer per step is no engine's overhead.
+    public static let maximumSecondsPerLayer = 60.0
 
     public struct Entry: Codable, Sendable, Equatable {
         /// "prefill" or "decode".
@@ -98,13 +103,16 @@ public struct HostEngineCalibration: Codable, Sendable, Equatable {
             guard ["prefill", "decode"].contains(entry.phase) else {
                 throw RooflineError.badData("\(path): entry phase '\(entry.phase)': use prefill or decode")
             }
-            guard entry.secondsPerLayer.isFinite, entry.secondsPerLayer >= 0 else {
-                throw RooflineError.badData("\(path): \(entry.phase) \(entry.weights) secondsPerLayer \(entry.secondsPerLayer) is negative or not finite: fit it again")
+            guard entry.secondsPerLayer.isFinite, entry.secondsPerLayer >= 0, entry.secondsPerLayer <= maximumSecondsPerLayer else {
+                throw RooflineError.badData("\(path): \(entry.phase) \(entry.weights) secondsPerLayer \(entry.secondsPerLayer) is outside 0…\(Int(maximumSecondsPerLayer)) s: fit it again")
             }
             for (name, fraction) in [("memoryFraction", entry.memoryFraction), ("computeFraction", entry.computeFraction),
                                      ("attentionFraction", entry.attentionFraction)] {
                 guard fraction.isFinite, fraction > 0, fraction <= 1 else {
                     throw RooflineError.badData("\(path): \(entry.phase) \(entry.weights) \(name) \(fraction) is outside (0, 1]: a bound an engine beats is a bug to report, not to calibrate")
+                }
+                guard fraction >= minimumFraction else {
+                    throw RooflineError.badData("\(path): \(entry.phase) \(entry.weights) \(name) \(fraction) is below \(minimumFraction): no engine runs a million times slower than its bound; fit it again")
                 }
             }
         }

@@ -196,12 +196,12 @@ import Testing
     @Test func hostEngineCalibrationPredictsEachPartOverItsFraction() throws {
         let profile = try CLIRunner.temporaryFile("host.json", contents: Self.hostProfile())
         defer { try? FileManager.default.removeItem(at: profile.deletingLastPathComponent()) }
-        func calibration(memory: Double = 0.8, version: Int = 2) throws -> URL {
+        func calibration(memory: Double = 0.8, version: Int = 2, perLayer: Double = 0.001) throws -> URL {
             try CLIRunner.temporaryFile("llama.json", contents: Data("""
                 {"schemaVersion": \(version), "kind": "host-engine", "engine": "llama.cpp test", "cpuModel": "Test CPU",
                  "threads": 2, "fittedOn": ["smollm2-360m"], "source": "test", "entries": [{"phase": "decode",
                  "weights": "fp32", "memoryFraction": \(memory), "computeFraction": 0.5, "attentionFraction": 0.1,
-                 "secondsPerLayer": 0.001, "rows": 2, "minimumFraction": 0.4, "maximumFraction": 0.5}]}
+                 "secondsPerLayer": \(perLayer), "rows": 2, "minimumFraction": 0.4, "maximumFraction": 0.5}]}
                 """.utf8))
         }
         let file = try calibration()
@@ -240,6 +240,8 @@ import Testing
         #expect(prefill.stdout.contains("has no entry for prefill with fp32 weights (it has decode fp32): bounds only"))
 
         for (bad, message) in [(try calibration(memory: 1.3), "memoryFraction 1.3 is outside (0, 1]"),
+                               (try calibration(memory: 1e-300), "memoryFraction 1e-300 is below 1e-06"),
+                               (try calibration(perLayer: 1e308), "secondsPerLayer 1e+308 is outside 0…60 s"),
                                (try calibration(version: 1), "schemaVersion 1, this roofline reads 2")] {
             defer { try? FileManager.default.removeItem(at: bad.deletingLastPathComponent()) }
             let refused = try CLIRunner.run(["classify", "--model", "llama-3.1-8b", "--device", profile.path,
