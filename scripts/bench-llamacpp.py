@@ -236,6 +236,18 @@ def parts(document):
                 attention=sum(o["seconds"] for o in document["operators"] if o["kind"] in kinds))
 
 
+def roofline_side(binary, row, profile, threads):
+    """Fills in roofline's side of a measured `row` (model path, test and window_bandwidth): the weight label, the
+    profile's bound and the window's (tokens/s), the window profile, and the parts a calibration fits (`parts`)."""
+    row["weights"] = headline_type(binary, row["path"])
+    row["bound"] = row["new_tokens"] / classify(binary, row["path"], profile, row["kind"], row["tokens"],
+                                                row["depth"])["totals"]["seconds"]
+    row["window_profile"] = window_profile(profile, row["window_bandwidth"], threads)
+    document = classify(binary, row["path"], row["window_profile"], row["kind"], row["tokens"], row["depth"])
+    row["window_bound"] = row["new_tokens"] / document["totals"]["seconds"]
+    row.update(parts(document))
+
+
 def headline_type(binary, path):
     """The GGUF's headline ggml type as roofline keys calibrations by it: the type holding most matrix bytes (a
     `--pure` Q4_K file of a model whose rows are not a multiple of 256 wide is mostly Q5_0, llama-quantize's fallback)."""
@@ -340,12 +352,7 @@ def main():
             rows = [r for r in json.load(f) if r["model"] in models]
         for r in rows:
             # The profile may be newer than the rows: the label and the bounds are roofline's, so compute them again.
-            r["weights"] = headline_type(args.binary, r["path"])
-            r["bound"] = r["new_tokens"] / classify(args.binary, r["path"], profile, r["kind"], r["tokens"], r["depth"])["totals"]["seconds"]
-            r["window_profile"] = window_profile(profile, r["window_bandwidth"], args.threads)
-            document = classify(args.binary, r["path"], r["window_profile"], r["kind"], r["tokens"], r["depth"])
-            r["window_bound"] = r["new_tokens"] / document["totals"]["seconds"]
-            r.update(parts(document))
+            roofline_side(args.binary, r, profile, args.threads)
     for name in models:
         for weight_type in args.types.split(","):
             if any(r["model"] == name and r["type"] == weight_type for r in rows):
@@ -354,19 +361,15 @@ def main():
             before = window_bandwidth(args.binary, args.threads)
             measured = llama_bench(tools, path, args.threads, args.repetitions, prompts, depths, args.generate)
             bandwidth = max(before, window_bandwidth(args.binary, args.threads))
-            windowed = window_profile(profile, bandwidth, args.threads)
             for (kind, tokens, depth), (mean, stddev) in sorted(measured.items()):
-                document = classify(args.binary, path, profile, kind, tokens, depth)
-                in_window = classify(args.binary, path, windowed, kind, tokens, depth)
-                new_tokens = tokens if kind == "pp" else 1
-                bound = new_tokens / document["totals"]["seconds"]
-                rows.append(dict(model=name, type=weight_type, path=path, kind=kind, tokens=tokens, depth=depth,
-                                 phase="prefill" if kind == "pp" else "decode", weights=headline_type(args.binary, path),
-                                 measured=mean, stddev=stddev, bound=bound, window_bandwidth=bandwidth,
-                                 window_profile=windowed, window_bound=new_tokens / in_window["totals"]["seconds"],
-                                 new_tokens=new_tokens, layers=MODELS[name]["layers"], **parts(in_window)))
-                log(f"{name} {weight_type} {kind}{tokens}@{depth}: {mean:.1f} t/s measured, bound {bound:.1f} "
-                    f"(window {rows[-1]['window_bound']:.1f} at {bandwidth / 1e9:.1f} GB/s)")
+                row = dict(model=name, type=weight_type, path=path, kind=kind, tokens=tokens, depth=depth,
+                           phase="prefill" if kind == "pp" else "decode", measured=mean, stddev=stddev,
+                           window_bandwidth=bandwidth, new_tokens=tokens if kind == "pp" else 1,
+                           layers=MODELS[name]["layers"])
+                roofline_side(args.binary, row, profile, args.threads)
+                rows.append(row)
+                log(f"{name} {weight_type} {kind}{tokens}@{depth}: {mean:.1f} t/s measured, bound {row['bound']:.1f} "
+                    f"(window {row['window_bound']:.1f} at {bandwidth / 1e9:.1f} GB/s)")
 
     with open(os.path.join(CACHE, "llamacpp-rows.json"), "w") as f:
         json.dump(rows, f, indent=1)
@@ -391,8 +394,8 @@ def main():
         log(f"wrote {args.write_calibration}")
 
     print(f"{engine} ({args.threads} threads, llama-bench mean of {args.repetitions}) against roofline on {profile} "
-          f"({cpu_model}). Bound: the profile's; window: the profile with its DRAM read ceiling raised to what our read "
-          f"kernels reached around that llama-bench run (set to it). Predicted = memory ÷ memory fraction + compute ÷ compute fraction "
+          f"({cpu_model}). Bound: the profile's; window: the profile with its DRAM read ceiling set to what our read "
+          f"kernels reached around that llama-bench run. Predicted = memory ÷ memory fraction + compute ÷ compute fraction "
           f"+ attention ÷ attention fraction + layers × seconds per layer at the window's ceilings, fitted on the other "
           f"models (each model held out in turn)\n")
     print("| model | weights | test | llama.cpp t/s | bound t/s | measured ÷ bound | DRAM read in window | window bound t/s "
@@ -413,6 +416,7 @@ def main():
     if errors:
         print(f"measured ÷ predicted: median |error| {statistics.median(errors) * 100:.1f} %, worst {max(errors) * 100:.1f} %, "
               f"{sum(e <= 0.25 for e in errors)}/{len(errors)} within ±25 %")
+
 
 if __name__ == "__main__":
     main()

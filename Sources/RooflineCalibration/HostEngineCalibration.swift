@@ -96,9 +96,6 @@ public struct HostEngineCalibration: Codable, Sendable, Equatable {
         } catch {
             throw RooflineError.badData("\(path): not a host-engine calibration (\(RooflineError.decodingProblem(error))): write it with scripts/bench-llamacpp.py --write-calibration")
         }
-        guard calibration.schemaVersion == currentSchemaVersion else {
-            throw RooflineError.badData("\(path): host-engine calibration schemaVersion \(calibration.schemaVersion), this roofline reads \(currentSchemaVersion): fit it again with scripts/bench-llamacpp.py --write-calibration")
-        }
         for entry in calibration.entries {
             guard ["prefill", "decode"].contains(entry.phase) else {
                 throw RooflineError.badData("\(path): entry phase '\(entry.phase)': use prefill or decode")

@@ -161,13 +161,12 @@ public enum DecodeAttentionKernel {
         }
     }
 
-    /// The most query heads one tile step handles, and whether a P·V slice holds four vectors (64 dimensions) or two:
-    /// 4 and four with 512-bit vectors (32 registers hold the 4×2 score and 4×4 P·V accumulators); 2 and two with
-    /// 256-bit vectors, where each 16-float vector takes two of only 16 registers and the 4-head tiles spilled (on
-    /// AVX2, fp32 KV in DRAM ran at 0.47 of its bound with 4 heads). From the vector width this module was compiled
-    /// for (`roofline_compiled_vector_bits`), which is the CPU's own in a native build.
+    /// Whether a tile step may take 4 query heads and a P·V slice four vectors (64 dimensions): with 512-bit vectors,
+    /// whose 32 registers hold the 4×2 score and 4×4 P·V accumulators. With 256-bit vectors each 16-float vector takes
+    /// two of only 16 registers and those tiles spilled (on AVX2, fp32 KV in DRAM ran at 0.47 of its bound), so a step
+    /// takes at most 2 heads and slices are two vectors. From the vector width this module was compiled for
+    /// (`roofline_compiled_vector_bits`), which is the CPU's own in a native build.
     static let wideTiles = roofline_compiled_vector_bits() >= 512
-    static let tileHeadLimit = wideTiles ? 4 : 2
 
     /// One KV head: its `group` query heads against all `context` tokens, 16 tokens per block.
     @inline(__always)
@@ -182,12 +181,11 @@ public enum DecodeAttentionKernel {
         runningSum.update(repeating: 0, count: group)
         var t0 = 0
         while t0 < context {
-            // Up to 4 query heads at a time (then 2, then 1; at most `tileHeadLimit`): their scores over the key
+            // Up to 4 query heads at a time (then 2, then 1; at most 2 without `wideTiles`): their scores over the key
             // tile, online-softmax update and P·V, so that each K and V vector is loaded and widened once per 4 heads.
             var h = 0
-            let limit = Self.tileHeadLimit
             while h < group {
-                let n = group - h >= 4 && limit >= 4 ? 4 : group - h >= 2 ? 2 : 1
+                let n = group - h >= 4 && Self.wideTiles ? 4 : group - h >= 2 ? 2 : 1
                 let step = (q: q + h * d, tile: k + t0 * d, v: v + t0 * d, acc: acc + h * d, count: min(16, context - t0))
                 let state = SoftmaxState(runningMax: runningMax + h, runningSum: runningSum + h, alpha: alpha, weight: weight)
                 switch n {
@@ -303,8 +301,8 @@ public enum DecodeAttentionKernel {
     }
 
     /// acc_h = acc_h·alpha_h + Σ_t weight_h[t]·v_t for N (1, 2 or 4) consecutive query heads: 64 dimensions at a
-    /// time, then 32 for the rest when d is an odd multiple of 32 (32 at a time without `wideTiles`). acc is d floats per head, weight 16 per head,
-    /// v `count` rows of d.
+    /// time, then 32 for the rest when d is an odd multiple of 32 (32 at a time without `wideTiles`). acc is d floats
+    /// per head, weight 16 per head, v `count` rows of d.
     @inline(__always)
     static func accumulateTile<E: KVElement, N: TileHeads>(_ acc: UnsafeMutablePointer<Float>, alpha: UnsafePointer<Float>,
                                                            weight: UnsafePointer<Float>, v: UnsafePointer<E>, count: Int,
