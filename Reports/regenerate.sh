@@ -14,6 +14,8 @@ $B report --profile $P --model llama-3.1-405b --prompt 10M --context 10M --batch
     --weights bf16 --activations bf16 --kv bf16 --attention both --price 3 --efficiency 0.78 --output Reports/llama-3.1-405b-10m-h200-bf16.md -q
 $B report --profile $P --model llama-3.1-405b --prompt 10M --context 10M --batch 1 --device h200 \
     --weights fp8 --activations fp8 --kv fp8 --attention both --price 3 --efficiency 0.78 --output Reports/llama-3.1-405b-10m-h200-fp8.md -q
+$B report --probe none --model llama-3.1-8b --prompt 4096 --context 4096 --batch 1 --device h100 \
+    --output Reports/llama-3.1-8b-decode-4k-h100.md -q
 $B report --profile $P --model llama-3.1-70b --prompt 4096 --batch 32 --device h200,b200,mi300x \
     --output Reports/llama-3.1-70b-serving-h200-b200-mi300x.md -q
 $B report --profile $P --model llama-3.1-70b --prompt 2048 --context 8k,32k --batch 1..256x2 --device h200,b200,mi300x \

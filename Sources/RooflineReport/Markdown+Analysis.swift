@@ -26,6 +26,27 @@ extension Markdown {
         return table(headers, alignments: alignments, rows: rows)
     }
 
+    /// How each operator's predicted time comes about, in the analysis's order, inside a collapsed block: the kernel
+    /// model that applied, calls, whether the engine profile fuses it (no floor of its own), floor per call
+    /// (with the per-wave time where the model has one), the achieved fractions η of peak FLOP/s and bandwidth, the time per call =
+    /// floor + max(compute at peak ÷ η_c, memory at peak ÷ η_m), the predicted time = calls × that, and the bound beside it.
+    public static func predictionExplanation(_ analysis: Analysis, prediction: StepPrediction) -> String {
+        let rows: [[String]] = zip(analysis.placements, prediction.operators).map { p, o in
+            [p.operator.name, o.kernel, "\(o.calls)", o.fused ? "yes" : "", duration(o.floorSecondsPerCall),
+             String(format: "%.3f", o.computeEfficiency), String(format: "%.3f", o.bandwidthEfficiency),
+             duration(o.secondsPerCall), duration(o.seconds), duration(p.seconds)]
+        }
+        let headers = ["Operator", "Kernel model", "Calls", "Fused", "Floor per call", "η FLOP/s", "η bandwidth",
+                       "Predicted per call", "Predicted", "Bound"]
+        let alignments: [Table.Alignment] = [.left, .left, .right, .left, .right, .right, .right, .right, .right, .right]
+        return "<details><summary>How the predicted times come about</summary>\n\n"
+            + "Per call: floor + max(compute time at peak ÷ η FLOP/s, memory time at peak ÷ η bandwidth). The floor is the "
+            + "kernel's launch and synchronisation time, plus, for prefill attention, a measured time per wave of query tiles "
+            + "over the device's SMs. A fused operator launches no kernel of its own, so it has no floor and streams at the "
+            + "best measured fraction.\n\n"
+            + table(headers, alignments: alignments, rows: rows) + "\n</details>\n"
+    }
+
     /// The calibration behind a table's predicted times, one line.
     public static func predictionNote(_ prediction: StepPrediction) -> String {
         let used = prediction.calibration

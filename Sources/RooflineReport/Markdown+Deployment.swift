@@ -5,8 +5,8 @@ extension Markdown {
     /// The deployment section from the planner's plans, one per device (or the reason a device has none):
     /// devices needed for weights + KV cache, then per device and layout the devices used, time per token
     /// (one decode step), tokens/s = batch ÷ time per token, time to first token (the prefill of the batch's prompts together),
-    /// $/hour = devices × price, $ per million tokens = $/hour ÷ (tokens/s × 3600) × 1e6; then the planner's
-    /// notes and assumptions. Every number is the plan's.
+    /// $/hour = devices × price, $ per million tokens = $/hour ÷ (tokens/s × 3600) × 1e6, and where a plan has a
+    /// calibration the same four predicted by it; then the planner's notes and assumptions. Every number is the plan's.
     public static func deployment(_ plans: [(name: String, plan: Result<DeploymentPlan, RooflineError>)]) -> String {
         let planned = plans.compactMap { entry -> DeploymentPlan? in
             if case .success(let plan) = entry.plan { return plan }
@@ -39,6 +39,11 @@ extension Markdown {
             out += first.batch == 1 ? "time to first token is the prompt's prefill.\n\n"
                 : "time to first token is the prefill of the batch's \(first.batch) prompts together, each request's first "
                     + "token coming when it ends (a serving sweep's --prefill-schedule serial prefills them one after another).\n\n"
+            let predicted = planned.contains { $0.calibration != nil }
+            if predicted {
+                out += "Predicted columns use the calibration named in each device's assumptions (measured kernel floors and "
+                    + "achieved fractions of peak); the columns before them are at the \(efficiency == 1 ? "bound" : "efficiency").\n\n"
+            }
             var layoutRows: [[String]] = []
             for plan in planned {
                 for layout in plan.layouts {
@@ -46,7 +51,7 @@ extension Markdown {
                         layoutRows.append([plan.deviceName, layout.layout.rawValue, "does not fit: \(layout.reason.map(DeploymentPlanWording.clause) ?? "")"])
                         continue
                     }
-                    layoutRows.append([
+                    let boundColumns: [String] = [
                         plan.deviceName, layout.layout.rawValue, layout.shapeDescription,
                         layout.secondsPerToken.map(duration) ?? "–",
                         DeploymentPlanRendering.pair(layout.tokensPerSecond, layout.boundTokensPerSecond, rate),
@@ -56,13 +61,23 @@ extension Markdown {
                         layout.costPerMillionTokensUSD == nil ? "– (no price)"
                             : DeploymentPlanRendering.pair(layout.costPerMillionTokensUSD, layout.boundCostPerMillionTokensUSD, Format.dollars),
                         layout.decode?.bound.rawValue ?? "–",
-                    ])
+                    ]
+                    let predictedColumns: [String] = [
+                        layout.decodePredicted.map { duration($0.seconds) } ?? "–",
+                        layout.predictedTokensPerSecond.map(rate) ?? "–",
+                        layout.predictedTimeToFirstTokenSeconds.map(duration) ?? "–",
+                        layout.predictedCostPerMillionTokensUSD.map(Format.dollars) ?? "–",
+                    ]
+                    layoutRows.append(boundColumns + (predicted ? predictedColumns : []))
                 }
             }
             let atBound = efficiency == 1 ? "" : " (at the bound)"
             out += table(["Device", "Layout", "Devices", "Time per token", "Tokens/s\(atBound)", "Tokens/hour", "Time to first token",
-                          "$/hour", "$ per million tokens\(atBound)", "Decode bound"],
-                         alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right, .left], rows: layoutRows) + "\n"
+                          "$/hour", "$ per million tokens\(atBound)", "Decode bound"]
+                            + (predicted ? ["Predicted time per token", "Predicted tokens/s", "Predicted time to first token",
+                                            "Predicted $ per million tokens"] : []),
+                         alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right, .left]
+                            + (predicted ? [.right, .right, .right, .right] : []), rows: layoutRows) + "\n"
             let notes = planned.flatMap { plan in plan.notes.map { "\(plan.deviceName): \(DeploymentPlanWording.sentence($0))" } }
             if !notes.isEmpty {
                 out += "Read first:\n\n" + notes.map { "- \(escape($0))\n" }.joined() + "\n"

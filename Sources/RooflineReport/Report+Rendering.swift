@@ -82,7 +82,10 @@ extension Report {
                 md += Markdown.ceilingsUsed(named.analysis) + "\n"
                 md += Markdown.analysisTable(named.analysis, prediction: named.prediction) + "\n"
                 md += Report.csvLinks([table], baseName: csvBase)
-                if let prediction = named.prediction { md += Markdown.predictionNote(prediction) + "\n" }
+                if let prediction = named.prediction {
+                    md += Markdown.predictionNote(prediction) + "\n"
+                        + Markdown.predictionExplanation(named.analysis, prediction: prediction) + "\n"
+                }
                 let file = chart("roofline-\(named.slug)-\(phase.kind.rawValue)\(formSuffix)",
                                  .roofline(named.analysis.roofline, placements: named.analysis.placements,
                                            title: "\(phase.title): \(named.name), \(form.name) attention",
@@ -208,22 +211,26 @@ extension Report {
         return phases.compactMap(Report.phaseSummary) + plans.map(Report.deploymentSummary)
     }
 
-    /// One line per phase: the step time and tokens/s on each roofline (the first attention form), and which
-    /// bound takes most of the time.
+    /// One line per phase: the step time and tokens/s on each roofline (the first attention form), which bound
+    /// takes most of the time, and the calibrated prediction's step time and tokens/s where one applies.
     static func phaseSummary(_ phase: ReportPhase) -> String? {
         guard let form = phase.forms.first, !form.analyses.isEmpty else { return nil }
         let parts = form.analyses.map { named -> String in
             let analysis = named.analysis
+            let predicted = named.prediction.map { prediction in
+                "; predicted \(Markdown.duration(prediction.totalSeconds)), "
+                    + "\(Markdown.rate(prediction.tokensPerSecond(tokensPerStep: phase.tokensPerStep))) tokens/s"
+            } ?? ""
             return "\(Markdown.escape(named.name)) \(Markdown.duration(analysis.totalSeconds)) "
                 + "(\(Markdown.rate(analysis.tokensPerSecond(tokensPerStep: phase.tokensPerStep))) tokens/s, "
-                + "\(Markdown.percent(analysis.memoryBoundShare)) of it memory-bound)"
+                + "\(Markdown.percent(analysis.memoryBoundShare)) of it memory-bound\(predicted))"
         }
         return "**\(Markdown.escape(phase.title))** (\(form.name) attention, one device): " + parts.joined(separator: "; ") + "."
     }
 
     /// One line per deployment plan: devices needed and deployed, then for every layout that fits its devices,
-    /// tokens/s and (with a price) $ per million tokens, so that the idealised aggregate figure stands beside the
-    /// layouts that run the stages in turn.
+    /// tokens/s and (with a price) $ per million tokens, then the same predicted by the calibration where one applies,
+    /// so that the idealised aggregate figure stands beside the layouts that run the stages in turn.
     static func deploymentSummary(_ plan: DeploymentPlan) -> String {
         var line = "**Deployment on \(Markdown.escape(plan.deviceName))**: weights + KV cache need \(Format.grouped(plan.minimumDevices)) "
             + "device\(plan.minimumDevices == 1 ? "" : "s") (\(Format.grouped(plan.deployedDevices)) deployed)"
@@ -233,6 +240,10 @@ extension Report {
             var text = "\(layout.layout.rawValue), \(Format.grouped(devices)) device\(devices == 1 ? "" : "s")\(shape): "
                 + Markdown.rate(layout.tokensPerSecond ?? 0)
             if let cost = layout.costPerMillionTokensUSD { text += " (\(Markdown.escape(Format.dollars(cost))))" }
+            if let rate = layout.predictedTokensPerSecond {
+                text += ", predicted " + Markdown.rate(rate)
+                if let cost = layout.predictedCostPerMillionTokensUSD { text += " (\(Markdown.escape(Format.dollars(cost))))" }
+            }
             return text
         }
         if !layouts.isEmpty {

@@ -200,4 +200,70 @@ private let tinyProbe = ["probe", "--phases", "bandwidth,flops", "--kernels", "t
                                        "--format", "json"])
         #expect(twice.status == 64 && twice.stderr.contains("twice"), "\(twice.stderr)")
     }
+
+    /// With a calibration the report gives the predicted figures beside the bound's: per phase in the summary, per
+    /// operator with how they come about (kernel model, calls, floor, η), and per layout in the deployment table.
+    /// Llama 3.1 8B decode at batch 1 and context 4,096 on an H100 (the issue's worked case): the predicted time per
+    /// token is the plan's, the predicted tokens/s is batch ÷ that time, $ per million tokens is the price per hour
+    /// over the tokens of an hour, the prediction is never below the bound, and the operators' predicted times add
+    /// up to the step's.
+    @Test func predictedFiguresStandBesideTheBound() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("8b.md").path
+        let workload = ["--model", "llama-3.1-8b", "--device", "h100", "--prompt", "4096", "--context", "4096", "--batch", "1"]
+        let result = try CLIRunner.run(["report", "--probe", "none", "--output", output, "-q"] + workload)
+        #expect(result.status == 0, "\(result.stderr)")
+        let markdown = try String(contentsOfFile: output, encoding: .utf8)
+        let plan = try CLIRunner.run(["plan", "--format", "json"] + workload)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let layout = try #require((document["layouts"] as? [[String: Any]])?.first { $0["layout"] as? String == "aggregate" })
+        let predictedStep = try #require((layout["decodePredicted"] as? [String: Any])?["seconds"] as? Double)
+        let boundStep = try #require(layout["secondsPerToken"] as? Double)
+        #expect(predictedStep > boundStep)
+
+        func cells(_ prefix: String) throws -> [String] {
+            let line = try #require(markdown.split(separator: "\n").first { $0.hasPrefix(prefix) }, "no row \(prefix)")
+            return line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        func seconds(_ text: String) -> Double? {
+            let parts = text.split(separator: " ")
+            guard parts.count == 2, let value = Double(parts[0]) else { return nil }
+            return ["s": 1, "ms": 1e-3, "µs": 1e-6, "ns": 1e-9][String(parts[1])].map { value * $0 }
+        }
+        func number(_ text: String) -> Double? { Double(text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "\\$", with: "")) }
+
+        let header = try cells("| Device | Layout |")
+        let row = try cells("| NVIDIA H100 SXM5 80GB | aggregate |")
+        #expect(header.count == row.count && header.suffix(4) == ["Predicted time per token", "Predicted tokens/s",
+                                                                  "Predicted time to first token", "Predicted \\$ per million tokens"], "\(header)")
+        let value = Dictionary(uniqueKeysWithValues: zip(header, row))
+        let perToken = try #require(value["Predicted time per token"].flatMap(seconds))
+        #expect(abs(perToken / predictedStep - 1) < 0.005, "\(perToken) vs plan \(predictedStep)")
+        let rate = try #require(value["Predicted tokens/s"].flatMap(number))
+        #expect(abs(rate * perToken - 1) < 0.01)
+        let cost = try #require(value["Predicted \\$ per million tokens"].flatMap(number))
+        let perHour = try #require(value["\\$/hour"].flatMap(number))
+        #expect(abs(cost / (perHour / (rate * 3600) * 1e6) - 1) < 0.01)
+        let ttft = try #require(value["Predicted time to first token"].flatMap(seconds))
+        #expect(ttft > (try #require(value["Time to first token"].flatMap(seconds))))
+
+        // The summary carries the decode prediction; the explanation's operators add up to it.
+        #expect(markdown.contains("- **Decode at context 4,096, batch 1**") && markdown.contains("; predicted \(value["Predicted time per token"]!), "))
+        let explanation = try #require(markdown.components(separatedBy: "How the predicted times come about").last)
+        let attention = try #require(explanation.split(separator: "\n").first { $0.hasPrefix("| attention | decode-attention/bf16 | 32 |") })
+        #expect(!attention.isEmpty)
+        let decodeBlock = try #require(markdown.components(separatedBy: "### Decode at context 4,096").last?
+            .components(separatedBy: "How the predicted times come about").dropFirst().first)
+        let predictedColumn = try #require(try cells("| Operator | Kernel model |").firstIndex(of: "Predicted"))
+        let operatorTotal = decodeBlock.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Operator") && !$0.hasPrefix("|---") }
+            .compactMap { line -> Double? in
+                let parts = line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                return predictedColumn < parts.count ? seconds(parts[predictedColumn]) : nil
+            }.reduce(0, +)
+        #expect(abs(operatorTotal / predictedStep - 1) < 0.01, "operators add to \(operatorTotal), the step is \(predictedStep)")
+    }
 }
