@@ -101,13 +101,43 @@ public enum CalibrationFit {
                                rows: rows.count)
     }
 
-    /// Median efficiency (clamped to 0.001…1) and median log₂ work per `binWidthLog2` bin of log₂ work.
+    /// Median efficiency and median log₂ work per `binWidthLog2` bin of log₂ work, then made to take no less time
+    /// for more work (`monotoneInTime`, each bin weighted by its samples), clamped to 0.001…1.
     static func curve(_ samples: [(log2Size: Double, efficiency: Double)]) -> EfficiencyCurve {
         let bins = Dictionary(grouping: samples) { ($0.log2Size / binWidthLog2).rounded(.down) }
-        return EfficiencyCurve(points: bins.values.map { bin in
-            EfficiencyCurve.Point(log2Size: quantile(bin.map(\.log2Size), 0.5)!,
-                                  efficiency: min(1, max(0.001, quantile(bin.map(\.efficiency), 0.5)!)))
+            .sorted { $0.key < $1.key }.map(\.value)
+        let sizes = bins.map { quantile($0.map(\.log2Size), 0.5)! }
+        let efficiencies = monotoneInTime(bins.map { quantile($0.map(\.efficiency), 0.5)! }, log2Sizes: sizes,
+                                          weights: bins.map { Double($0.count) })
+        return EfficiencyCurve(points: zip(sizes, efficiencies).map {
+            EfficiencyCurve.Point(log2Size: $0, efficiency: min(1, max(0.001, $1)))
         })
+    }
+
+    /// Efficiencies η_i at sizes x_i (log₂ of the time at peak, or of the bytes, in increasing order) changed as little as
+    /// possible so that the time they predict beyond the floor, ∝ 2^x_i ÷ η_i, never falls as the size grows: a call
+    /// with more work, spread the same way, does not finish sooner. The log₂ times x_i − log₂ η_i are replaced by their
+    /// weighted isotonic (non-decreasing) least-squares fit (pool-adjacent-violators), and η_i = 2^(x_i − fit_i).
+    /// Without it a cell whose few rows ran on a slower kernel (TRT-LLM's decode attention for MHA, or for more than 32
+    /// query heads per KV head) predicted a 1,536-token decode attention on the H100 PCIe at 2.7× the 2,048-token one.
+    public static func monotoneInTime(_ efficiencies: [Double], log2Sizes: [Double], weights: [Double]) -> [Double] {
+        let times = zip(log2Sizes, efficiencies).map { $0 - log2(max($1, 1e-9)) }
+        return zip(log2Sizes, nondecreasing(times, weights: weights)).map { exp2($0 - $1) }
+    }
+
+    /// The non-decreasing sequence closest to `values` in weighted least squares (pool-adjacent-violators: adjacent
+    /// blocks that decrease are merged into their weighted mean until none does).
+    public static func nondecreasing(_ values: [Double], weights: [Double]) -> [Double] {
+        var blocks: [(mean: Double, weight: Double, count: Int)] = []
+        for (value, weight) in zip(values, weights) {
+            blocks.append((value, max(weight, 1e-12), 1))
+            while blocks.count > 1, blocks[blocks.count - 2].mean > blocks[blocks.count - 1].mean {
+                let b = blocks.removeLast(), a = blocks.removeLast()
+                let w = a.weight + b.weight
+                blocks.append(((a.mean * a.weight + b.mean * b.weight) / w, w, a.count + b.count))
+            }
+        }
+        return blocks.flatMap { Array(repeating: $0.mean, count: $0.count) }
     }
 
     typealias SurfaceSample = (log2Size: Double, log2Units: Double, efficiency: Double)
@@ -115,8 +145,9 @@ public enum CalibrationFit {
     /// The median efficiency (clamped to 0.001…1.5: a call whose weights sit in L2 beats the HBM peak; 1.5 is the
     /// validation's limit) of every (`binWidthLog2` × `unitsBinWidthLog2`) cell of the samples, with empty cells
     /// filled by linear interpolation between filled ones, first along the size axis within each units bin (a call
-    /// of the same parallelism at another size), then along the units axis (the end value beyond the last filled
-    /// cell). Empty grid without samples.
+    /// of the same parallelism at another size), each units bin then made to take no less time for more work
+    /// (`monotoneInTime` at the cell centres, each cell weighted by its samples, a filled one as one), then along the
+    /// units axis (the end value beyond the last filled cell). Empty grid without samples.
     static func surface(_ samples: [SurfaceSample]) -> EfficiencySurface {
         let (bx, by) = (binWidthLog2, unitsBinWidthLog2)
         let cells = Dictionary(grouping: samples) {
@@ -131,7 +162,13 @@ public enum CalibrationFit {
                 cells[[i, j]].map { min(1.5, max(0.001, quantile($0.map(\.efficiency), 0.5)!)) }
             }
         }
-        let columns = (0..<(y1 - y0 + 1)).map { j in filled(grid.map { $0[j] }) }
+        let centres = (x0...x1).map { (Double($0) + 0.5) * bx }
+        let columns = (0..<(y1 - y0 + 1)).map { j -> [Double?] in
+            let column = filled(grid.map { $0[j] })
+            guard column.allSatisfy({ $0 != nil }) else { return column }
+            let weights = (x0...x1).map { Double(cells[[$0, y0 + j]]?.count ?? 1) }
+            return monotoneInTime(column.map { $0! }, log2Sizes: centres, weights: weights).map { min(1.5, max(0.001, $0)) }
+        }
         grid = (0..<grid.count).map { i in columns.map { $0[i] } }
         let full = grid.map { filled($0).map { $0! } }
         return EfficiencySurface(sizeBinLog2: bx, unitsBinLog2: by, firstSizeBin: x0, firstUnitsBin: y0, efficiencies: full)

@@ -145,4 +145,61 @@ struct CalibrationFitTests {
         let gemm = try CalibrationFit.fit(Self.waveRows(Self.waves), peaks: Self.waves, name: "w", source: "t")
         #expect(gemm.model(for: KernelClass(.gemm, "bf16"))?.secondsPerWave == nil)
     }
+
+    @Test func poolAdjacentViolatorsOnHandComputedCases() {
+        // [1, 3, 2, 4]: 3 > 2 pool into their mean 2.5; equal weights.
+        #expect(CalibrationFit.nondecreasing([1, 3, 2, 4], weights: [1, 1, 1, 1]) == [1, 2.5, 2.5, 4])
+        // [3, 1] weighted 1 and 3: (3·1 + 1·3) ÷ 4 = 1.5 for both.
+        #expect(CalibrationFit.nondecreasing([3, 1], weights: [1, 3]) == [1.5, 1.5])
+        // [4, 3, 2] pools into one block: 3.
+        #expect(CalibrationFit.nondecreasing([4, 3, 2], weights: [1, 1, 1]) == [3, 3, 3])
+        // Already non-decreasing: unchanged.
+        #expect(CalibrationFit.nondecreasing([1, 1, 2, 5], weights: [2, 1, 1, 1]) == [1, 1, 2, 5])
+    }
+
+    @Test func efficienciesAreMadeToTakeNoLessTimeForMoreWork() {
+        // Sizes 2¹⁰, 2^10.5, 2¹¹ at η 0.5, 0.2, 0.8: log₂ times 11, 12.82, 11.32. The last two pool at their mean
+        // 12.0719, so η becomes 2^(10.5 − 12.0719) = 0.33636 and 2^(11 − 12.0719) = 0.47568; the first is kept.
+        let fixed = CalibrationFit.monotoneInTime([0.5, 0.2, 0.8], log2Sizes: [10, 10.5, 11], weights: [1, 1, 1])
+        #expect(abs(fixed[0] - 0.5) < 1e-12)
+        #expect(abs(fixed[1] - 0.33636) < 1e-5 && abs(fixed[2] - 0.47568) < 1e-5)
+        // Times 2^x ÷ η never fall, and a curve that already takes longer for more work is unchanged.
+        let times = zip([10.0, 10.5, 11], fixed).map { exp2($0) / $1 }
+        #expect(times[0] <= times[1] && times[1] <= times[2] * (1 + 1e-12))
+        #expect(CalibrationFit.monotoneInTime([0.2, 0.4, 0.6], log2Sizes: [10, 11, 12], weights: [1, 1, 1])
+                .elementsEqual([0.2, 0.4, 0.6]) { abs($0 - $1) < 1e-12 })
+    }
+
+    @Test func aFewSlowRowsDoNotMakeALargerCallPredictFaster() throws {
+        // Decode-attention rows streaming at 70 % of bandwidth after a 5 µs floor, except one KV length where a few
+        // extra rows ran on a kernel 8× slower and outnumber the fast ones there (as TRT-LLM's MHA and wide-group
+        // rows do in the measured H100 table). The fitted model must still predict every longer cache at no less
+        // time than a shorter one.
+        var rows: [KernelMeasurement] = []
+        let device = KernelPeaks(device: "synthetic", flopsPerSecond: [.bf16: 100e12], memoryBytesPerSecond: 1e12,
+                                 linkBytesPerSecond: nil, streamingMultiprocessors: 100)
+        for batch in [1.0, 2, 4] {
+            for context in [256.0, 512, 1024, 2048, 4096, 8192, 16384] {
+                let work = KernelWork.decodeAttention(batch: batch, kvLength: context, heads: 32, kvHeads: 8, headDim: 128,
+                                                      activation: .bf16, kvCache: .bf16)
+                let fast = Self.floor + work.bytes / (1e12 * 0.7)
+                rows.append(KernelMeasurement(kernel: KernelClass(.decodeAttention, "bf16"), work: work, measuredSeconds: fast,
+                                              shape: "b=\(batch) kv=\(context)"))
+                if context == 2048 {
+                    for _ in 0..<3 {
+                        rows.append(KernelMeasurement(kernel: KernelClass(.decodeAttention, "bf16"), work: work,
+                                                      measuredSeconds: Self.floor + 8 * work.bytes / (1e12 * 0.7), shape: "slow"))
+                    }
+                }
+            }
+        }
+        let model = try #require(try CalibrationFit.fit(rows, peaks: device, name: "s", source: "t")
+            .model(for: KernelClass(.decodeAttention, "bf16")))
+        let times = stride(from: 256.0, through: 16384, by: 128).map { context in
+            model.predict(.decodeAttention(batch: 2, kvLength: context, heads: 32, kvHeads: 8, headDim: 128,
+                                           activation: .bf16, kvCache: .bf16), peaks: device)!.seconds
+        }
+        // Bilinear interpolation between cell centres may dip by a hair (below 2 %), never by the slow cell's factor.
+        for (shorter, longer) in zip(times, times.dropFirst()) { #expect(longer >= shorter * 0.98, "\(shorter) → \(longer)") }
+    }
 }
