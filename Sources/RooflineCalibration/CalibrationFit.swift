@@ -142,12 +142,25 @@ public enum CalibrationFit {
 
     typealias SurfaceSample = (log2Size: Double, log2Units: Double, efficiency: Double)
 
+    /// The weight of a surface cell without samples in `monotoneInTime`: next to nothing, so that where an
+    /// interpolated or extrapolated cell would predict less time than a measured smaller call, the filled cell is
+    /// raised to the measured time rather than the measured cell lowered.
+    static let filledCellWeight = 1e-6
+
     /// The median efficiency (clamped to 0.001…1.5: a call whose weights sit in L2 beats the HBM peak; 1.5 is the
     /// validation's limit) of every (`binWidthLog2` × `unitsBinWidthLog2`) cell of the samples, with empty cells
-    /// filled by linear interpolation between filled ones, first along the size axis within each units bin (a call
-    /// of the same parallelism at another size), each units bin then made to take no less time for more work
-    /// (`monotoneInTime` at the cell centres, each cell weighted by its samples, a filled one as one), then along the
-    /// units axis (the end value beyond the last filled cell). Empty grid without samples.
+    /// filled by linear interpolation between filled ones in three passes: along the size axis within each units bin,
+    /// between its measured sizes and one cell beyond each end (a call of the same parallelism at a size in between;
+    /// the cell beyond keeps the edge's value, so that bilinear interpolation predicts a measured edge call from its
+    /// own cell); then along the units
+    /// axis, the end value beyond the last filled cell (a call larger than any measured at its parallelism takes the
+    /// fraction calls of its size reached at the nearest measured parallelism: engines split long calls over more
+    /// blocks, as TRT-LLM's multi-block decode attention does, whose fraction at one sequence keeps rising with the
+    /// cache up to the table's 131,072 tokens); then along the size axis again, the end value beyond the ends, for
+    /// sizes no units bin measured. Each units bin is made to take no less time for more work: after the first pass its
+    /// own cells by `monotoneInTime` at the cell centres, each weighted by its samples plus `filledCellWeight`; after
+    /// the last, the cells it borrowed beyond its own, each raised to the time of the own cell before it (or lowered to
+    /// that of the one after it), so that borrowed values never move measured ones. Empty grid without samples.
     static func surface(_ samples: [SurfaceSample]) -> EfficiencySurface {
         let (bx, by) = (binWidthLog2, unitsBinWidthLog2)
         let cells = Dictionary(grouping: samples) {
@@ -163,26 +176,48 @@ public enum CalibrationFit {
             }
         }
         let centres = (x0...x1).map { (Double($0) + 0.5) * bx }
-        let columns = (0..<(y1 - y0 + 1)).map { j -> [Double?] in
-            let column = filled(grid.map { $0[j] })
-            guard column.allSatisfy({ $0 != nil }) else { return column }
-            let weights = (x0...x1).map { Double(cells[[$0, y0 + j]]?.count ?? 1) }
-            return monotoneInTime(column.map { $0! }, log2Sizes: centres, weights: weights).map { min(1.5, max(0.001, $0)) }
-        }
-        grid = (0..<grid.count).map { i in columns.map { $0[i] } }
-        let full = grid.map { filled($0).map { $0! } }
-        return EfficiencySurface(sizeBinLog2: bx, unitsBinLog2: by, firstSizeBin: x0, firstUnitsBin: y0, efficiencies: full)
+        let yCount = y1 - y0 + 1
+        func column(_ j: Int) -> [Double?] { grid.map { $0[j] } }
+        func setColumns(_ columns: [[Double?]]) { grid = (0..<grid.count).map { i in columns.map { $0[i] } } }
+        // Pass 1 and the monotone fit of each units bin's own (measured and in-between) cells.
+        setColumns((0..<yCount).map { j in
+            let own = filled(column(j), beyondEnds: 1)
+            let block = own.indices.filter { own[$0] != nil }
+            guard let first = block.first, let last = block.last else { return own }
+            let weights = block.map { Double(cells[[x0 + $0, y0 + j]]?.count ?? 0) + filledCellWeight }
+            let fitted = monotoneInTime(block.map { own[$0]! }, log2Sizes: block.map { centres[$0] }, weights: weights)
+            var out = own
+            for (index, value) in zip(first...last, fitted) { out[index] = min(1.5, max(0.001, value)) }
+            return out
+        })
+        let own = (0..<yCount).map { j in column(j).map { $0 != nil } }
+        // Passes 2 and 3, then the borrowed cells kept from taking less time than the units bin's own smaller calls
+        // (or more than its own larger ones).
+        grid = grid.map { filled($0) }
+        setColumns((0..<yCount).map { j in
+            let values = filled(column(j)).map { $0! }
+            var times = zip(centres, values).map { $0 - log2($1) }
+            if let first = own[j].firstIndex(of: true), let last = own[j].lastIndex(of: true) {
+                for i in stride(from: first - 1, through: 0, by: -1) { times[i] = min(times[i], times[i + 1]) }
+                for i in (last + 1)..<times.count { times[i] = max(times[i], times[i - 1]) }
+            } else {
+                times = nondecreasing(times, weights: times.map { _ in 1 })
+            }
+            return zip(centres, times).map { min(1.5, max(0.001, exp2($0 - $1))) }
+        })
+        return EfficiencySurface(sizeBinLog2: bx, unitsBinLog2: by, firstSizeBin: x0, firstUnitsBin: y0, efficiencies: grid.map { $0.map { $0! } })
     }
 
-    /// `values` with each nil replaced by linear interpolation between the nearest values on either side, or the
-    /// nearest one beyond the ends; all nil stays all nil.
-    static func filled(_ values: [Double?]) -> [Double?] {
+    /// `values` with each nil replaced by linear interpolation between the nearest values on either side, and
+    /// the first `beyondEnds` places beyond either end by the nearest value (all of them by default); all nil stays
+    /// all nil.
+    static func filled(_ values: [Double?], beyondEnds: Int = .max) -> [Double?] {
         let known = values.indices.filter { values[$0] != nil }
         guard let first = known.first, let last = known.last else { return values }
         return values.indices.map { i in
             if let v = values[i] { return v }
-            if i < first { return values[first] }
-            if i > last { return values[last] }
+            if i < first { return first - i <= beyondEnds ? values[first] : nil }
+            if i > last { return i - last <= beyondEnds ? values[last] : nil }
             let lo = known.last { $0 < i }!, hi = known.first { $0 > i }!
             let t = Double(i - lo) / Double(hi - lo)
             return values[lo]! + (values[hi]! - values[lo]!) * t
