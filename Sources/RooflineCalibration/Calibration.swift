@@ -46,9 +46,8 @@ public struct Calibration: Codable, Sendable, Equatable {
 
     /// Reads a calibration written by `roofline calibrate`; a missing or malformed file is a bad-data error.
     public static func load(_ path: String) throws -> Calibration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RooflineError.usage("cannot read calibration \(path): write one with `roofline calibrate MEASUREMENTS --output \(path)`")
-        }
+        let data = try InputFile.read(path, what: "calibration", limitBytes: InputFile.jsonLimitBytes,
+                                      fix: "write one with `roofline calibrate MEASUREMENTS --output \(path)`")
         do {
             return try JSONDecoder().decode(Calibration.self, from: data).validated()
         } catch let error as RooflineError {

@@ -28,14 +28,15 @@ public enum MeasurementTable {
     /// Reads the file at `path`: one that cannot be read is a usage error (the path is wrong); an empty or
     /// malformed one is a bad-data error naming the line.
     public static func load(_ path: String) throws -> [KernelMeasurement] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RooflineError.usage("cannot read measurements \(path): give a CSV file written by scripts/measure-gpu.py")
-        }
+        let data = try InputFile.read(path, what: "measurements", limitBytes: InputFile.tableLimitBytes,
+                                      fix: "give a CSV file written by scripts/measure-gpu.py")
         return try parse(String(decoding: data, as: UTF8.self), name: path)
     }
 
     /// Parses CSV text; `name` labels errors.
     public static func parse(_ text: String, name: String) throws -> [KernelMeasurement] {
+        // A byte-order mark (spreadsheets write one) is not part of the first column's name.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard let header = lines.first else {

@@ -32,6 +32,9 @@ public enum AtomicFile {
 
     /// `checkFolder` on a destination already resolved.
     static func check(_ destination: Destination, shownAs path: String) throws {
+        if destination.isLinkLoop {
+            throw RooflineError.usage("cannot write \(path): it is part of a loop of symbolic links; remove the links or choose another --output")
+        }
         if let status = destination.status, status.st_mode & S_IFMT == S_IFDIR {
             throw RooflineError.usage("cannot write \(path): it is a folder; name a file in it")
         }
@@ -104,10 +107,14 @@ public enum AtomicFile {
         var path: String
         /// The existing file's status; nil when there is none yet.
         var status: stat?
+        /// The requested path is a symbolic link in a loop (stat fails with ELOOP): nothing can be written there.
+        var isLinkLoop = false
 
         init(_ requested: String) {
             var info = stat()
-            if stat(requested, &info) == 0 {
+            let found = stat(requested, &info) == 0
+            isLinkLoop = !found && errno == ELOOP
+            if found {
                 // It exists (through any links): a special file is written where it is, by the name given (a
                 // /proc magic link such as /dev/stdout resolves only when opened); a regular file is replaced
                 // at its real path.
@@ -150,8 +157,17 @@ public enum AtomicFile {
     }
 
     /// `.NAME.PID.KIND` beside the destination: hidden, and named by the process that made it.
+    /// `.NAME.PID.KIND` beside the destination; a name too long for that to fit in 255 bytes (NAME_MAX) is cut
+    /// short and marked with a trailing `~` (`removeStaleFiles` then deletes a stale backup rather than restore it
+    /// under the cut name).
     static func temporaryPath(for destination: Destination, kind: String) -> String {
-        "\(destination.folder)/.\(destination.name).\(getpid()).\(kind)"
+        let suffix = ".\(getpid()).\(kind)"
+        var name = destination.name
+        if 1 + name.utf8.count + suffix.utf8.count > 255 {
+            while 1 + name.utf8.count + 1 + suffix.utf8.count > 255 { name.removeLast() }
+            name += "~"
+        }
+        return "\(destination.folder)/.\(name)\(suffix)"
     }
 
     /// Writes `data` to a new temporary file beside `destination`, with the mode and owner of the file it replaces
@@ -284,7 +300,7 @@ public enum AtomicFile {
             let path = "\(folder)/\(name)"
             if name.hasSuffix(".bak") {
                 let original = "\(folder)/" + String(name.dropFirst().dropLast(".\(pid).bak".count))
-                if access(original, F_OK) != 0 { rename(path, original) }
+                if !original.hasSuffix("~"), access(original, F_OK) != 0 { rename(path, original) }
             }
             unlink(path)
         }

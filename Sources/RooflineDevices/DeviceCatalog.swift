@@ -55,15 +55,11 @@ public struct DeviceCatalog: Sendable {
     /// Adds the devices in the JSON file at `path` (`--device-file`): one object, an array or a devices document
     /// (`{"schemaVersion": 1, "devices": [...]}`, as `roofline devices --format json` writes it), each in the
     /// reference-data shape (`memory_gb`, `peak_tflops`…) or the `Device` JSON form (`memoryBytes`,
-    /// `peakFlopsPerSecond`…). A device with an existing id replaces it. Throws usage when the file cannot be
+    /// `peakFlopsPerSecond`…). A device with an existing id replaces it and keeps its aliases. Throws usage when the file cannot be
     /// read, bad data when it is not valid device JSON or a name clashes with another device's.
     public mutating func add(contentsOf path: String) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw RooflineError.usage("cannot read device file \(path): check the path given to --device-file")
-        }
+        let data = try InputFile.read(path, what: "device file", limitBytes: InputFile.jsonLimitBytes,
+                                      fix: "check the path given to --device-file")
         try add(data, origin: "device file \(path)")
     }
 
@@ -85,6 +81,10 @@ public struct DeviceCatalog: Sendable {
             for entry in entries {
                 var device = try entry.resolved(extras: extras).validated()
                 device.aliases = device.aliases.map(DeviceCatalog.normalized)
+                // A device that replaces one by id keeps the names it had: `--device h200` still finds it.
+                if let replaced = updated.devices.first(where: { $0.id == device.id }) {
+                    device.aliases = (device.aliases + replaced.aliases).uniqued()
+                }
                 updated.devices.removeAll { $0.id == device.id }
                 let names = [device.id.lowercased()] + device.aliases
                 if let clash = updated.devices.first(where: { other in

@@ -103,6 +103,9 @@ public struct GGUFFile: Sendable, Equatable {
     /// Reads the header of the file at `url`, fetching only the header bytes. Errors are one-line bad-data
     /// errors naming the file, what is wrong and where.
     public init(contentsOf url: URL) throws {
+        if let kind = InputFile.nonRegularKind(url.path) {
+            throw RooflineError.usage("cannot read \(url.path): it is \(kind), not a file; give a .gguf file")
+        }
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw RooflineError.usage("cannot read \(url.path): check the path and its permissions")
         }

@@ -42,14 +42,23 @@ public struct HubCache: Sendable {
     /// A missing repository, ref, snapshot or file is a usage error naming every path searched and the command
     /// that downloads the config.
     public func configURL(id: String, revision: String = "main") throws -> URL {
+        guard Self.isSafeRevision(revision) else {
+            throw RooflineError.usage("--revision '\(revision)' is not a branch, tag or commit name (no empty, '.' or "
+                + "'..' parts, no leading '/'): give one such as main or a commit hash")
+        }
         let repository = repositoryFolder(id)
         let snapshots = repository.appendingPathComponent("snapshots", isDirectory: true)
         var searched: [String] = []
         var commit: String?
         let ref = repository.appendingPathComponent("refs", isDirectory: true).appendingPathComponent(revision)
         searched.append(ref.path)
-        if let text = try? String(contentsOf: ref, encoding: .utf8) {
+        if let data = try? InputFile.read(ref.path, what: "ref", limitBytes: 4096, fix: ""),
+           let text = String(data: data, encoding: .utf8) {
             commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard Self.isSafeRevision(commit!) else {
+                throw RooflineError.badData("\(ref.path) does not hold a commit hash: download the config again with "
+                    + "`huggingface-cli download \(id) config.json`")
+            }
         } else if FileManager.default.fileExists(atPath: snapshots.appendingPathComponent(revision).path) {
             commit = revision
         }
@@ -61,6 +70,15 @@ public struct HubCache: Sendable {
         throw RooflineError.usage("model '\(id)' (revision \(revision)) is not in the Hugging Face cache "
             + "(searched \(searched.joined(separator: ", "))): download its config with `\(download)`, "
             + "or set HF_HUB_CACHE / HF_HOME to the cache that holds it")
+    }
+
+    /// Whether `name` can be a Hugging Face revision (branch, tag or commit) inside the cache: non-empty, no leading
+    /// `/`, no empty, `.` or `..` path parts and no control characters, so that `refs/<name>` and
+    /// `snapshots/<name>` stay inside the repository's folder.
+    public static func isSafeRevision(_ name: String) -> Bool {
+        guard !name.isEmpty, !name.hasPrefix("/"), !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else { return false }
+        return !name.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
     }
 
     /// The hub id of a path inside a cache snapshot (`…/models--org--name/snapshots/<hash>[/config.json]`), or nil.

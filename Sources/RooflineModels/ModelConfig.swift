@@ -278,19 +278,19 @@ extension ModelConfig {
         return try read(url, name: model, family: family)
     }
 
-    /// Whether `url` names a GGUF file: a `.gguf` extension, or a file that starts with the GGUF magic.
+    /// Whether `url` names a GGUF file: a `.gguf` extension, or a regular file that starts with the GGUF magic (a
+    /// pipe or device is not opened: that would block, and consume what it holds).
     static func isGGUF(_ url: URL) -> Bool {
         if url.pathExtension.lowercased() == "gguf" { return true }
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        guard InputFile.nonRegularKind(url.path) == nil, let handle = try? FileHandle(forReadingFrom: url) else { return false }
         defer { try? handle.close() }
         return GGUFFile.hasMagic((try? handle.read(upToCount: 4)) ?? Data())
     }
 
     /// Decodes the config at `url` as `name`.
     private static func read(_ url: URL, name: String, family: ModelFamily?) throws -> ModelConfig {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw RooflineError.usage("cannot read model config \(url.path): check the path and its permissions")
-        }
+        let data = try InputFile.read(url.path, what: "model config", limitBytes: InputFile.jsonLimitBytes,
+                                      fix: "give the path of a config.json, its folder or a .gguf file")
         return try ModelConfig(decoding: data, name: name, source: url.path, family: family)
     }
 }

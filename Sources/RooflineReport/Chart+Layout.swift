@@ -105,10 +105,11 @@ extension Chart {
     /// Ticks of an axis. Logarithmic: a labelled tick at every decade inside the range (every second decade when
     /// it spans more than 10), unlabelled minor ticks at 2…9 × each decade when it spans at most 8, and labels at
     /// 2 and 5 × each decade too when it spans fewer than 2.5. Linear: labelled ticks at the step of 1, 2, 5 or 10 × 10ᵏ
-    /// (10ᵏ ≤ range ÷ 6) whose tick count is nearest six.
+    /// (10ᵏ ≤ range ÷ 6) whose tick count is nearest six. No ticks on an axis with an infinite or NaN bound.
     public static func ticks(for axis: ChartAxis) -> [AxisTick] {
         let lower = min(axis.lowerBound, axis.upperBound)
         let upper = max(axis.lowerBound, axis.upperBound)
+        guard lower.isFinite, upper.isFinite else { return [] }
         let inRange = { (v: Double) in v >= lower * (1 - 1e-9) && v <= upper * (1 + 1e-9) }
         switch axis.scale {
         case .logarithmic:

@@ -61,7 +61,9 @@ struct CalibrateCommand: ParsableCommand {
         let measured = try measurements.flatMap { try MeasurementTable.load($0) }
         if check {
             guard let calibration = try target.calibration(calibration) else {
-                throw RooflineError.usage("--check needs a calibration: no bundled one applies to \(target.id); give --calibration NAME or FILE")
+                throw RooflineError.usage(self.calibration.lowercased() == "none"
+                    ? "--check holds a calibration against the measurements, and --calibration none gives none: give --calibration auto, a NAME or a FILE"
+                    : "--check needs a calibration: no bundled one applies to \(target.id); give --calibration NAME or FILE")
             }
             let result = try CalibrationCheck(measured, calibration: calibration, peaks: peaks)
             try results.emit(result, text: { result.text(listingRows: !summaryOnly) },

@@ -35,10 +35,8 @@ struct CalibrationOptions: ParsableArguments {
     func hostPrediction(_ analysis: Analysis, layers: Int, phase: PhaseKind,
                         weights: String) throws -> (HostPrediction?, [String]) {
         guard calibration.lowercased().hasSuffix(".json") else { return (nil, []) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: calibration)) } catch {
-            throw RooflineError.usage("cannot read --calibration \(calibration): \(error.localizedDescription)")
-        }
+        let data = try InputFile.read(calibration, what: "--calibration", limitBytes: InputFile.jsonLimitBytes,
+                                      fix: "give a calibration file, a bundled name or none")
         guard let host = try HostEngineCalibration.load(data, path: calibration) else {
             throw RooflineError.usage("--calibration \(calibration) is a GPU calibration; on a host roofline give a host-engine calibration (scripts/bench-llamacpp.py --write-calibration) or none")
         }

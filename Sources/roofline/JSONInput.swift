@@ -5,9 +5,8 @@ import RooflineDevices
 /// Reads a JSON file this tool wrote: a usage error when the file cannot be read, bad data when it is not a `what`
 /// (with where it failed); both name the command that writes one.
 func loadJSON<Value: Decodable>(_ type: Value.Type, at path: String, what: String, writtenBy command: String) throws -> Value {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw RooflineError.usage("cannot read \(what) \(path): check the path, or write one with `\(command) --output \(path)`")
-    }
+    let data = try InputFile.read(path, what: what, limitBytes: InputFile.jsonLimitBytes,
+                                  fix: "check the path, or write one with `\(command) --output \(path)`")
     do {
         return try JSONDecoder().decode(Value.self, from: data)
     } catch {
@@ -44,7 +43,7 @@ private func checked<Value>(_ path: String, _ command: String, _ load: () throws
 /// A cluster profile written by `roofline probe --mpi`.
 func loadClusterProfile(_ path: String) throws -> ClusterProfile {
     try checked(path, "roofline probe --mpi --format json") {
-        try loadJSON(ClusterProfile.self, at: path, what: "cluster profile", writtenBy: "roofline probe --mpi --format json")
+        try loadJSON(ClusterProfile.self, at: path, what: "cluster profile", writtenBy: "roofline probe --mpi --format json").validated()
     }
 }
 
@@ -65,7 +64,7 @@ func loadMeasuredNetwork(_ path: String) throws -> MeasuredNetwork {
 /// `report --profile`: a host profile, or a cluster profile (a document with `nodes` and `schedule`), whose rank 0
 /// node is the host.
 func loadHostOrClusterProfile(_ path: String) throws -> (HostProfile, ClusterProfile?) {
-    if let data = FileManager.default.contents(atPath: path),
+    if let data = try? InputFile.read(path, what: "profile", limitBytes: InputFile.jsonLimitBytes, fix: ""),
        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["nodes"] != nil, object["schedule"] != nil {
         let cluster = try loadClusterProfile(path)
         guard let first = cluster.nodes.first else {

@@ -7,6 +7,10 @@ import RooflineCore
 enum Main {
     static func main() {
         StandardStream.reportBrokenPipes()
+        if let (option, value) = negativeOptionValue(Array(CommandLine.arguments.dropFirst())) {
+            Diagnostics.error("\(option) \(value): a negative value is never valid here; give a positive number")
+            exit(ExitStatus.usage.rawValue)
+        }
         do {
             var command: ParsableCommand
             do {
@@ -18,6 +22,7 @@ enum Main {
                 exit(ExitStatus.usage.rawValue)
             }
             try command.run()
+            Diagnostics.flushWarnings()
         } catch let error as RooflineError {
             Diagnostics.error(error.message)
             exit(ExitStatus(error.category).rawValue)
@@ -35,6 +40,22 @@ enum Main {
             Diagnostics.error(RooflineCommand.message(for: error))
             exit(RooflineCommand.exitCode(for: error) == .validationFailure ? ExitStatus.usage.rawValue : ExitStatus.runtime.rawValue)
         }
+    }
+}
+
+extension Main {
+    /// The first `--option` followed by a negative number (`--batch -1`, `--context -0`): the argument parser reads
+    /// such a value as another option and would say the value is missing. Every number this tool takes is a count, a
+    /// size, a time, a rate or a price, none of which is negative. Nil when there is none.
+    static func negativeOptionValue(_ arguments: [String]) -> (String, String)? {
+        for (option, value) in zip(arguments, arguments.dropFirst())
+        where option.hasPrefix("--") && !option.contains("=") && value.hasPrefix("-") {
+            let rest = value.dropFirst()
+            if let first = rest.first, first.isNumber || (first == "." && rest.dropFirst().first?.isNumber == true) {
+                return (option, value)
+            }
+        }
+        return nil
     }
 }
 

@@ -28,8 +28,14 @@ struct ParallelismOptions: ParsableArguments {
         options.chosenShape = shape
     }
 
-    /// A usage error when `--ep` above 1 is given for a dense model or does not divide its experts per layer.
+    /// A usage error when `--tp` does not divide the attention heads, or `--ep` above 1 is given for a dense model or
+    /// does not divide its experts per layer.
     func check(_ model: ModelConfig) throws {
+        if let tp = tensorParallel, tp > 1, model.headCount % tp != 0 {
+            let divisors = (1...model.headCount).filter { model.headCount % $0 == 0 && $0 <= 64 }.map(String.init)
+            throw RooflineError.usage("--tp \(tp) does not divide \(model.name)'s \(model.headCount) attention heads "
+                + "(each device takes whole heads, as vLLM and TensorRT-LLM require): use one of \(divisors.joined(separator: ", "))")
+        }
         guard let ep = expertParallel, ep > 1 else { return }
         guard let moe = model.moe, model.moeLayerCount > 0 else {
             throw RooflineError.usage("--ep splits the routed experts of a mixture of experts, and \(model.name) is dense: drop --ep")

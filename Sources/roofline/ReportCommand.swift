@@ -150,8 +150,9 @@ struct ReportCommand: ParsableCommand {
         let batches = try Quantity.parseCountSeries(try listOption(batch, name: "--batch"), name: "--batch")
         let contexts = try context.map { try Quantity.parseCountSeries(try listOption($0, name: "--context"), name: "--context") }
             ?? [promptTokens]
-        guard batches.count * contexts.count <= Quantity.maximumSeriesCount else {
-            throw RooflineError.usage("--batch × --context gives \(Format.grouped(batches.count * contexts.count)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range")
+        let points = batches.count * contexts.count * max(try deviceNames().count, 1)
+        guard points <= Quantity.maximumSeriesCount else {
+            throw RooflineError.usage("--batch × --context × --device gives \(Format.grouped(points)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range or report fewer devices at once")
         }
         let targets = try latency.targets(hasPrompt: true)
         let deployment = try deploymentOptions()

@@ -13,7 +13,9 @@ import Testing
         }
     }
 
-    @Test func aDeviceOfAstronomicalSpeedIsPlannedAndReported() throws {
+    /// 10³⁰⁰ everywhere, and a peak of 10³⁰⁸ FLOP/s (whose chart axis once overflowed to ∞ and trapped converting it
+    /// to an integer): both are planned and reported.
+    @Test(arguments: [1e300, 1e308]) func aDeviceOfAstronomicalSpeedIsPlannedAndReported(_ peak: Double) throws {
         let folder = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let listed = try CLIRunner.run(["devices", "--device", "h200", "--format", "json"])
@@ -23,7 +25,7 @@ import Testing
         device["name"] = "Astronomical"
         device["memoryBytesPerSecond"] = 1e300
         device["memoryBytes"] = 1e300
-        device["peakFlopsPerSecond"] = ["bf16": 1e300, "fp32": 1e300, "fp8": 1e300]
+        device["peakFlopsPerSecond"] = ["bf16": peak, "fp32": 1e300, "fp8": 1e300]
         device.removeValue(forKey: "ridgeFlopsPerByte")
         let file = folder.appendingPathComponent("astro.json")
         try JSONSerialization.data(withJSONObject: device).write(to: file)
@@ -33,5 +35,9 @@ import Testing
         let report = try CLIRunner.run(["report", "--probe", "none", "--device", "astro", "--device-file", file.path, "-q",
                                         "--output", folder.appendingPathComponent("r.md").path])
         #expect(report.status == 0, "\(report.stderr)")
+        for chart in try FileManager.default.contentsOfDirectory(atPath: folder.path) where chart.hasSuffix(".svg") {
+            let svg = try String(contentsOf: folder.appendingPathComponent(chart), encoding: .utf8)
+            #expect(!svg.contains("nan") && !svg.contains("inf"), "\(chart)")
+        }
     }
 }

@@ -125,6 +125,45 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["link.txt", "models.txt"])
     }
 
+    /// A loop of links is refused and left as it was; a name as long as a file name may be (255 bytes) is written,
+    /// though `.NAME.PID.tmp` beside it would be longer.
+    @Test func aLinkLoopIsRefusedAndTheLongestNameIsWritten() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (a, b) = (folder.appendingPathComponent("a").path, folder.appendingPathComponent("b").path)
+        try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: "b")
+        try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: "a")
+        let loop = try CLIRunner.run(["devices", "--output", a])
+        #expect(loop.status == 64 && loop.stderrLines.count == 1 && loop.stderr.contains("loop of symbolic links"), "\(loop.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: a) == "b")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: b) == "a")
+        let long = folder.appendingPathComponent(String(repeating: "x", count: 252) + ".md").path
+        let written = try CLIRunner.run(["models", "--format", "markdown", "--output", long])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["a", "b", URL(fileURLWithPath: long).lastPathComponent])
+    }
+
+    /// A pipe or device named as an input is refused at once, without opening it (which would block or never end),
+    /// and text from the command line is printed on one line whatever it holds.
+    @Test func pipesAndDevicesAreNotReadAndMessagesStayOnOneLine() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("config.json").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for arguments in [["models", "--model", fifo], ["models", "--model", folder.appendingPathComponent("m.gguf").path],
+                          ["plan", "--model", "llama-3.1-8b", "--device", "h200", "--context", "4k", "--device-file", fifo],
+                          ["calibrate", fifo, "--device", "h100"]] {
+            if arguments.contains(where: { $0.hasSuffix(".gguf") }) { #expect(mkfifo(arguments[2], 0o600) == 0) }
+            let result = try CLIRunner.run(arguments)
+            #expect(result.status == 64 && result.stderrLines.count == 1 && result.stderr.contains("it is a pipe"),
+                    "\(arguments): \(result.stderr)")
+        }
+        let odd = try CLIRunner.run(["devices", "--device", "h9\n00\u{1B}[31m"])
+        #expect(odd.status == 64 && odd.stderrLines.count == 1 && odd.stderr.contains("'h9\\n00\\u{1B}[31m'"), "\(odd.stderr)")
+        let long = try CLIRunner.run(["devices", "--device", String(repeating: "z", count: 5_000)])
+        #expect(long.status == 64 && long.stderr.count < 1_200 && long.stderr.contains("more characters)"), "\(long.stderr.count)")
+    }
+
     @Test func aClosedOrFullStdoutIsAnErrorAndAReaderGoneIsAQuietEnd() throws {
         let binary = CLIRunner.binary.path
         func shell(_ command: String) throws -> CLIRunner.Result {

@@ -27,6 +27,9 @@ struct MeasurementTableTests {
         let memory = try MeasurementTable.parse("kernel,bytes,latency_us\ncopy,2097152,3.5\n", name: "m")
         #expect(memory[0].kernel == KernelClass(.memory, "bytes"))
         #expect(memory[0].work.bytes == 2_097_152 && memory[0].work.flops == 0)
+        // A byte-order mark ahead of the header (as spreadsheets save CSV) is not part of the first column's name.
+        let marked = try MeasurementTable.parse("\u{FEFF}dtype,m,n,k,latency_us,tflops\nbf16,2,3,4,1.5,0\n", name: "bom")
+        #expect(marked == gemm)
     }
 
     @Test(arguments: [

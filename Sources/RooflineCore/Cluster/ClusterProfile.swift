@@ -153,3 +153,56 @@ public struct NodeOutlier: Codable, Sendable, Equatable {
         return found
     }
 }
+
+extension ClusterProfile {
+    /// The profile, after checking what a hand-edited or damaged file could get wrong before it reaches the planner
+    /// or a chart: every node's host profile (`HostProfile.validated`) and ceilings, rank numbers within the ranks,
+    /// message sizes and times, and the network fits (latency ≥ 0, bandwidth positive). Throws a data error naming
+    /// the field.
+    public func validated() throws -> ClusterProfile {
+        let root = FieldCheck("")
+        for (index, node) in nodes.enumerated() {
+            let field = root("nodes")(index)
+            try field("rank").whole(node.rank, in: 0...(maximumThreadCount - 1))
+            _ = try node.profile.validated()
+            try field("ceilings").check(node.ceilings)
+        }
+        try root("medians").check(medians)
+        try root("outlierMarginFraction").nonNegative(outlierMarginFraction)
+        guard let network else { return self }
+        let net = root("network")
+        try net("ranks").whole(network.ranks, in: 1...maximumThreadCount)
+        for (index, pair) in network.pairs.enumerated() {
+            let field = net("pairs")(index)
+            try field("rankA").whole(pair.rankA, in: 0...(network.ranks - 1))
+            try field("rankB").whole(pair.rankB, in: 0...(network.ranks - 1))
+            for (p, point) in pair.points.enumerated() { try field("points")(p).check(point) }
+        }
+        for (index, point) in network.allReduce.enumerated() { try net("allReduce")(index).check(point) }
+        let fits = [("pointToPointFit", network.pointToPointFit), ("plannerFit", network.plannerFit)]
+            + network.allReduceFits.enumerated().map { ("allReduceFits[\($0.offset)]", Optional($0.element)) }
+        for case let (name, fit?) in fits {
+            try net(name)("latencySeconds").nonNegative(fit.latencySeconds)
+            try net(name)("bytesPerSecond").positive(fit.bytesPerSecond)
+        }
+        return self
+    }
+}
+
+extension FieldCheck {
+    /// Each ceiling a node reports positive where present.
+    func check(_ ceilings: NodeCeilings) throws {
+        if let value = ceilings.dramBytesPerSecond { try self("dramBytesPerSecond").positive(value) }
+        if let value = ceilings.peakFlopsPerSecond { try self("peakFlopsPerSecond").positive(value) }
+        if let value = ceilings.latencySeconds { try self("latencySeconds").positive(value) }
+    }
+
+    /// A message point: bytes at least 0, its times and rate positive (the rate 0 for an empty message).
+    func check(_ point: MessagePoint) throws {
+        guard point.bytes >= 0 else { throw self("bytes").fail("a whole number ≥ 0", "\(point.bytes)") }
+        try self("meanSeconds").positive(point.meanSeconds)
+        try self("medianSeconds").positive(point.medianSeconds)
+        try self("minimumSeconds").positive(point.minimumSeconds)
+        try self("bytesPerSecond").nonNegative(point.bytesPerSecond)
+    }
+}
