@@ -266,7 +266,8 @@ public enum SweepPlanner {
                                                   requestPrefill: schedule == .serial)
             let allowance = options.reserveBytesPerDevice + workload.decodeWorkspaceBytes
             guard allowance < memoryBytes else { continue }
-            for tp in nodeDivisors {
+            // Each device takes whole attention heads (as `--tp` requires): a size that does not divide them is no shape.
+            for tp in nodeDivisors where model.headCount % tp == 0 {
                 let expertSizes = [1] + (workload.moe.map { moe in
                     nodeDivisors.filter { $0 > tp && $0 % tp == 0 && moe.expertCount % $0 == 0 }
                 } ?? [])
