@@ -60,7 +60,8 @@ public struct Calibration: Codable, Sendable, Equatable {
 }
 
 extension Calibration {
-    /// The calibration, after checking every number a prediction divides by or adds: peaks positive and finite,
+    /// The calibration, after checking every number a prediction divides by or adds: peaks (and the SM count)
+    /// positive and finite, one model per kernel class, ranks from 1 and row counts from 0,
     /// floors and per-wave times finite and at least 0, efficiencies in (0, 1.5] (a measured kernel can beat a vendor peak a little,
     /// never by half again), curve positions finite. Throws a data error naming the field.
     public func validated() throws -> Calibration {
@@ -70,8 +71,15 @@ extension Calibration {
         }
         try root("measuredOn")("memoryBytesPerSecond").positive(measuredOn.memoryBytesPerSecond)
         if let link = measuredOn.linkBytesPerSecond { try root("measuredOn")("linkBytesPerSecond").positive(link) }
+        if let sms = measuredOn.streamingMultiprocessors { try root("measuredOn")("streamingMultiprocessors").positive(sms) }
+        var seen = Set<KernelClass>()
         for (index, model) in models.enumerated() {
             let field = root("models")(index)
+            guard seen.insert(model.kernel).inserted else {
+                throw field("kernel").fail("one model per kernel class", "a second \(model.kernel)")
+            }
+            try field("kernel")("ranks").whole(model.kernel.ranks, in: 1...maximumThreadCount)
+            try field("rows").whole(model.rows, in: 0...Int(Int32.max))
             try field("floorSeconds").nonNegative(model.floorSeconds)
             if let tau = model.secondsPerWave { try field("secondsPerWave").nonNegative(tau) }
             for (name, curve) in [("computeEfficiency", model.computeEfficiency), ("bandwidthEfficiency", model.bandwidthEfficiency)] {

@@ -157,15 +157,19 @@ public enum AtomicFile {
     }
 
     /// `.NAME.PID.KIND` beside the destination: hidden, and named by the process that made it.
-    /// `.NAME.PID.KIND` beside the destination; a name too long for that to fit in 255 bytes (NAME_MAX) is cut
-    /// short and marked with a trailing `~` (`removeStaleFiles` then deletes a stale backup rather than restore it
-    /// under the cut name).
+    /// `.NAME.PID.KIND` beside the destination. A name too long for that to fit in 255 bytes (NAME_MAX) is cut
+    /// short and ends in `~` and 16 hex digits of a hash of the whole name (`shortenedMark`), so that the files of one
+    /// set that share a long prefix still get distinct temporaries; `removeStaleFiles` deletes such a stale backup
+    /// rather than restore it under the cut name.
     static func temporaryPath(for destination: Destination, kind: String) -> String {
         let suffix = ".\(getpid()).\(kind)"
         var name = destination.name
         if 1 + name.utf8.count + suffix.utf8.count > 255 {
-            while 1 + name.utf8.count + 1 + suffix.utf8.count > 255 { name.removeLast() }
-            name += "~"
+            // FNV-1a, 64 bits, of the whole name.
+            let hash = name.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+            let mark = "~" + String(format: "%016llx", hash)
+            while 1 + name.utf8.count + mark.utf8.count + suffix.utf8.count > 255 { name.removeLast() }
+            name += mark
         }
         return "\(destination.folder)/.\(name)\(suffix)"
     }
@@ -300,7 +304,8 @@ public enum AtomicFile {
             let path = "\(folder)/\(name)"
             if name.hasSuffix(".bak") {
                 let original = "\(folder)/" + String(name.dropFirst().dropLast(".\(pid).bak".count))
-                if !original.hasSuffix("~"), access(original, F_OK) != 0 { rename(path, original) }
+                let shortened = original.range(of: "~[0-9a-f]{16}$", options: .regularExpression) != nil
+                if !shortened, access(original, F_OK) != 0 { rename(path, original) }
             }
             unlink(path)
         }

@@ -26,8 +26,8 @@ public enum InputFile {
             throw RooflineError.usage("cannot read \(what) \(path): it is \(kind), not a file; \(fix)")
         }
         guard Int(status.st_size) <= limitBytes else {
-            throw RooflineError.badData("\(what) \(path) holds \(Format.bytes(Double(status.st_size))), more than the "
-                + "\(Format.bytes(Double(limitBytes))) such a file can be: \(fix)")
+            throw RooflineError.badData("\(path) holds \(Format.bytes(Double(status.st_size))), more than the "
+                + "\(Format.bytes(Double(limitBytes))) a \(what) can be: \(fix)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RooflineError.usage("cannot read \(what) \(path): check its permissions; \(fix)")

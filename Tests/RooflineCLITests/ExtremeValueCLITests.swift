@@ -3,9 +3,11 @@ import Testing
 
 /// Values at the edges of what the options and device files accept still give an answer, never a trap.
 @Suite struct ExtremeValueCLITests {
-    @Test(arguments: [["--price", "1e300"], ["--efficiency", "1e-300"], ["--price", "1e-300"], ["--reserve", "0B"]])
+    /// `--efficiency 1e-320` makes every time infinite: the CSV form writes "inf" as the JSON form does.
+    @Test(arguments: [["--price", "1e300"], ["--efficiency", "1e-300"], ["--efficiency", "1e-320"], ["--price", "1e-300"],
+                      ["--reserve", "0B"]])
     func planAnswersAtTheEdgesOfTheOptions(_ extra: [String]) throws {
-        for format in ["text", "markdown", "json"] {
+        for format in ["text", "markdown", "json", "csv"] {
             let result = try CLIRunner.run(["plan", "--model", "llama-3.1-8b", "--device", "h200", "--context", "4096",
                                             "--prompt", "1k", "--format", format] + extra)
             #expect(result.status == 0, "\(extra) \(format): \(result.stderr)")

@@ -141,6 +141,22 @@ import Testing
         let written = try CLIRunner.run(["models", "--format", "markdown", "--output", long])
         #expect(written.status == 0, "\(written.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["a", "b", URL(fileURLWithPath: long).lastPathComponent])
+
+        // A report whose files share a 228-character prefix: every temporary is cut short, and each must still be
+        // its own (they once collided, and one chart replaced another's old content).
+        let set = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: set) }
+        let stem = String(repeating: "r", count: 228)
+        let names = ["\(stem).md", "\(stem)-roofline-h200-prefill.svg", "\(stem)-roofline-h200-decode.svg"]
+        for name in names { try Data("old \(name)".utf8).write(to: set.appendingPathComponent(name)) }
+        let report = try CLIRunner.run(["report", "--probe", "none", "-q", "--output", set.appendingPathComponent(names[0]).path])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: set.path).sorted() == names.sorted())
+        #expect(try String(contentsOf: set.appendingPathComponent(names[0]), encoding: .utf8).hasPrefix("# Roofline report"))
+        for chart in names.dropFirst() {
+            let svg = try String(contentsOf: set.appendingPathComponent(chart), encoding: .utf8)
+            #expect(svg.hasPrefix("<?xml") && svg.contains(chart.contains("prefill") ? "Prefill" : "Decode"), "\(chart)")
+        }
     }
 
     /// A pipe or device named as an input is refused at once, without opening it (which would block or never end),
