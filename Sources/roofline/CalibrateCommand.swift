@@ -27,13 +27,13 @@ struct CalibrateCommand: ParsableCommand {
     var check = false
 
     @Option(help: "With --check: auto (the device's bundled one), a bundled name (h100-sxm, b200-sxm, a100-sxm) or a file from `roofline calibrate`.")
-    var calibration: String = "auto"
+    var calibration: String?
 
     @Option(help: "Name of the fitted calibration (default: the device id).")
     var name: String?
 
-    @Option(help: "Where the measurements come from, kept in the fitted calibration.")
-    var source: String = "measured by the user"
+    @Option(help: "Where the measurements come from, kept in the fitted calibration (default: measured by the user).")
+    var source: String?
 
     @Option(help: "Catalog ids (comma-separated) the fitted calibration is the closest architecture for.")
     var appliesTo: String?
@@ -46,6 +46,13 @@ struct CalibrateCommand: ParsableCommand {
     func validate() throws {
         if measurements.isEmpty { throw ValidationError("give at least one measured CSV table") }
         if let appliesTo { _ = try listOption(appliesTo, name: "--applies-to") }
+        // Options of the other mode would be ignored: say so rather than drop them.
+        if check, let given = [("--name", name), ("--source", source), ("--applies-to", appliesTo)].first(where: { $0.1 != nil }) {
+            throw ValidationError("\(given.0) names a fitted calibration, and --check fits none: drop \(given.0), or drop --check to fit")
+        }
+        if !check, calibration != nil || summaryOnly {
+            throw ValidationError("\(calibration != nil ? "--calibration" : "--summary-only") applies with --check: add --check, or drop it to fit")
+        }
         if !check && results.resolvedFormat == .csv {
             throw ValidationError("a fitted calibration has no tables for --format csv: it is one JSON document (--check prints rows)")
         }
@@ -60,8 +67,9 @@ struct CalibrateCommand: ParsableCommand {
         }
         let measured = try measurements.flatMap { try MeasurementTable.load($0) }
         if check {
-            guard let calibration = try target.calibration(calibration) else {
-                throw RooflineError.usage(self.calibration.lowercased() == "none"
+            let wanted = calibration ?? "auto"
+            guard let calibration = try target.calibration(wanted) else {
+                throw RooflineError.usage(wanted.lowercased() == "none"
                     ? "--check holds a calibration against the measurements, and --calibration none gives none: give --calibration auto, a NAME or a FILE"
                     : "--check needs a calibration: no bundled one applies to \(target.id); give --calibration NAME or FILE")
             }
@@ -72,7 +80,7 @@ struct CalibrateCommand: ParsableCommand {
                                  + [try CSVTable("summaries", rows: result.summaries)] })
         } else {
             let fitted = try CalibrationFit.fit(
-                measured, peaks: peaks, name: name ?? target.id, source: source,
+                measured, peaks: peaks, name: name ?? target.id, source: source ?? "measured by the user",
                 appliesTo: try appliesTo.map { try listOption($0, name: "--applies-to") } ?? [target.id])
             try results.emit(fitted, text: { (try? jsonString(JSONDocument(value: fitted))) ?? "" }, markdown: { (try? jsonString(JSONDocument(value: fitted))) ?? "" })
         }

@@ -7,7 +7,14 @@ import RooflineCore
 enum Main {
     static func main() {
         StandardStream.reportBrokenPipes()
-        if let (option, value) = negativeOptionValue(Array(CommandLine.arguments.dropFirst())) {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `roofline help NAME` for a NAME that is no command would print the general help and succeed.
+        let commands = RooflineCommand.allSubcommands.compactMap { $0.configuration.commandName } + ["help"]
+        if arguments.first == "help", let name = arguments.dropFirst().first, !name.hasPrefix("-"), !commands.contains(name) {
+            Diagnostics.error("unknown command '\(name)': use one of \(commands.joined(separator: ", "))")
+            exit(ExitStatus.usage.rawValue)
+        }
+        if let (option, value) = negativeOptionValue(arguments) {
             Diagnostics.error("\(option) \(value): a negative value is never valid here; give a positive number")
             exit(ExitStatus.usage.rawValue)
         }

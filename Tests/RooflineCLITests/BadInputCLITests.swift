@@ -30,7 +30,7 @@ import Testing
     @Test func theCorpusIsReadWholeAndCoversEverySubcommand() {
         #expect(Self.cases.count >= 100)
         let subcommands = Set(Self.cases.compactMap(\.arguments.first).filter { !$0.hasPrefix("-") })
-        #expect(subcommands == ["models", "devices", "classify", "plan", "report", "probe", "validate", "calibrate"])
+        #expect(subcommands == ["models", "devices", "classify", "plan", "report", "probe", "validate", "calibrate", "help"])
     }
 
     @Test(arguments: cases) func failsCleanly(_ bad: Case) throws {
