@@ -202,4 +202,35 @@ struct CalibrationFitTests {
         // Bilinear interpolation between cell centres may dip by a hair (below 2 %), never by the slow cell's factor.
         for (shorter, longer) in zip(times, times.dropFirst()) { #expect(longer >= shorter * 0.98, "\(shorter) → \(longer)") }
     }
+
+    @Test func aCallBeyondItsParallelismsMeasuredSizesBorrowsTheFractionOfItsSize() throws {
+        // Decode rows on 100 SMs after a 5 µs floor. One sequence × 8 KV heads (8 blocks) was measured up to 4,096
+        // cached tokens, streaming at a fraction rising from 0.1 to 0.3 with the cache (as multi-block decode does);
+        // 100 sequences (800 blocks) up to 65,536 tokens at 0.8. One sequence at 65,536 tokens, four octaves past its
+        // own measurements, takes the 0.8 that calls of its size reached, not the 0.3 of its largest measured call.
+        let device = KernelPeaks(device: "synthetic", flopsPerSecond: [.bf16: 1e15], memoryBytesPerSecond: 1e12,
+                                 linkBytesPerSecond: nil, streamingMultiprocessors: 100)
+        func work(_ batch: Double, _ context: Double) -> KernelWork {
+            .decodeAttention(batch: batch, kvLength: context, heads: 8, kvHeads: 8, headDim: 128, activation: .bf16, kvCache: .bf16)
+        }
+        var rows: [KernelMeasurement] = []
+        let short: [Double] = [256, 512, 1024, 2048, 4096]
+        for (index, context) in short.enumerated() {
+            let share = 0.1 + 0.2 * Double(index) / Double(short.count - 1)
+            rows.append(KernelMeasurement(kernel: KernelClass(.decodeAttention, "bf16"), work: work(1, context),
+                                          measuredSeconds: Self.floor + work(1, context).bytes / (1e12 * share), shape: "b=1"))
+        }
+        for context in stride(from: 8.0, through: 16, by: 1).map({ exp2($0) }) {
+            rows.append(KernelMeasurement(kernel: KernelClass(.decodeAttention, "bf16"), work: work(100, context),
+                                          measuredSeconds: Self.floor + work(100, context).bytes / (1e12 * 0.8), shape: "b=100"))
+        }
+        let model = try #require(try CalibrationFit.fit(rows, peaks: device, name: "s", source: "t")
+            .model(for: KernelClass(.decodeAttention, "bf16")))
+        let far = try #require(model.predict(work(1, 65536), peaks: device))
+        #expect(abs(far.bandwidthEfficiency - 0.8) < 0.04, "η \(far.bandwidthEfficiency)")
+        // Its own measured calls keep their fractions.
+        let edge = try #require(model.predict(work(1, 4096), peaks: device))
+        #expect(abs(edge.seconds / (Self.floor + work(1, 4096).bytes / (1e12 * 0.3)) - 1) < 0.05, "\(edge.seconds)")
+    }
 }
+
