@@ -172,7 +172,7 @@ public enum CalibrationFit {
         }
         var grid: [[Double?]] = (x0...x1).map { i in
             (y0...y1).map { j in
-                cells[[i, j]].map { min(1.5, max(0.001, quantile($0.map(\.efficiency), 0.5)!)) }
+                cells[[i, j]].map { surfaceFraction(quantile($0.map(\.efficiency), 0.5)!) }
             }
         }
         let centres = (x0...x1).map { (Double($0) + 0.5) * bx }
@@ -187,7 +187,7 @@ public enum CalibrationFit {
             let weights = block.map { Double(cells[[x0 + $0, y0 + j]]?.count ?? 0) + filledCellWeight }
             let fitted = monotoneInTime(block.map { own[$0]! }, log2Sizes: block.map { centres[$0] }, weights: weights)
             var out = own
-            for (index, value) in zip(first...last, fitted) { out[index] = min(1.5, max(0.001, value)) }
+            for (index, value) in zip(first...last, fitted) { out[index] = surfaceFraction(value) }
             return out
         })
         let own = (0..<yCount).map { j in column(j).map { $0 != nil } }
@@ -203,10 +203,13 @@ public enum CalibrationFit {
             } else {
                 times = nondecreasing(times, weights: times.map { _ in 1 })
             }
-            return zip(centres, times).map { min(1.5, max(0.001, exp2($0 - $1))) }
+            return zip(centres, times).map { surfaceFraction(exp2($0 - $1)) }
         })
         return EfficiencySurface(sizeBinLog2: bx, unitsBinLog2: by, firstSizeBin: x0, firstUnitsBin: y0, efficiencies: grid.map { $0.map { $0! } })
     }
+
+    /// A surface cell's fraction clamped to 0.001…1.5 (`surface` says why 1.5).
+    static func surfaceFraction(_ value: Double) -> Double { min(1.5, max(0.001, value)) }
 
     /// `values` with each nil replaced by linear interpolation between the nearest values on either side, and
     /// the first `beyondEnds` places beyond either end by the nearest value (all of them by default); all nil stays

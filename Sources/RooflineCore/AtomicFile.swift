@@ -158,9 +158,12 @@ public enum AtomicFile {
 
     /// `.NAME.PID.KIND` beside the destination: hidden, and named by the process that made it.
     /// `.NAME.PID.KIND` beside the destination. A name too long for that to fit in 255 bytes (NAME_MAX) is cut
-    /// short and ends in `~` and 16 hex digits of a hash of the whole name (`shortenedMark`), so that the files of one
-    /// set that share a long prefix still get distinct temporaries; `removeStaleFiles` deletes such a stale backup
-    /// rather than restore it under the cut name.
+    /// short and ends in `~` and 16 hex digits of a hash of the whole name (`shortenedNamePattern`), so that the files
+    /// of one set that share a long prefix still get distinct temporaries; `removeStaleFiles` deletes such a stale
+    /// backup rather than restore it under the cut name.
+    /// How a cut name ends (`temporaryPath`): `~` and 16 hex digits.
+    static let shortenedNamePattern = "~[0-9a-f]{16}$"
+
     static func temporaryPath(for destination: Destination, kind: String) -> String {
         let suffix = ".\(getpid()).\(kind)"
         var name = destination.name
@@ -304,7 +307,7 @@ public enum AtomicFile {
             let path = "\(folder)/\(name)"
             if name.hasSuffix(".bak") {
                 let original = "\(folder)/" + String(name.dropFirst().dropLast(".\(pid).bak".count))
-                let shortened = original.range(of: "~[0-9a-f]{16}$", options: .regularExpression) != nil
+                let shortened = original.range(of: shortenedNamePattern, options: .regularExpression) != nil
                 if !shortened, access(original, F_OK) != 0 { rename(path, original) }
             }
             unlink(path)

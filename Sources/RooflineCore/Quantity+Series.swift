@@ -22,6 +22,16 @@ extension Quantity {
         return values.sorted()
     }
 
+    /// A usage error when a sweep of `batches` × `contexts` points on each of `devices` devices (at least one) gives
+    /// more than `maximumSeriesCount` points in all.
+    public static func checkSweepPoints(batches: Int, contexts: Int, devices: Int) throws {
+        let points = batches * contexts * max(devices, 1)
+        guard points <= maximumSeriesCount else {
+            throw RooflineError.usage("--batch × --context × --device gives \(Format.grouped(points)) points, more than "
+                + "\(Format.grouped(maximumSeriesCount)): narrow a range, use a ×step such as 1..512x2, or take fewer devices at once")
+        }
+    }
+
     /// The usage error of a series with more than `maximumSeriesCount` values.
     private static func tooMany(_ name: String) -> RooflineError {
         RooflineError.usage("\(name) gives more than \(Format.grouped(maximumSeriesCount)) values: narrow the range or use a ×step such as 1..512x2")

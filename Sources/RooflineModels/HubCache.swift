@@ -54,11 +54,12 @@ public struct HubCache: Sendable {
         searched.append(ref.path)
         if let data = try? InputFile.read(ref.path, what: "ref", limitBytes: 4096, fix: ""),
            let text = String(data: data, encoding: .utf8) {
-            commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard Self.isSafeRevision(commit!) else {
+            let hash = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard Self.isSafeRevision(hash) else {
                 throw RooflineError.badData("\(ref.path) does not hold a commit hash: download the config again with "
                     + "`huggingface-cli download \(id) config.json`")
             }
+            commit = hash
         } else if FileManager.default.fileExists(atPath: snapshots.appendingPathComponent(revision).path) {
             commit = revision
         }

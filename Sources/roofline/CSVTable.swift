@@ -15,9 +15,8 @@ struct CSVTable {
 
     /// The rows of `values` (each encoding as a JSON object), keeping the top-level keys `keep` accepts.
     init<Row: Encodable>(_ name: String, rows values: [Row], keep: (String) -> Bool = { _ in true }) throws {
-        // Infinite and NaN values are written as the JSON form writes them ("inf", "-inf", "nan").
         let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = nonConformingFloats
         let objects = try JSONSerialization.jsonObject(with: encoder.encode(values)) as? [[String: Any]] ?? []
         self.name = name
         rows = objects.map { object in

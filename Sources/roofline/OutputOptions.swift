@@ -101,11 +101,15 @@ struct JSONDocument<Value: Encodable>: Encodable {
     }
 }
 
+/// How the JSON and CSV forms write infinite and NaN values: "inf", "-inf", "nan".
+let nonConformingFloats = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
 /// Encodes a value as pretty, key-sorted JSON ending in a newline.
 func jsonString<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    encoder.nonConformingFloatEncodingStrategy = nonConformingFloats
     return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
 }
 

@@ -117,10 +117,7 @@ struct PlanCommand: ParsableCommand {
         let contexts = try Quantity.parseCountSeries(try listOption(context, name: "--context"), name: "--context")
         let prompts = try promptsPerContext(contexts)
         let targets = try latency.targets(hasPrompt: prompt != nil)
-        let points = batches.count * contexts.count * devices.count
-        guard points <= Quantity.maximumSeriesCount else {
-            throw RooflineError.usage("--batch × --context × --device gives \(Format.grouped(points)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range, use a ×step such as 1..512x2, or plan fewer devices at once")
-        }
+        try Quantity.checkSweepPoints(batches: batches.count, contexts: contexts.count, devices: devices.count)
         let config = try source.load(model)
         try parallelism.check(config)
         let (precision, weightNote) = try types.precision(for: config)

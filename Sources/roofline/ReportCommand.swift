@@ -150,10 +150,7 @@ struct ReportCommand: ParsableCommand {
         let batches = try Quantity.parseCountSeries(try listOption(batch, name: "--batch"), name: "--batch")
         let contexts = try context.map { try Quantity.parseCountSeries(try listOption($0, name: "--context"), name: "--context") }
             ?? [promptTokens]
-        let points = batches.count * contexts.count * max(try deviceNames().count, 1)
-        guard points <= Quantity.maximumSeriesCount else {
-            throw RooflineError.usage("--batch × --context × --device gives \(Format.grouped(points)) points, more than \(Format.grouped(Quantity.maximumSeriesCount)): narrow a range or report fewer devices at once")
-        }
+        try Quantity.checkSweepPoints(batches: batches.count, contexts: contexts.count, devices: try deviceNames().count)
         let targets = try latency.targets(hasPrompt: true)
         let deployment = try deploymentOptions()
         let sizes = try StepSizes(batch: batches[0], contextTokens: contexts[0], promptTokens: promptTokens)
